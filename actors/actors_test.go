@@ -351,6 +351,7 @@ func TestTraceSwitches(t *testing.T) {
 	}
 	ask(a)
 	ask(b)
+	waitTraces(t, s, 1)
 	tr := logs.FilterMessage("actor trace").All()
 	if len(tr) != 1 || tr[0].ContextMap()["user"] != "alice@example.org" || tr[0].ContextMap()["message"] != "actors.ping" {
 		t.Fatalf("trace by user: %v", tr)
@@ -362,13 +363,16 @@ func TestTraceSwitches(t *testing.T) {
 	s.Tracer().Enable(TraceFilter{Protocol: "pop3"})
 	ask(a)
 	ask(b)
+	waitTraces(t, s, 2)
 	s.Tracer().Disable(TraceFilter{Protocol: "pop3"})
 	s.Tracer().Enable(TraceFilter{Actor: a.String()})
 	ask(a)
 	ask(b)
+	waitTraces(t, s, 3)
 	s.Tracer().DisableAll()
 	ask(a)
 	ask(b)
+	time.Sleep(10 * time.Millisecond) // a wrongly traced message would be recorded by now
 	var pids []string
 	for _, e := range s.Tracer().Recent() {
 		pids = append(pids, e.PID)
@@ -380,6 +384,18 @@ func TestTraceSwitches(t *testing.T) {
 	if err := s.Tracer().Enable(TraceFilter{}); err == nil {
 		t.Fatal("empty filter accepted")
 	}
+}
+
+// waitTraces waits until the tracer holds n events: a message's trace is
+// recorded just after its handler replied.
+func waitTraces(t *testing.T, s *System, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if len(s.Tracer().Recent()) >= n {
+			return
+		}
+	}
+	t.Fatalf("tracer never held %d events: %v", n, s.Tracer().Recent())
 }
 
 func TestMetricsAndListing(t *testing.T) {

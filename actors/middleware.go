@@ -52,6 +52,9 @@ func (s *System) middleware(info *Info) actor.ReceiverMiddleware {
 			case *actor.Stopping, *actor.Stopped:
 				lifecycle = true
 			}
+			// Decide before handling, so a message that began while its
+			// trace was on is traced even if the switch flips meanwhile.
+			traced := s.tracer.on.Load() && s.tracer.match(info)
 			t0 := time.Now()
 			defer func() {
 				r := recover()
@@ -59,7 +62,7 @@ func (s *System) middleware(info *Info) actor.ReceiverMiddleware {
 				name := typeName(msg)
 				info.handled.Add(1)
 				s.metrics.observe(info.Kind, name, d)
-				if s.tracer.on.Load() && s.tracer.match(info) {
+				if traced {
 					s.tracer.record(info, name, d, r)
 				}
 				if _, ok := msg.(*actor.Stopped); ok {

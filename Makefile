@@ -1,0 +1,33 @@
+# The first two targets are the README's first two commands.
+GO ?= go
+BIN := bin/gromox
+
+.PHONY: run test build vet fuzz bench clean
+
+# Build and start the whole server on the embedded default: SQLite user
+# directory and all data under ./var, loopback ports.
+run: build
+	./$(BIN) serve
+
+# The whole test suite. MariaDB tests run when GROMOX_TEST_MYSQL_DSN is set
+# (.ci/run starts MariaDB and sets it).
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+build:
+	$(GO) build -o $(BIN) ./cmd/gromox
+	ln -sf gromox bin/gromox-dbop
+
+# Each fuzz target for FUZZTIME (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	for t in FuzzParseCfg FuzzParseIni FuzzParseDuration FuzzParseSize; do \
+		$(GO) test ./config -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+bench:
+	$(GO) test ./actors ./directory -run '^$$' -bench . -benchtime 2s
+
+clean:
+	rm -rf bin

@@ -1,0 +1,158 @@
+// Command gromox is the whole server and its admin tools in one binary:
+// `gromox serve` runs the server, the other subcommands administer it. Called
+// by an upstream tool name (gromox-dbop, ...) through a link, it acts as that
+// tool.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gromox-go/gromox/config"
+)
+
+const usage = `usage: gromox <command> [options]
+
+commands:
+  serve                         run the server
+  config check                  validate a configuration directory
+  dbop -C | -U                  create or upgrade the user database schema
+  domain add|del|list           manage domains
+  user add|del|list|passwd|check|status   manage users
+  alias add|del|list            manage aliases
+  version                       print the version
+
+common options (every command):
+  --config-dir DIR   upstream-style configuration (gromox.cfg, mysql_adaptor.cfg, ...);
+                     default $GROMOX_CONFIG_DIR, else the embedded instance in --data-dir
+  --data-dir DIR     data of the embedded instance (default ./var)
+`
+
+// upstreamNames maps upstream tool names (argv[0]) to our subcommands.
+var upstreamNames = map[string][]string{
+	"gromox-dbop": {"dbop"},
+}
+
+func main() {
+	args := os.Args[1:]
+	if sub, ok := upstreamNames[filepath.Base(os.Args[0])]; ok {
+		args = append(append([]string{}, sub...), args...)
+	}
+	os.Exit(run(args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exitError carries a process exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd := &command{stdin: stdin, stdout: stdout, stderr: stderr}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = cmd.serve(args[1:])
+	case "config":
+		err = cmd.config(args[1:])
+	case "dbop":
+		err = cmd.dbop(args[1:])
+	case "domain":
+		err = cmd.domain(args[1:])
+	case "user":
+		err = cmd.user(args[1:])
+	case "alias":
+		err = cmd.alias(args[1:])
+	case "version":
+		fmt.Fprintln(stdout, "gromox", version())
+	default:
+		fmt.Fprintf(stderr, "gromox: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "gromox:", err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return 1
+	}
+	return 0
+}
+
+type command struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	configDir      string
+	dataDir        string
+}
+
+// flags returns a flag set with the common options.
+func (c *command) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&c.configDir, "config-dir", os.Getenv("GROMOX_CONFIG_DIR"), "configuration directory")
+	fs.StringVar(&c.dataDir, "data-dir", "var", "data directory of the embedded instance")
+	return fs
+}
+
+// parse parses args, allowing options after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// settings loads the configuration directory, or the embedded defaults
+// when none is given. Warnings go to stderr.
+func (c *command) settings() (*config.Settings, error) {
+	if c.configDir == "" {
+		dir, err := filepath.Abs(c.dataDir)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+		return config.EmbeddedLoad(dir, c.warn)
+	}
+	return config.Load(c.configDir, c.warn)
+}
+
+func (c *command) warn(w config.Warning) { fmt.Fprintln(c.stderr, "warning:", w) }
+
+func (c *command) embedded() bool { return c.configDir == "" }
+
+func version() string { return "0.1.0-dev" }
+
+func usageError(format string, a ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
+}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
