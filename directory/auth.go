@@ -119,6 +119,10 @@ func parseBackend(s string) (authMode, error) {
 // maxLoginLen is the longest login name the user database can hold.
 const maxLoginLen = 320
 
+// maxPasswordLen bounds the passwords Auth hashes: crypt's cost grows with
+// the password's length (upstream's IMAP takes at most 255 bytes).
+const maxPasswordLen = 1024
+
 // maxFailFactor caps the growth of the failure delay.
 const maxFailFactor = 5
 
@@ -244,6 +248,9 @@ func (a *Auth) check(ctx context.Context, c Credentials) (*User, error) {
 	if c.Login == "" || len(c.Login) > maxLoginLen {
 		VerifyPassword(a.dummyHash, c.Password)
 		return nil, refusal(ErrAuthFailed, "invalid login name")
+	}
+	if len(c.Password) > maxPasswordLen {
+		return nil, refusal(ErrAuthFailed, "password too long")
 	}
 	u, err := a.dir.Lookup(ctx, c.Login)
 	switch {

@@ -264,6 +264,7 @@ func TestAuthRefusesOddLogins(t *testing.T) {
 	h := newAuthHarness(t, d, AuthOptions{})
 	h.expectRefused(t, creds("", "secret"), ErrAuthFailed)
 	h.expectRefused(t, creds(strings.Repeat("a", 321), "secret"), ErrAuthFailed)
+	h.expectRefused(t, creds("user@example.org", strings.Repeat("p", 1025)), ErrAuthFailed)
 	if n := d.calls.Load(); n != 0 {
 		t.Fatalf("%d lookups for logins the database cannot hold", n)
 	}

@@ -81,17 +81,16 @@ func (c *Cached) Lookup(ctx context.Context, login string) (*User, error) {
 		return c.inner.Lookup(ctx, login)
 	}
 	key := strings.ToLower(login)
-	if v, ok := c.entries.Load(key); ok {
-		e := v.(*cacheEntry)
-		if c.now().Before(e.expires) {
-			if e.err != nil {
-				return nil, e.err
-			}
-			return cloneUser(e.user), nil
-		}
+	if e := c.live(key); e != nil {
+		return e.result()
 	}
 
 	c.mu.Lock()
+	// A flight may have stored the answer since the check above.
+	if e := c.live(key); e != nil {
+		c.mu.Unlock()
+		return e.result()
+	}
 	f, ok := c.flights[key]
 	if !ok {
 		f = &flight{done: make(chan struct{})}
@@ -108,6 +107,25 @@ func (c *Cached) Lookup(ctx context.Context, login string) (*User, error) {
 		return nil, f.err
 	}
 	return cloneUser(f.user), nil
+}
+
+// live returns the unexpired entry of key, or nil.
+func (c *Cached) live(key string) *cacheEntry {
+	v, ok := c.entries.Load(key)
+	if !ok {
+		return nil
+	}
+	if e := v.(*cacheEntry); c.now().Before(e.expires) {
+		return e
+	}
+	return nil
+}
+
+func (e *cacheEntry) result() (*User, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	return cloneUser(e.user), nil
 }
 
 // run queries inner for one flight and stores the answer, unless the cache

@@ -388,3 +388,46 @@ func TestCachedPanicInLookup(t *testing.T) {
 		t.Fatalf("Lookup: %v", err)
 	}
 }
+
+// Cached in front of the real database: what it serves until the TTL, and
+// what Invalidate makes visible at once.
+func TestCachedDB(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if _, err := db.AddDomain(ctx, NewDomain{Name: "example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddUser(ctx, NewUser{Username: "user@example.org", Password: "secret"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddAlias(ctx, "alias@example.org", "user@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		c, clk := newTestCached(db, time.Minute)
+		if u := mustLookup(t, c, "Alias@example.org"); u.Username != "user@example.org" || !u.LoginAllowed() {
+			t.Fatalf("lookup: %+v", u)
+		}
+		if err := db.SetAddressStatus(ctx, "user@example.org", StatusSuspended); err != nil {
+			t.Fatal(err)
+		}
+		if u := mustLookup(t, c, "alias@example.org"); !u.LoginAllowed() {
+			t.Fatal("cached entry changed before the TTL")
+		}
+		c.Invalidate("user@example.org")
+		if u := mustLookup(t, c, "alias@example.org"); u.LoginAllowed() {
+			t.Fatal("Invalidate by username kept the alias entry")
+		}
+
+		if _, err := c.Lookup(ctx, "new@example.org"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("missing login: %v", err)
+		}
+		if _, err := db.AddUser(ctx, NewUser{Username: "new@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Lookup(ctx, "new@example.org"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("negative entry not cached: %v", err)
+		}
+		clk.Advance(maxNegativeTTL)
+		mustLookup(t, c, "new@example.org")
+	})
+}

@@ -24,8 +24,8 @@ const mysqlDSNEnv = "GROMOX_TEST_MYSQL_DSN"
 
 // upstreamDump is the mysqldump of a schema-133 database written by
 // upstream Gromox 3.10 (users user1@, user2@, fixture@example.org, password
-// "secret").
-var upstreamDump = filepath.Join("testdata", "upstream-3.10-userdb.sql")
+// "secret"), in the shared fixtures beside the checkout.
+var upstreamDump = filepath.Join("..", "..", "shared", "fixtures", "upstream-3.10", "userdb.sql")
 
 // forEachBackend runs fn as a subtest against a fresh, empty schema-133
 // directory on each backend: "sqlite" (a file in a temporary directory)

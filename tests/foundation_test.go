@@ -63,11 +63,11 @@ type server struct {
 	stdout   []string
 }
 
-// startServer runs `gromox serve` on dataDir and reads its banner up to the
-// listener lines (and the first user, on a first start).
-func startServer(t *testing.T, dataDir string) *server {
+// startServer runs `gromox serve` with args and reads its banner up to
+// "ready" (listener lines, and the first user on a first start).
+func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(gromoxBin, "serve", "--data-dir", dataDir)
+	cmd := exec.Command(gromoxBin, append([]string{"serve"}, args...)...)
 	cmd.Env = append(os.Environ(), "GROMOX_CONFIG_DIR=")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -168,7 +168,7 @@ func TestEmbeddedInstance(t *testing.T) {
 	// Ports of our own, so the test runs beside a `make run`.
 	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlog_level = 5\n"), 0o644)
 
-	srv := startServer(t, dataDir)
+	srv := startServer(t, "--data-dir", dataDir)
 	if srv.user != "admin@gromox.test" || len(srv.password) < 12 {
 		t.Fatalf("first user %q password %q; banner %q", srv.user, srv.password, srv.stdout)
 	}
@@ -243,7 +243,7 @@ func TestEmbeddedInstance(t *testing.T) {
 	srv.stop(t)
 
 	// A second start keeps the directory and prints no new first user.
-	srv2 := startServer(t, dataDir)
+	srv2 := startServer(t, "--data-dir", dataDir)
 	if srv2.user != "" {
 		t.Fatalf("second start created a first user again: %q", srv2.stdout)
 	}
