@@ -1,0 +1,66 @@
+// Package mailbox is the message store: one upstream-format store directory
+// (exmdb/exchange.sqlite3 schema 27, cid/ content files, eml/ originals),
+// and the actor that alone reads and writes it.
+//
+// Invariants:
+//   - One owner per store file: only the store's actor (through the
+//     registry) opens a Store, and a new owner opens it only after the old
+//     one has closed it.
+//   - Every change runs in a transaction of the actor; its callers are
+//     answered after COMMIT, and its events go to subscribers after COMMIT,
+//     in commit order.
+//   - The store stays openable by upstream Gromox: same tables, same ids,
+//     same value encodings.
+package mailbox
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+// Store is one open store directory. It is not safe for concurrent use:
+// its actor serialises every call.
+type Store struct {
+	Dir string  // the maildir (users.maildir / domains.homedir)
+	db  *sql.DB // exmdb/exchange.sqlite3, one connection
+}
+
+// DBPath returns the path of a store's exchange.sqlite3.
+func DBPath(dir string) string { return filepath.Join(dir, "exmdb", "exchange.sqlite3") }
+
+// openDB opens an SQLite file with the store's durability settings: WAL,
+// foreign keys, synchronous=FULL (an acknowledged write survives a power
+// cut), a busy timeout, and write transactions that take the lock at BEGIN.
+func openDB(path string) (*sql.DB, error) {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)", "busy_timeout(60000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the store's database.
+func (s *Store) Close() error {
+	if s == nil || s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}

@@ -1,0 +1,82 @@
+package mailbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Tx is one transaction on a store. Store operations are methods of Tx; the
+// actor runs several requests in one Tx (group commit), each inside its own
+// savepoint so that one failing request undoes only its own changes. Events
+// emitted by a request whose savepoint is rolled back are dropped with it.
+type Tx struct {
+	s      *Store
+	tx     *sql.Tx
+	ctx    context.Context
+	events []Event
+	sp     int // savepoint counter
+}
+
+// Begin starts a transaction. Writes take the database's write lock at
+// BEGIN (the connection's _txlock=immediate).
+func (s *Store) Begin(ctx context.Context) (*Tx, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{s: s, tx: tx, ctx: ctx}, nil
+}
+
+// Commit commits and returns the events of the committed requests.
+func (t *Tx) Commit() ([]Event, error) {
+	if err := t.tx.Commit(); err != nil {
+		return nil, err
+	}
+	return t.events, nil
+}
+
+// Rollback abandons the transaction.
+func (t *Tx) Rollback() error { return t.tx.Rollback() }
+
+// Store returns the store the transaction is on.
+func (t *Tx) Store() *Store { return t.s }
+
+// Emit records an event, delivered after commit.
+func (t *Tx) Emit(e Event) { t.events = append(t.events, e) }
+
+// Do runs fn inside a savepoint: if fn fails, its changes and events are
+// undone and the transaction goes on.
+func (t *Tx) Do(fn func(*Tx) error) error {
+	t.sp++
+	name := fmt.Sprintf("r%d", t.sp)
+	if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT "+name); err != nil {
+		return err
+	}
+	mark := len(t.events)
+	if err := fn(t); err != nil {
+		t.events = t.events[:mark]
+		if _, rerr := t.tx.ExecContext(t.ctx, "ROLLBACK TO "+name); rerr != nil {
+			return fmt.Errorf("%w (and rollback failed: %v)", err, rerr)
+		}
+		t.tx.ExecContext(t.ctx, "RELEASE "+name)
+		return err
+	}
+	_, err := t.tx.ExecContext(t.ctx, "RELEASE "+name)
+	return err
+}
+
+// Exec, Query and QueryRow run SQL in the transaction.
+func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
