@@ -25,8 +25,9 @@ import (
 // Store is one open store directory. It is not safe for concurrent use:
 // its actor serialises every call.
 type Store struct {
-	Dir string  // the maildir (users.maildir / domains.homedir)
-	db  *sql.DB // exmdb/exchange.sqlite3, one connection
+	Dir     string  // the maildir (users.maildir / domains.homedir)
+	db      *sql.DB // exmdb/exchange.sqlite3, one connection
+	commits int64   // transactions committed since open (group-commit stats)
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.

@@ -33,8 +33,13 @@ func (t *Tx) Commit() ([]Event, error) {
 	if err := t.tx.Commit(); err != nil {
 		return nil, err
 	}
+	t.s.commits++
 	return t.events, nil
 }
+
+// Commits returns the number of transactions committed since the store was
+// opened.
+func (s *Store) Commits() int64 { return s.commits }
 
 // Rollback abandons the transaction.
 func (t *Tx) Rollback() error { return t.tx.Rollback() }

@@ -1,0 +1,383 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/gromox-go/gromox/actors"
+	"go.uber.org/zap"
+)
+
+// Reader is a request that only reads a store. It runs in the store's
+// actor, after every write queued before it has committed.
+type Reader interface {
+	Read(tx *Tx) (any, error)
+}
+
+// Writer is a request that changes a store. Writes queued while the actor
+// works are committed together (group commit), each in its own savepoint;
+// the caller is answered after COMMIT.
+type Writer interface {
+	Write(tx *Tx) (any, error)
+}
+
+// ReadFunc adapts a function to Reader.
+type ReadFunc func(tx *Tx) (any, error)
+
+// Read calls f.
+func (f ReadFunc) Read(tx *Tx) (any, error) { return f(tx) }
+
+// WriteFunc adapts a function to Writer.
+type WriteFunc func(tx *Tx) (any, error)
+
+// Write calls f.
+func (f WriteFunc) Write(tx *Tx) (any, error) { return f(tx) }
+
+// ErrUnavailable wraps the reason a store cannot serve requests (missing,
+// corrupt, wrong schema). Every request to such a store gets it at once.
+var ErrUnavailable = errors.New("mailbox: store unavailable")
+
+// Subscribe asks the store to send Notifications to Subscriber for the
+// events in Kinds, for the whole store (FolderID 0) or one folder. The
+// reply is the subscription id. A subscriber that stops is dropped.
+type Subscribe struct {
+	Subscriber *actors.PID
+	Kinds      EventKind
+	FolderID   uint64
+}
+
+// Unsubscribe ends a subscription; the reply is nil.
+type Unsubscribe struct{ ID uint64 }
+
+// Notification carries the events of one commit that match a subscription,
+// in commit order. Notifications of one store arrive in commit order.
+type Notification struct {
+	Dir    string
+	SubID  uint64
+	Events []Event
+}
+
+// Options tune the store actors.
+type Options struct {
+	// Idle is how long a store stays open without requests or
+	// subscriptions before its actor passivates (closes it). Default 1 min
+	// (upstream cache_interval).
+	Idle time.Duration
+	// NoGroupCommit commits every write in its own transaction (for
+	// benchmarks; group commit is the default).
+	NoGroupCommit bool
+	// MaxBatch caps the writes committed together. Default 512.
+	MaxBatch int
+	// Open opens a store directory; default Open. Tests use it to count
+	// owners.
+	Open func(dir string) (*Store, error)
+	// Closed is called after a store's database was closed (tests).
+	Closed func(dir string)
+}
+
+func (o *Options) defaults() {
+	if o.Idle <= 0 {
+		o.Idle = time.Minute
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 512
+	}
+	if o.Open == nil {
+		o.Open = defaultOpen
+	}
+}
+
+// defaultOpen opens a store directory for its actor.
+// TODO(lead): Open once the storage layer lands.
+var defaultOpen = func(dir string) (*Store, error) {
+	return nil, errors.New("mailbox: opening stores is not implemented yet")
+}
+
+// Internal messages.
+type (
+	flushNow  struct{}
+	idleCheck struct{}
+	// passivateReq: a store actor tells its shard it is idle.
+	passivateReq struct{ dir string }
+)
+
+type pendingWrite struct {
+	req    Writer
+	sender *actors.PID
+}
+
+type subscription struct {
+	id     uint64
+	pid    *actors.PID
+	kinds  EventKind
+	folder uint64
+}
+
+// storeActor owns one store: the only code that opens its files.
+type storeActor struct {
+	dir     string
+	opts    *Options
+	log     *zap.Logger
+	store   *Store
+	openErr error
+
+	pending    []pendingWrite
+	flushQueue bool
+
+	subs    map[uint64]*subscription
+	nextSub uint64
+	seq     uint64
+
+	lastUse time.Time
+	timer   *time.Timer
+	passive bool
+}
+
+func newStoreActor(dir string, opts *Options, log *zap.Logger) actors.Actor {
+	return &storeActor{dir: dir, opts: opts, log: log}
+}
+
+func (a *storeActor) Receive(c *actors.Context) {
+	switch m := c.Message().(type) {
+	case *actors.Started:
+		a.subs = map[uint64]*subscription{}
+		a.lastUse = time.Now()
+		a.open()
+		a.timer = c.After(a.opts.Idle, idleCheck{})
+	case *actors.Restarting, *actors.Stopping:
+		a.shutdown(c)
+	case Writer:
+		a.lastUse = time.Now()
+		if a.openErr != nil {
+			c.Respond(a.openErr)
+			return
+		}
+		a.pending = append(a.pending, pendingWrite{req: m, sender: c.Sender()})
+		if a.opts.NoGroupCommit || len(a.pending) >= a.opts.MaxBatch {
+			a.flush(c)
+			return
+		}
+		if !a.flushQueue {
+			a.flushQueue = true
+			c.Send(c.Self(), flushNow{}) // lands behind what is queued now
+		}
+	case Reader:
+		a.lastUse = time.Now()
+		if a.openErr != nil {
+			c.Respond(a.openErr)
+			return
+		}
+		a.flush(c) // read your own writes
+		c.Respond(reply(a.read(m)))
+	case flushNow:
+		a.flushQueue = false
+		a.flush(c)
+	case Subscribe:
+		a.lastUse = time.Now()
+		if m.Subscriber == nil {
+			c.Respond(fmt.Errorf("mailbox: subscribe without a subscriber"))
+			return
+		}
+		a.nextSub++
+		a.subs[a.nextSub] = &subscription{id: a.nextSub, pid: m.Subscriber, kinds: m.Kinds, folder: m.FolderID}
+		c.Watch(m.Subscriber)
+		c.Respond(a.nextSub)
+	case Unsubscribe:
+		if s := a.subs[m.ID]; s != nil {
+			delete(a.subs, m.ID)
+			if !a.subscribed(s.pid) {
+				c.Unwatch(s.pid)
+			}
+		}
+		c.Respond(nil)
+	case *actors.Terminated:
+		who := actors.TerminatedWho(m)
+		for id, s := range a.subs {
+			if s.pid.Equal(who) {
+				delete(a.subs, id)
+			}
+		}
+	case idleCheck:
+		if a.passive {
+			return
+		}
+		if idle := time.Since(a.lastUse); idle < a.opts.Idle || len(a.subs) > 0 {
+			wait := a.opts.Idle - idle
+			if wait <= 0 {
+				wait = a.opts.Idle
+			}
+			a.timer.Reset(wait)
+			return
+		}
+		a.flush(c)
+		a.passive = true
+		c.Send(c.Parent(), passivateReq{dir: a.dir}) // the shard poisons us behind its queue
+	}
+}
+
+func (a *storeActor) open() {
+	s, err := a.opts.Open(a.dir)
+	if err != nil {
+		a.openErr = fmt.Errorf("%w: %s: %v", ErrUnavailable, a.dir, err)
+		a.log.Warn("store unavailable", zap.String("dir", a.dir), zap.Error(err))
+		return
+	}
+	a.store = s
+}
+
+func (a *storeActor) subscribed(pid *actors.PID) bool {
+	for _, s := range a.subs {
+		if s.pid.Equal(pid) {
+			return true
+		}
+	}
+	return false
+}
+
+// shutdown commits what is queued and closes the store; it never panics
+// (a panic while stopping would resurrect the actor).
+func (a *storeActor) shutdown(c *actors.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.Error("store shutdown failed", zap.String("dir", a.dir), zap.Any("reason", r))
+		}
+	}()
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	a.flush(c)
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			a.log.Warn("store close", zap.String("dir", a.dir), zap.Error(err))
+		}
+		a.store = nil
+		if a.opts.Closed != nil {
+			a.opts.Closed(a.dir)
+		}
+	}
+}
+
+func (a *storeActor) read(r Reader) any {
+	tx, err := a.store.Begin(context.Background())
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := r.Read(tx)
+	if err != nil {
+		return err
+	}
+	return res
+}
+
+// flush commits every pending write in one transaction, answers each
+// caller after the commit and then notifies subscribers.
+func (a *storeActor) flush(c *actors.Context) {
+	if len(a.pending) == 0 || a.store == nil {
+		return
+	}
+	batch := a.pending
+	a.pending = nil
+	results := make([]any, len(batch))
+	tx, err := a.store.Begin(context.Background())
+	if err != nil {
+		a.replyAll(c, batch, fmt.Errorf("mailbox: begin: %w", err))
+		return
+	}
+	// A request that panics is a bug: its savepoint is undone and its
+	// caller gets an actors.ErrFailed error, the rest of the batch
+	// commits, and then the actor restarts with fresh state.
+	var panicked any
+	for i, p := range batch {
+		var res any
+		err := tx.Do(func(tx *Tx) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if panicked == nil {
+						panicked = r
+						a.log.Error("store request panicked", zap.String("dir", a.dir),
+							zap.String("request", fmt.Sprintf("%T", p.req)), zap.Any("reason", r),
+							zap.ByteString("stack", debug.Stack()))
+					}
+					err = &actors.Failure{Kind: "store", PID: c.Self().String(), Reason: fmt.Sprint(r)}
+				}
+			}()
+			res, err = p.req.Write(tx)
+			return err
+		})
+		if err != nil {
+			results[i] = err
+		} else {
+			results[i] = res
+		}
+	}
+	if panicked != nil {
+		defer panic(panicked)
+	}
+	events, err := tx.Commit()
+	if err != nil {
+		tx.Rollback()
+		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
+		return
+	}
+	for i, p := range batch {
+		if p.sender != nil {
+			c.Send(p.sender, reply(results[i]))
+		}
+	}
+	a.publish(c, events)
+}
+
+// noResult stands for a nil result on the wire: a nil message cannot be
+// queued in an actor's mailbox. Registry.Do turns it back into nil.
+type noResult struct{}
+
+// reply turns a nil result into a value the requester can receive.
+func reply(v any) any {
+	if v == nil {
+		return noResult{}
+	}
+	return v
+}
+
+func (a *storeActor) replyAll(c *actors.Context, batch []pendingWrite, err error) {
+	a.log.Error("store write failed", zap.String("dir", a.dir), zap.Int("requests", len(batch)), zap.Error(err))
+	for _, p := range batch {
+		if p.sender != nil {
+			c.Send(p.sender, err)
+		}
+	}
+}
+
+// publish numbers the events of one commit and sends each subscriber the
+// ones it asked for, in one Notification.
+func (a *storeActor) publish(c *actors.Context, events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	for i := range events {
+		a.seq++
+		events[i].Seq = a.seq
+	}
+	if len(a.subs) == 0 {
+		return
+	}
+	for _, s := range a.subs {
+		var mine []Event
+		for _, e := range events {
+			if e.Kind&s.kinds == 0 {
+				continue
+			}
+			if s.folder != 0 && e.FolderID != s.folder && e.OldFolderID != s.folder && !(e.Folder && e.ParentID == s.folder) {
+				continue
+			}
+			mine = append(mine, e)
+		}
+		if len(mine) > 0 {
+			c.Send(s.pid, Notification{Dir: a.dir, SubID: s.id, Events: mine})
+		}
+	}
+}
