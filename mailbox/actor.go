@@ -86,14 +86,8 @@ func (o *Options) defaults() {
 		o.MaxBatch = 512
 	}
 	if o.Open == nil {
-		o.Open = defaultOpen
+		o.Open = Open
 	}
-}
-
-// defaultOpen opens a store directory for its actor.
-// TODO(lead): Open once the storage layer lands.
-var defaultOpen = func(dir string) (*Store, error) {
-	return nil, errors.New("mailbox: opening stores is not implemented yet")
 }
 
 // Internal messages.
@@ -225,6 +219,12 @@ func (a *storeActor) open() {
 		a.log.Warn("store unavailable", zap.String("dir", a.dir), zap.Error(err))
 		return
 	}
+	if err := s.openIMAPIfPrivate(context.Background()); err != nil {
+		s.Close()
+		a.openErr = fmt.Errorf("%w: %s: IMAP index: %v", ErrUnavailable, a.dir, err)
+		a.log.Warn("store unavailable", zap.String("dir", a.dir), zap.Error(err))
+		return
+	}
 	a.store = s
 }
 
@@ -322,6 +322,11 @@ func (a *storeActor) flush(c *actors.Context) {
 		tx.Rollback()
 		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
 		return
+	}
+	if err := a.store.indexIMAP(context.Background(), events); err != nil {
+		// exchange.sqlite3 has committed: the IMAP index is repaired
+		// from it when the store is next opened.
+		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
 	}
 	for i, p := range batch {
 		if p.sender != nil {

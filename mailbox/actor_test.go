@@ -439,3 +439,27 @@ func TestShutdownCommitsQueuedWrites(t *testing.T) {
 		t.Fatal("store left open after shutdown")
 	}
 }
+
+func TestUnloadClosesAndReopens(t *testing.T) {
+	var o owners
+	r, _ := newRegistry(t, o.options(time.Hour))
+	dir := t.TempDir()
+	if _, err := r.Do(tctx(t), dir, insert{v: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Unload(tctx(t), dir); err != nil {
+		t.Fatal(err)
+	}
+	o.mu.Lock()
+	open := o.open[dir]
+	o.mu.Unlock()
+	if open != 0 || len(r.Open()) != 0 {
+		t.Fatalf("store still open after Unload (%d owners)", open)
+	}
+	if err := r.Unload(tctx(t), dir); err != nil {
+		t.Fatalf("Unload of a closed store: %v", err)
+	}
+	if n, err := Do[int64](tctx(t), r, dir, count{}); err != nil || n != 1 {
+		t.Fatalf("after reopen: %d %v", n, err)
+	}
+}

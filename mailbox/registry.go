@@ -112,6 +112,18 @@ func (r *Registry) Open() []string {
 	return out
 }
 
+// unloadStore asks a shard to close one store (mbop unload).
+type unloadStore struct{ dir string }
+
+// Unload closes the store in dir if it is open: its actor finishes what is
+// queued, commits and closes the files. The next request opens it again.
+// This is what `gromox-mbop unload` asks of a running server.
+func (r *Registry) Unload(ctx context.Context, dir string) error {
+	dir = filepath.Clean(dir)
+	_, err := r.sys.Request(ctx, r.shard(dir), unloadStore{dir: dir})
+	return err
+}
+
 type shutdownShard struct{}
 
 // Shutdown closes every store: each shard stops taking requests, lets its
@@ -139,7 +151,8 @@ type queued struct {
 type storeEntry struct {
 	pid      *actors.PID
 	stopping bool
-	queue    []queued // requests that arrived while it passivated
+	queue    []queued      // requests that arrived while it passivated
+	unloaded []*actors.PID // Unload callers, answered once it has stopped
 }
 
 // shard owns the store actors of its share of directories.
@@ -170,6 +183,18 @@ func (s *shard) Receive(c *actors.Context) {
 			return
 		}
 		c.ForwardMessage(e.pid, m.Msg, c.Sender())
+	case unloadStore:
+		e := s.stores[m.dir]
+		if e == nil {
+			c.Respond(noResult{})
+			return
+		}
+		e.unloaded = append(e.unloaded, c.Sender())
+		if !e.stopping {
+			e.stopping = true
+			s.reg.live.Delete(m.dir)
+			c.Poison(e.pid)
+		}
 	case passivateReq:
 		if e := s.stores[m.dir]; e != nil && !e.stopping {
 			e.stopping = true
@@ -187,6 +212,11 @@ func (s *shard) Receive(c *actors.Context) {
 		delete(s.stores, dir)
 		if v, ok := s.reg.live.Load(dir); ok && v.(*actors.PID).Equal(who) {
 			s.reg.live.Delete(dir)
+		}
+		if e != nil {
+			for _, w := range e.unloaded {
+				c.Send(w, noResult{})
+			}
 		}
 		if e != nil && len(e.queue) > 0 {
 			if s.closing {

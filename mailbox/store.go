@@ -15,6 +15,7 @@ package mailbox
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -25,9 +26,11 @@ import (
 // Store is one open store directory. It is not safe for concurrent use:
 // its actor serialises every call.
 type Store struct {
-	Dir     string  // the maildir (users.maildir / domains.homedir)
-	db      *sql.DB // exmdb/exchange.sqlite3, one connection
-	commits int64   // transactions committed since open (group-commit stats)
+	Dir     string    // the maildir (users.maildir / domains.homedir)
+	db      *sql.DB   // exmdb/exchange.sqlite3, one connection
+	commits int64     // transactions committed since open (group-commit stats)
+	midb    *sql.DB   // exmdb/midb.sqlite3, the IMAP state (private stores)
+	meta    storeMeta // what Open read: kind, GUIDs, replica map (open.go)
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.
@@ -63,5 +66,9 @@ func (s *Store) Close() error {
 	}
 	err := s.db.Close()
 	s.db = nil
+	if s.midb != nil {
+		err = errors.Join(err, s.midb.Close())
+		s.midb = nil
+	}
 	return err
 }

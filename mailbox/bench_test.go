@@ -1,0 +1,52 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkWrite measures acknowledged writes per second into one store
+// (synchronous=FULL) from 1, 16 and 128 concurrent callers, with group
+// commit on and off. Each write is one row insert plus its event.
+func BenchmarkWrite(b *testing.B) {
+	for _, group := range []bool{true, false} {
+		for _, callers := range []int{1, 16, 128} {
+			name := fmt.Sprintf("group=%v/callers=%d", group, callers)
+			b.Run(name, func(b *testing.B) {
+				r, _ := newRegistry(b, Options{Idle: time.Hour, NoGroupCommit: !group, Open: openScratch})
+				dir := b.TempDir()
+				ctx := context.Background()
+				if _, err := r.Do(ctx, dir, count{}); err != nil {
+					b.Fatal(err)
+				}
+				work := make(chan struct{}, callers)
+				var wg sync.WaitGroup
+				b.ResetTimer()
+				for range callers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for range work {
+							if _, err := r.Do(ctx, dir, insert{v: "benchmark row"}); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					}()
+				}
+				for i := 0; i < b.N; i++ {
+					work <- struct{}{}
+				}
+				close(work)
+				wg.Wait()
+				b.StopTimer()
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+				st, _ := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) { return tx.Store().Commits(), nil }))
+				b.ReportMetric(float64(b.N)/float64(st.(int64)), "writes/commit")
+			})
+		}
+	}
+}

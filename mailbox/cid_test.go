@@ -1,0 +1,212 @@
+package mailbox
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha3"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// TestReadFixtureContentFiles reads every content file the upstream store
+// references: each decompresses to a value whose XXH3-128 is its name, to
+// the length the zstd frame header records (what upstream counts in
+// PR_MESSAGE_SIZE), and attachment data is no longer than PR_ATTACH_SIZE.
+func TestReadFixtureContentFiles(t *testing.T) {
+	dir := copyFixture(t, "fixture-store")
+	db := rawDB(t, DBPath(dir))
+	type ref struct {
+		table   propTable
+		id      int64
+		tag     uint32
+		cid     string
+		attSize int64
+	}
+	var refs []ref
+	for _, tb := range []propTable{messageTable, attachmentTable} {
+		extra := "0"
+		if tb == attachmentTable {
+			extra = "(SELECT propval FROM attachment_properties s WHERE s.attachment_id=p.attachment_id AND s.proptag=0x0e200003)"
+		}
+		rows, err := db.Query("SELECT " + tb.idColumn() + ", proptag, propval, COALESCE(" + extra + ", -1) FROM " + tb.String() + " p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var r ref
+			var v any
+			if err := rows.Scan(&r.id, &r.tag, &v, &r.attSize); err != nil {
+				t.Fatal(err)
+			}
+			if !tb.holdsCID(r.tag) {
+				continue
+			}
+			s, ok := v.(string)
+			if !ok {
+				t.Errorf("%s %d %08x: CID stored as %T", tb, r.id, r.tag, v)
+				continue
+			}
+			r.table, r.cid = tb, s
+			refs = append(refs, r)
+		}
+		rows.Close()
+	}
+	if len(refs) < 90 {
+		t.Fatalf("only %d content references", len(refs))
+	}
+	seen := map[string]bool{}
+	var total int64
+	for _, r := range refs {
+		unicode := r.tag&0xffff == 0x1f
+		data, err := ReadContent(dir, r.cid, unicode)
+		if err != nil {
+			t.Errorf("%s %d %08x: %v", r.table, r.id, r.tag, err)
+			continue
+		}
+		if got := ContentID(data); got != r.cid {
+			t.Errorf("%s %d %08x: content of %s hashes to %s", r.table, r.id, r.tag, r.cid, got)
+		}
+		n, err := ContentLength(dir, r.cid, unicode)
+		if err != nil || n != int64(len(data)) {
+			t.Errorf("%s: recorded length %d (%v), decompressed %d", r.cid, n, err, len(data))
+		}
+		if r.table == attachmentTable && r.attSize >= 0 && int64(len(data)) > r.attSize {
+			t.Errorf("attachment %d: %d bytes of data, PR_ATTACH_SIZE %d", r.id, len(data), r.attSize)
+		}
+		if !strings.HasPrefix(r.cid, "Y-") {
+			t.Errorf("%s: upstream 3.10 writes Y- content ids", r.cid)
+		}
+		seen[r.cid] = true
+		total += int64(len(data))
+	}
+	// Files no row references any more (upstream keeps them until
+	// purge-datafiles; here: the expunged message's) are readable too.
+	files, _ := filepath.Glob(filepath.Join(dir, "cid", "*", "*"))
+	orphans := 0
+	for _, f := range files {
+		rel, _ := filepath.Rel(filepath.Join(dir, "cid"), f)
+		cid := filepath.ToSlash(rel)
+		if seen[cid] {
+			continue
+		}
+		orphans++
+		if data, err := ReadContent(dir, cid, false); err != nil || ContentID(data) != cid {
+			t.Errorf("unreferenced %s: %v", cid, err)
+		}
+	}
+	if len(files) != len(seen)+orphans || orphans > 4 {
+		t.Errorf("%d files, %d referenced, %d not", len(files), len(seen), orphans)
+	}
+	if total < 2<<20 {
+		t.Errorf("only %d bytes of content; the 2 MiB attachment is missing", total)
+	}
+}
+
+func TestWriteContent(t *testing.T) {
+	dir := t.TempDir()
+	data := make([]byte, 100000)
+	rand.Read(data[:50000]) // half random, half zeros
+	cid, err := WriteContent(dir, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cid, "Y-") || len(cid) != len("Y-00/")+30 || cid != ContentID(data) {
+		t.Fatalf("cid %q", cid)
+	}
+	path := filepath.Join(dir, "cid", cid)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h zstd.Header
+	if err := h.Decode(raw); err != nil || !h.HasFCS || h.FrameContentSize != uint64(len(data)) || !h.HasCheckSum {
+		t.Errorf("zstd header %+v (%v): want the content size and a checksum", h, err)
+	}
+	if len(raw) >= len(data) {
+		t.Errorf("not compressed: %d bytes for %d", len(raw), len(data))
+	}
+	got, err := ReadContent(dir, cid, false)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read back: %v", err)
+	}
+	st1, _ := os.Stat(path)
+	cid2, err := WriteContent(dir, data)
+	if err != nil || cid2 != cid {
+		t.Fatalf("second write %q %v", cid2, err)
+	}
+	st2, _ := os.Stat(path)
+	if !os.SameFile(st1, st2) || !st1.ModTime().Equal(st2.ModTime()) {
+		t.Errorf("dedup replaced the file")
+	}
+	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// Empty values are files too.
+	ecid, err := WriteContent(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadContent(dir, ecid, true); err != nil || len(b) != 0 {
+		t.Errorf("empty value: %q %v", b, err)
+	}
+	if _, err := ReadContent(dir, "Y-00/0000", false); !errors.Is(err, ErrContentMissing) {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := ReadContent(dir, "../etc/passwd", false); err == nil {
+		t.Errorf("path escape accepted")
+	}
+}
+
+// TestReadLegacyContent writes the older forms upstream still reads.
+func TestReadLegacyContent(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "cid", "S-ab"), 0o755)
+	z := func(b []byte) []byte { c, _ := compress(b); return c }
+	text := []byte("Grüße aus dem alten Format")
+	prefixed := binary.LittleEndian.AppendUint32(nil, uint32(len([]rune(string(text)))))
+	prefixed = append(prefixed, text...)
+	sum := sha3.Sum256(text)
+	scid := "S-" + hex.EncodeToString(sum[:1]) + "/" + hex.EncodeToString(sum[1:])
+	os.MkdirAll(filepath.Join(dir, "cid", scid[:4]), 0o755)
+	files := map[string][]byte{
+		"11.zst": z(text),     // zstd, no prefix
+		"12.v1z": z(prefixed), // zstd with the count prefix
+		"13":     prefixed,    // raw with the count prefix
+		"14":     text,        // raw binary
+		scid:     z(text),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, "cid", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		cid     string
+		unicode bool
+		want    []byte
+	}{
+		{"11", true, text}, {"12", true, text}, {"12", false, prefixed},
+		{"13", true, text}, {"14", false, text}, {scid, true, text},
+	} {
+		got, err := ReadContent(dir, tc.cid, tc.unicode)
+		if err != nil || !bytes.Equal(got, tc.want) {
+			t.Errorf("%s (unicode %v): %q %v", tc.cid, tc.unicode, got, err)
+		}
+		n, err := ContentLength(dir, tc.cid, tc.unicode)
+		if err != nil || n != int64(len(tc.want)) {
+			t.Errorf("%s length %d %v, want %d", tc.cid, n, err, len(tc.want))
+		}
+	}
+	// .zst wins over .v1z and raw when several exist.
+	os.WriteFile(filepath.Join(dir, "cid", "11.v1z"), z([]byte("xxxxwrong")), 0o644)
+	if got, _ := ReadContent(dir, "11", true); !bytes.Equal(got, text) {
+		t.Errorf(".zst not preferred: %q", got)
+	}
+}

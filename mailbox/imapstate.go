@@ -1,0 +1,622 @@
+package mailbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// IMAP state lives in exmdb/midb.sqlite3 in upstream's schema-5 layout, so
+// that UIDs written by upstream are taken over as they are, and a store
+// moved back to upstream keeps its UIDs too. Unlike upstream, there is no
+// second process: the store's actor updates midb.sqlite3 right after each
+// commit of exchange.sqlite3, from that commit's events, and reconciles the
+// two when it opens the store (so a crash between the two commits is
+// repaired, with UIDs never reused: a message midb had not seen gets a new
+// UID above the folder's last one).
+//
+// UIDVALIDITY is the folder id, as upstream's. midb's folders.uidnext holds
+// the last UID handed out; the IMAP UIDNEXT is one more. MODSEQ is the
+// message's change number or read-state change number, whichever is newer.
+
+const midbFile = "midb.sqlite3"
+
+// Well-known private folder ids the IMAP view is built from.
+const (
+	fidIPMSubtree = 0x09
+	fidOutbox     = 0x0c
+	fidInbox      = 0x0d
+	fidSyncIssues = 0x19
+)
+
+// Property tags the IMAP view reads (MS-OXPROPS).
+const (
+	tagDisplayName      = 0x3001001f
+	tagContainerClass   = 0x3613001f
+	tagAttrHidden       = 0x10f4000b
+	tagMessageFlags     = 0x0e070003
+	tagLastModification = 0x30080040
+	tagDeliveryTime     = 0x0e060040
+	tagFlagStatus       = 0x10900003
+	tagIconIndex        = 0x10800003
+	tagMsgStatus        = 0x0e170003
+	tagSubject          = 0x0037001f
+	tagSenderSMTP       = 0x5d01001f
+	tagSenderEmail      = 0x0c1f001f
+	tagLocalCommitMax   = 0x670a0040
+)
+
+// MAPI values behind the IMAP flags (upstream's mapping, 3.10).
+const (
+	msgflagRead        = 0x1
+	msgflagUnsent      = 0x8
+	msgstatusTagged    = 0x10
+	msgstatusDelmarked = 0x8
+	msgstatusAnswered  = 0x200
+	followupFlagged    = 2
+	iconReplied        = 0x105
+	iconForwarded      = 0x106
+)
+
+// IMAPFlags are a message's IMAP system flags.
+type IMAPFlags uint8
+
+// IMAP system flags.
+const (
+	FlagSeen IMAPFlags = 1 << iota
+	FlagAnswered
+	FlagFlagged
+	FlagDeleted
+	FlagDraft
+	FlagForwarded // $Forwarded
+	FlagRecent
+)
+
+// IMAPFolder is a folder as IMAP shows it.
+type IMAPFolder struct {
+	ID          uint64
+	ParentID    uint64
+	Name        string // path below the IPM subtree, "/"-separated; INBOX for the inbox
+	UIDValidity uint32
+	UIDNext     uint32
+	Subscribed  bool
+}
+
+// IMAPMessage is a message as IMAP shows it.
+type IMAPMessage struct {
+	UID       uint32
+	MessageID uint64
+	Flags     IMAPFlags
+	Keywords  []string
+	Size      int64
+	Received  uint64 // NT time (PR_MESSAGE_DELIVERY_TIME)
+	MidString string // name of the eml/ and ext/ files
+	ModSeq    uint64
+}
+
+// openIMAP opens exmdb/midb.sqlite3, creating it in schema 5 when the
+// store has none (stores made by us, or public stores), and brings it in
+// line with exchange.sqlite3.
+func (s *Store) openIMAP(ctx context.Context) error {
+	path := filepath.Join(s.Dir, "exmdb", midbFile)
+	_, statErr := os.Stat(path)
+	db, err := openDB(path)
+	if err != nil {
+		return err
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		if err := createSchema(ctx, db, schemaMidb); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	var v int
+	if err := db.QueryRowContext(ctx, "SELECT config_value FROM configurations WHERE config_id=10").Scan(&v); err != nil {
+		db.Close()
+		return fmt.Errorf("%s: schema version: %w", path, err)
+	}
+	if v != MidbSchemaVersion {
+		db.Close()
+		return fmt.Errorf("%s: schema %d, this server reads %d", path, v, MidbSchemaVersion)
+	}
+	s.midb = db
+	return s.SyncIMAP(ctx)
+}
+
+// openIMAPIfPrivate opens the IMAP index of a private store (one with an
+// Inbox); public stores have none, as upstream.
+func (s *Store) openIMAPIfPrivate(ctx context.Context) error {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='folders'").Scan(&n)
+	if err != nil || n == 0 {
+		return err // not a store (tests' scratch stores)
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM folders WHERE folder_id=?", fidInbox).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	return s.openIMAP(ctx)
+}
+
+// imapFolderSet computes the IMAP-visible folders from exchange.sqlite3
+// as upstream's midb chooses them: below the IPM subtree, not hidden, of
+// class IPF.Note (or none), not under the Outbox or Sync Issues.
+func (s *Store) imapFolderSet(ctx context.Context) (map[uint64]IMAPFolder, error) {
+	type row struct {
+		id, parent uint64
+		name, cls  sql.NullString
+		hidden     sql.NullInt64
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT f.folder_id, f.parent_id,
+		(SELECT propval FROM folder_properties WHERE folder_id=f.folder_id AND proptag=?),
+		(SELECT propval FROM folder_properties WHERE folder_id=f.folder_id AND proptag=?),
+		(SELECT propval FROM folder_properties WHERE folder_id=f.folder_id AND proptag=?)
+		FROM folders f WHERE f.is_deleted=0`, tagDisplayName, tagContainerClass, tagAttrHidden)
+	if err != nil {
+		return nil, err
+	}
+	all := map[uint64]row{}
+	for rows.Next() {
+		var r row
+		var parent sql.NullInt64
+		if err := rows.Scan(&r.id, &parent, &r.name, &r.cls, &r.hidden); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.parent = uint64(parent.Int64)
+		all[r.id] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[uint64]IMAPFolder{}
+	for id, r := range all {
+		if id == fidIPMSubtree {
+			continue
+		}
+		if r.hidden.Valid && r.hidden.Int64 != 0 {
+			continue
+		}
+		if r.cls.Valid && !strings.HasPrefix(strings.ToLower(r.cls.String), "ipf.note") {
+			continue
+		}
+		// Walk up to the IPM subtree, building the path.
+		var parts []string
+		cur, ok, top := r, true, uint64(0)
+		for steps := 0; ; steps++ {
+			if steps > 64 {
+				ok = false
+				break
+			}
+			name := cur.name.String
+			if cur.id == fidInbox {
+				name = "INBOX"
+			} else if cur.parent == fidIPMSubtree && strings.HasPrefix(strings.ToLower(name), "inbox") {
+				name = fmt.Sprintf("%s.%d", name, cur.id)
+			}
+			if !cur.name.Valid && cur.id != fidInbox || len(name) >= 256 {
+				ok = false
+				break
+			}
+			parts = append(parts, name)
+			if cur.parent == fidIPMSubtree {
+				top = cur.id
+				break
+			}
+			p, found := all[cur.parent]
+			if !found || (p.hidden.Valid && p.hidden.Int64 != 0) ||
+				(p.cls.Valid && !strings.HasPrefix(strings.ToLower(p.cls.String), "ipf.note")) {
+				ok = false
+				break
+			}
+			cur = p
+		}
+		if !ok || top == fidOutbox || top == fidSyncIssues {
+			continue
+		}
+		for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+			parts[i], parts[j] = parts[j], parts[i]
+		}
+		out[id] = IMAPFolder{ID: id, ParentID: r.parent, Name: strings.Join(parts, "/"), UIDValidity: uint32(id)}
+	}
+	return out, nil
+}
+
+// SyncIMAP brings midb.sqlite3 in line with exchange.sqlite3: folders added,
+// renamed, moved or gone; messages midb has not seen get the next UIDs;
+// messages gone lose their rows; flags follow the MAPI state.
+func (s *Store) SyncIMAP(ctx context.Context) error {
+	if s.midb == nil {
+		return nil
+	}
+	want, err := s.imapFolderSet(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.midb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	have := map[uint64]bool{}
+	rows, err := tx.QueryContext(ctx, "SELECT folder_id FROM folders")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id uint64
+		rows.Scan(&id)
+		have[id] = true
+	}
+	rows.Close()
+	// Names are UNIQUE: clear them first so renames cannot collide.
+	if _, err := tx.ExecContext(ctx, "UPDATE folders SET name=NULL"); err != nil {
+		return err
+	}
+	for id := range have {
+		if _, ok := want[id]; !ok {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM folders WHERE folder_id=?", id); err != nil {
+				return err
+			}
+		}
+	}
+	ids := make([]uint64, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+	for _, id := range ids {
+		f := want[id]
+		if have[id] {
+			_, err = tx.ExecContext(ctx, "UPDATE folders SET parent_fid=?, name=? WHERE folder_id=?", f.ParentID, f.Name, id)
+		} else {
+			unsub := 1
+			if id == fidInbox {
+				unsub = 0 // only INBOX is subscribed by default, as upstream
+			}
+			_, err = tx.ExecContext(ctx, "INSERT INTO folders (folder_id, parent_fid, commit_max, name, unsub) VALUES (?, ?, 0, ?, ?)",
+				id, f.ParentID, f.Name, unsub)
+		}
+		if err != nil {
+			return fmt.Errorf("midb folder %d: %w", id, err)
+		}
+		if err := s.syncIMAPContents(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// syncIMAPContents reconciles one folder's message rows.
+func (s *Store) syncIMAPContents(ctx context.Context, tx *sql.Tx, fid uint64) error {
+	exch := map[uint64]bool{}
+	rows, err := s.db.QueryContext(ctx, "SELECT message_id FROM messages WHERE parent_fid=? AND is_associated=0 AND is_deleted=0", fid)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id uint64
+		rows.Scan(&id)
+		exch[id] = true
+	}
+	rows.Close()
+	seen := map[uint64]bool{}
+	rows, err = tx.QueryContext(ctx, "SELECT message_id, folder_id FROM messages WHERE folder_id=?", fid)
+	if err != nil {
+		return err
+	}
+	var gone []uint64
+	for rows.Next() {
+		var id, f uint64
+		rows.Scan(&id, &f)
+		if exch[id] {
+			seen[id] = true
+		} else {
+			gone = append(gone, id)
+		}
+	}
+	rows.Close()
+	for _, id := range gone {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", id); err != nil {
+			return err
+		}
+	}
+	var missing []uint64
+	for id := range exch {
+		if !seen[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Slice(missing, func(a, b int) bool { return missing[a] < missing[b] })
+	for _, id := range missing {
+		if err := s.imapInsert(ctx, tx, fid, id); err != nil {
+			return err
+		}
+	}
+	for id := range seen {
+		if err := s.imapUpdateFlags(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mapiState reads what the IMAP view needs of one message from
+// exchange.sqlite3.
+type mapiState struct {
+	midString    string
+	size         int64
+	flags        IMAPFlags
+	modTime      uint64
+	received     uint64
+	subject      string
+	sender       string
+	messageFlags uint32
+}
+
+func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, error) {
+	var st mapiState
+	var midStr sql.NullString
+	var readState int64
+	err := s.db.QueryRowContext(ctx, "SELECT mid_string, message_size, read_state FROM messages WHERE message_id=?", mid).
+		Scan(&midStr, &st.size, &readState)
+	if err != nil {
+		return nil, err
+	}
+	st.midString = midStr.String
+	props := map[uint32]any{}
+	rows, err := s.db.QueryContext(ctx, "SELECT proptag, propval FROM message_properties WHERE message_id=? AND proptag IN (?,?,?,?,?,?,?,?,?,?)",
+		mid, tagMessageFlags, tagLastModification, tagDeliveryTime, tagFlagStatus, tagIconIndex, tagMsgStatus, tagSubject, tagSenderSMTP, tagSenderEmail, 0)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var tag uint32
+		var v any
+		rows.Scan(&tag, &v)
+		props[tag] = v
+	}
+	rows.Close()
+	num := func(tag uint32) int64 {
+		switch v := props[tag].(type) {
+		case int64:
+			return v
+		}
+		return 0
+	}
+	str := func(tag uint32) string {
+		switch v := props[tag].(type) {
+		case string:
+			return v
+		case []byte:
+			return string(v)
+		}
+		return ""
+	}
+	st.messageFlags = uint32(num(tagMessageFlags))
+	st.modTime = uint64(num(tagLastModification))
+	st.received = uint64(num(tagDeliveryTime))
+	st.subject = str(tagSubject)
+	st.sender = str(tagSenderSMTP)
+	if st.sender == "" {
+		st.sender = str(tagSenderEmail)
+	}
+	status := num(tagMsgStatus)
+	icon := num(tagIconIndex)
+	if readState != 0 || st.messageFlags&msgflagRead != 0 {
+		st.flags |= FlagSeen
+	}
+	if st.messageFlags&msgflagUnsent != 0 {
+		st.flags |= FlagDraft
+	}
+	if num(tagFlagStatus) == followupFlagged || status&msgstatusTagged != 0 {
+		st.flags |= FlagFlagged
+	}
+	if status&msgstatusDelmarked != 0 {
+		st.flags |= FlagDeleted
+	}
+	if icon == iconReplied || status&msgstatusAnswered != 0 {
+		st.flags |= FlagAnswered
+	}
+	if icon == iconForwarded {
+		st.flags |= FlagForwarded
+	}
+	return &st, nil
+}
+
+// imapInsert gives a message its UID in fid: the folder's next one.
+func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) error {
+	st, err := s.readMAPIState(ctx, mid)
+	if err != nil {
+		return fmt.Errorf("midb: message %d: %w", mid, err)
+	}
+	var uid int64
+	if err := tx.QueryRowContext(ctx, "UPDATE folders SET uidnext=uidnext+1 WHERE folder_id=? RETURNING uidnext", fid).Scan(&uid); err != nil {
+		return fmt.Errorf("midb: folder %d: %w", fid, err)
+	}
+	midStr := st.midString
+	if midStr == "" {
+		// No RFC 5322 form yet (made through MAPI): the name upstream
+		// gives midb-generated files; the file is written when the
+		// message is first fetched.
+		midStr = fmt.Sprintf("%d.%d.midb", time.Now().Unix(), mid)
+	}
+	b := func(f IMAPFlags) int {
+		if st.flags&f != 0 {
+			return 1
+		}
+		return 0
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO messages (message_id, folder_id, mid_string, mod_time, uid, unsent, recent, read,
+		flagged, replied, forwarded, deleted, subject, sender, rcpt, size, received, keywords)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, '')`,
+		mid, fid, midStr, st.modTime, uid, b(FlagDraft), b(FlagSeen), b(FlagFlagged), b(FlagAnswered),
+		b(FlagForwarded), b(FlagDeleted), st.subject, st.sender, st.size, st.received)
+	if err != nil {
+		return fmt.Errorf("midb: insert message %d: %w", mid, err)
+	}
+	return nil
+}
+
+// imapUpdateFlags copies a message's MAPI state into its midb row.
+func (s *Store) imapUpdateFlags(ctx context.Context, tx *sql.Tx, mid uint64) error {
+	st, err := s.readMAPIState(ctx, mid)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", mid)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	b := func(f IMAPFlags) int {
+		if st.flags&f != 0 {
+			return 1
+		}
+		return 0
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE messages SET unsent=?, read=?, flagged=?, replied=?, forwarded=?, deleted=?, size=?
+		WHERE message_id=?`, b(FlagDraft), b(FlagSeen), b(FlagFlagged), b(FlagAnswered), b(FlagForwarded), b(FlagDeleted), st.size, mid)
+	return err
+}
+
+// indexIMAP applies one commit's events to midb.sqlite3. A failure is
+// repaired by SyncIMAP at the next open.
+func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
+	if s.midb == nil || len(events) == 0 {
+		return nil
+	}
+	folderChange := false
+	for _, e := range events {
+		if e.Folder {
+			folderChange = true
+		}
+	}
+	if folderChange {
+		return s.SyncIMAP(ctx)
+	}
+	tx, err := s.midb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	isIMAP := func(fid uint64) (bool, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM folders WHERE folder_id=?", fid).Scan(&n)
+		return n > 0, err
+	}
+	for _, e := range events {
+		switch e.Kind {
+		case EventCreated, EventCopied, EventMoved, EventNewMail:
+			if e.Kind == EventMoved && e.OldMessageID != 0 && e.OldMessageID != e.MessageID {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.OldMessageID); err != nil {
+					return err
+				}
+			}
+			if e.Kind == EventMoved {
+				// Moved within the store keeping its id: a new UID in
+				// the new folder, as IMAP requires.
+				if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
+					return err
+				}
+			}
+			ok, err := isIMAP(e.FolderID)
+			if err != nil {
+				return err
+			}
+			var exists int
+			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE message_id=?", e.MessageID).Scan(&exists)
+			if ok && exists == 0 {
+				var assoc int
+				if err := s.db.QueryRowContext(ctx, "SELECT is_associated FROM messages WHERE message_id=?", e.MessageID).Scan(&assoc); err != nil || assoc != 0 {
+					continue
+				}
+				if err := s.imapInsert(ctx, tx, e.FolderID, e.MessageID); err != nil {
+					return err
+				}
+			}
+		case EventDeleted:
+			if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
+				return err
+			}
+		case EventModified:
+			if err := s.imapUpdateFlags(ctx, tx, e.MessageID); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// IMAPFolders lists the IMAP-visible folders with their UID state.
+func (t *Tx) IMAPFolders() ([]IMAPFolder, error) {
+	if t.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	rows, err := t.s.midb.QueryContext(t.ctx, "SELECT folder_id, parent_fid, name, uidnext, unsub FROM folders ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []IMAPFolder
+	for rows.Next() {
+		var f IMAPFolder
+		var name sql.NullString
+		var last, unsub int64
+		if err := rows.Scan(&f.ID, &f.ParentID, &name, &last, &unsub); err != nil {
+			return nil, err
+		}
+		f.Name = name.String
+		f.UIDValidity = uint32(f.ID)
+		f.UIDNext = uint32(last + 1)
+		f.Subscribed = unsub == 0
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// IMAPScan calls fn for each message of folder fid with a UID of at least
+// fromUID, in UID order, without holding the folder in memory.
+func (t *Tx) IMAPScan(fid uint64, fromUID uint32, fn func(IMAPMessage) error) error {
+	if t.s.midb == nil {
+		return errors.New("mailbox: no IMAP index for this store")
+	}
+	rows, err := t.s.midb.QueryContext(t.ctx, `SELECT message_id, uid, mid_string, read, replied, flagged, deleted, unsent, forwarded, recent,
+		size, received, keywords FROM messages WHERE folder_id=? AND uid>=? ORDER BY uid`, fid, fromUID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m IMAPMessage
+		var seen, ans, flg, del, draft, fwd, recent int
+		var kw sql.NullString
+		if err := rows.Scan(&m.MessageID, &m.UID, &m.MidString, &seen, &ans, &flg, &del, &draft, &fwd, &recent,
+			&m.Size, &m.Received, &kw); err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			on   int
+			flag IMAPFlags
+		}{{seen, FlagSeen}, {ans, FlagAnswered}, {flg, FlagFlagged}, {del, FlagDeleted}, {draft, FlagDraft}, {fwd, FlagForwarded}, {recent, FlagRecent}} {
+			if f.on != 0 {
+				m.Flags |= f.flag
+			}
+		}
+		if kw.String != "" {
+			m.Keywords = strings.Fields(kw.String)
+		}
+		var cn, rcn sql.NullInt64
+		t.QueryRow("SELECT change_number, read_cn FROM messages WHERE message_id=?", m.MessageID).Scan(&cn, &rcn)
+		m.ModSeq = uint64(max(cn.Int64, rcn.Int64))
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

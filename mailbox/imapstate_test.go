@@ -1,0 +1,229 @@
+package mailbox
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const fixtureDir = "../../shared/fixtures/upstream-3.10"
+
+// copyTree copies a read-only fixture store into a writable directory.
+func copyTree(t testing.TB, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		_, err = io.Copy(out, in)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+type imapManifest struct {
+	ImapFolders []struct {
+		DisplayPath string `json:"display_path"`
+		FolderID    uint64 `json:"folder_id"`
+		Messages    int    `json:"messages"`
+		Unseen      int    `json:"unseen"`
+		UIDNext     uint32 `json:"uidnext"`
+		UIDValidity uint32 `json:"uidvalidity"`
+	} `json:"imap_folders"`
+	Messages []struct {
+		FolderID  uint64   `json:"folder_id"`
+		UID       uint32   `json:"imap_uid"`
+		Flags     []string `json:"imap_flags"`
+		Read      bool     `json:"read"`
+		MessageID uint64   `json:"message_id"`
+		Size      int64    `json:"rfc822_size"`
+	} `json:"messages"`
+}
+
+func loadIMAPManifest(t testing.TB) imapManifest {
+	raw, err := os.ReadFile(filepath.Join(fixtureDir, "fixture-store", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m imapManifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// openRaw opens a store directory's database without the storage layer's
+// checks, for the IMAP index tests.
+func openRaw(t testing.TB, dir string) *Store {
+	db, err := openDB(DBPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{Dir: dir, db: db}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// The upstream store's IMAP state is taken over as it is: every folder,
+// UIDVALIDITY, UIDNEXT, UID and flag its manifest lists.
+func TestIMAPTakeOverUpstreamUIDs(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	s := openRaw(t, dir)
+	ctx := context.Background()
+	if err := s.openIMAPIfPrivate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	folders, err := tx.IMAPFolders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[uint64]IMAPFolder{}
+	for _, f := range folders {
+		byID[f.ID] = f
+	}
+	m := loadIMAPManifest(t)
+	if len(folders) != len(m.ImapFolders) {
+		var names []string
+		for _, f := range folders {
+			names = append(names, f.Name)
+		}
+		t.Errorf("%d IMAP folders %q, manifest has %d", len(folders), names, len(m.ImapFolders))
+	}
+	for _, want := range m.ImapFolders {
+		f, ok := byID[want.FolderID]
+		if !ok {
+			t.Errorf("folder %q (%d) missing", want.DisplayPath, want.FolderID)
+			continue
+		}
+		name := f.Name
+		if want.DisplayPath == "INBOX" || strings.EqualFold(want.DisplayPath, "inbox") {
+			name = want.DisplayPath
+		}
+		if name != want.DisplayPath || f.UIDNext != want.UIDNext || f.UIDValidity != want.UIDValidity {
+			t.Errorf("folder %d: got %q uidnext %d uidvalidity %d, want %q %d %d",
+				want.FolderID, f.Name, f.UIDNext, f.UIDValidity, want.DisplayPath, want.UIDNext, want.UIDValidity)
+		}
+		var n, unseen int
+		tx.IMAPScan(want.FolderID, 1, func(msg IMAPMessage) error {
+			n++
+			if msg.Flags&FlagSeen == 0 {
+				unseen++
+			}
+			return nil
+		})
+		if n != want.Messages || unseen != want.Unseen {
+			t.Errorf("folder %q: %d messages %d unseen, want %d %d", want.DisplayPath, n, unseen, want.Messages, want.Unseen)
+		}
+	}
+	flagNames := map[string]IMAPFlags{`\Seen`: FlagSeen, `\Answered`: FlagAnswered, `\Flagged`: FlagFlagged,
+		`\Deleted`: FlagDeleted, `\Draft`: FlagDraft, `$Forwarded`: FlagForwarded}
+	for _, want := range m.Messages {
+		var got *IMAPMessage
+		tx.IMAPScan(want.FolderID, want.UID, func(msg IMAPMessage) error {
+			if msg.UID == want.UID {
+				got = &msg
+			}
+			return io.EOF
+		})
+		if got == nil {
+			t.Errorf("folder %d UID %d missing", want.FolderID, want.UID)
+			continue
+		}
+		if got.MessageID != want.MessageID {
+			t.Errorf("folder %d UID %d is message %d, want %d", want.FolderID, want.UID, got.MessageID, want.MessageID)
+		}
+		var wantFlags IMAPFlags
+		var kws []string
+		for _, f := range want.Flags {
+			if b, ok := flagNames[f]; ok {
+				wantFlags |= b
+			} else {
+				kws = append(kws, f)
+			}
+		}
+		if got.Flags&^FlagRecent != wantFlags {
+			t.Errorf("folder %d UID %d flags %b, want %b (%v)", want.FolderID, want.UID, got.Flags, wantFlags, want.Flags)
+		}
+		sort.Strings(kws)
+		gk := append([]string(nil), got.Keywords...)
+		sort.Strings(gk)
+		if strings.Join(gk, " ") != strings.Join(kws, " ") {
+			t.Errorf("folder %d UID %d keywords %v, want %v", want.FolderID, want.UID, got.Keywords, kws)
+		}
+		if got.ModSeq == 0 {
+			t.Errorf("folder %d UID %d has no modseq", want.FolderID, want.UID)
+		}
+	}
+}
+
+// A message that arrives while midb.sqlite3 is missing its row (a crash
+// between the two commits, or a store written by another program) gets the
+// folder's next UID when the store is opened; UIDs are never reused.
+func TestIMAPReconcileAssignsNextUID(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	ctx := context.Background()
+	s := openRaw(t, dir)
+	if err := s.openIMAPIfPrivate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var uidnext, maxUID int64
+	s.midb.QueryRow("SELECT uidnext FROM folders WHERE folder_id=13").Scan(&uidnext)
+	// Drop one midb row: the reconcile must give the message a new UID
+	// above every UID handed out, not its old one.
+	var mid, oldUID int64
+	s.midb.QueryRow("SELECT message_id, uid FROM messages WHERE folder_id=13 ORDER BY uid LIMIT 1").Scan(&mid, &oldUID)
+	if _, err := s.midb.Exec("DELETE FROM messages WHERE message_id=?", mid); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SyncIMAP(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var newUID int64
+	s.midb.QueryRow("SELECT uid FROM messages WHERE message_id=?", mid).Scan(&newUID)
+	s.midb.QueryRow("SELECT MAX(uid) FROM messages WHERE folder_id=13").Scan(&maxUID)
+	if newUID != uidnext+1 || newUID == oldUID || maxUID != newUID {
+		t.Fatalf("re-indexed message got UID %d (old %d, last handed out %d)", newUID, oldUID, uidnext)
+	}
+	// A row whose message is gone is dropped.
+	if _, err := s.db.Exec("DELETE FROM messages WHERE message_id=?", mid); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SyncIMAP(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.midb.QueryRow("SELECT COUNT(*) FROM messages WHERE message_id=?", mid).Scan(&n)
+	if n != 0 {
+		t.Fatal("row of a deleted message kept")
+	}
+}

@@ -1,0 +1,146 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gromox-go/gromox/mapi"
+)
+
+// benchMessage is a typical small delivered message: subject, sender, one
+// recipient, a 2 KiB plain body, delivery time.
+func benchMessage(i int) *MessageContent {
+	now := mapi.FileTimeOf(time.Now())
+	return &MessageContent{
+		Props: Props{
+			{Tag: mapi.PrMessageClass, Value: "IPM.Note"},
+			{Tag: mapi.PrSubject, Value: fmt.Sprintf("Benchmark message %d", i)},
+			{Tag: mapi.PrSenderName, Value: "Erika Mustermann"},
+			{Tag: mapi.PrSenderEmailAddress, Value: "erika@partner.example"},
+			{Tag: mapi.PrMessageDeliveryTime, Value: now},
+			{Tag: mapi.PrClientSubmitTime, Value: now},
+			{Tag: mapi.PrBody, Value: strings.Repeat("Lorem ipsum dolor sit amet. ", 73)},
+		},
+		Recipients: []Props{{
+			{Tag: mapi.PrDisplayName, Value: "Fixture User"},
+			{Tag: mapi.PrEmailAddress, Value: "fixture@example.org"},
+			{Tag: mapi.PrRecipientType, Value: int32(1)},
+		}},
+	}
+}
+
+func newBenchStore(b *testing.B) string {
+	dir := filepath.Join(b.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 7, Username: "bench@example.org", Language: "en"}); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkWriteMessage measures messages written into one store's Inbox
+// (synchronous=FULL, answered after commit) from 1, 16 and 128 concurrent
+// callers, with group commit on and off.
+func BenchmarkWriteMessage(b *testing.B) {
+	for _, group := range []bool{true, false} {
+		for _, callers := range []int{1, 16, 128} {
+			b.Run(fmt.Sprintf("group=%v/callers=%d", group, callers), func(b *testing.B) {
+				dir := newBenchStore(b)
+				r, _ := newRegistry(b, Options{Idle: time.Hour, NoGroupCommit: !group})
+				ctx := context.Background()
+				write := func(i int) error {
+					_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+						mid, _, err := tx.WriteMessage(mapi.PrivateFIDInbox, benchMessage(i))
+						return mid, err
+					}))
+					return err
+				}
+				if err := write(-1); err != nil {
+					b.Fatal(err)
+				}
+				work := make(chan int, callers)
+				var wg sync.WaitGroup
+				b.ResetTimer()
+				for range callers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range work {
+							if err := write(i); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					}()
+				}
+				for i := 0; i < b.N; i++ {
+					work <- i
+				}
+				close(work)
+				wg.Wait()
+				b.StopTimer()
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			})
+		}
+	}
+}
+
+// BenchmarkColdOpen measures opening a store that is not open (its actor
+// starts, opens exchange.sqlite3 and midb.sqlite3, reconciles the IMAP
+// index) and answering one read of the Inbox's properties.
+func BenchmarkColdOpen(b *testing.B) {
+	dir := copyTree(b, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(b, Options{Idle: time.Hour})
+	ctx := context.Background()
+	read := ReadFunc(func(tx *Tx) (any, error) {
+		return tx.FolderProps(mapi.PrivateFIDInbox, []mapi.PropTag{mapi.PrContentCount, mapi.PrDisplayName})
+	})
+	for b.Loop() {
+		if _, err := r.Do(ctx, dir, read); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := r.Unload(ctx, dir); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkOpenStoreMemory opens 200 stores and reports the heap each
+// open store holds (its actor, SQLite connections and caches).
+func BenchmarkOpenStoreMemory(b *testing.B) {
+	const n = 200
+	src := newBenchStore(b)
+	dirs := make([]string, n)
+	for i := range dirs {
+		dirs[i] = copyTree(b, src)
+	}
+	ctx := context.Background()
+	read := ReadFunc(func(tx *Tx) (any, error) {
+		return tx.FolderProps(mapi.PrivateFIDInbox, []mapi.PropTag{mapi.PrContentCount})
+	})
+	var per float64
+	for b.Loop() {
+		r, sys := newRegistry(b, Options{Idle: time.Hour})
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for _, d := range dirs {
+			if _, err := r.Do(ctx, d, read); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		per = float64(after.HeapAlloc-before.HeapAlloc) / n
+		r.Shutdown(ctx)
+		sys.Shutdown()
+	}
+	b.ReportMetric(per, "heap-B/store")
+}
