@@ -17,7 +17,7 @@ test:
 
 build:
 	$(GO) build -o $(BIN) ./cmd/gromox
-	ln -sf gromox bin/gromox-dbop
+	for t in dbop mkprivate mkpublic; do ln -sf gromox bin/gromox-$$t; done
 
 # Each fuzz target for FUZZTIME (default 30s).
 FUZZTIME ?= 30s

@@ -35,16 +35,14 @@ func Bootstrap(ctx context.Context, st *config.Settings, db *directory.DB) (*Fir
 	if len(domains) > 0 {
 		return nil, nil
 	}
-	if _, err := db.AddDomain(ctx, directory.NewDomain{
+	if _, err := AddDomain(ctx, st, db, directory.NewDomain{
 		Name: EmbeddedDomain, Title: EmbeddedDomain, MaxUser: 0,
-		Homedir: DomainDir(st, EmbeddedDomain),
 	}); err != nil && !errors.Is(err, directory.ErrExists) {
 		return nil, fmt.Errorf("create domain %s: %w", EmbeddedDomain, err)
 	}
 	pw := NewPassword()
-	if _, err := db.AddUser(ctx, directory.NewUser{
-		Username: EmbeddedUser, Password: pw, DisplayName: "Administrator",
-		Maildir: UserDir(st, EmbeddedUser), Lang: "en", Timezone: "UTC",
+	if _, err := AddUser(ctx, st, db, directory.NewUser{
+		Username: EmbeddedUser, Password: pw, DisplayName: "Administrator", Lang: "en", Timezone: "UTC",
 	}); err != nil {
 		return nil, fmt.Errorf("create user %s: %w", EmbeddedUser, err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/config"
 	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/mailbox"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
@@ -43,6 +44,7 @@ type Server struct {
 	Dir      *directory.DB
 	Lookup   *directory.Cached
 	Auth     *directory.Auth
+	Stores   *mailbox.Registry
 
 	mu        sync.Mutex
 	listeners []Listener
@@ -74,6 +76,8 @@ func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, 
 		s.System.Shutdown()
 		return nil, err
 	}
+
+	s.Stores = mailbox.NewRegistry(s.System, log.Named("store"), mailbox.Options{})
 
 	ln, err := listen(st.AdminListen)
 	if err != nil {
@@ -207,7 +211,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			log.Warn("sessions stopped at the drain deadline", zap.String("protocol", p.Name), zap.Int("sessions", forced))
 		}
 	}
-	// 3. Stores flush and close (added with the store).
+	// 3. Stores commit what is queued and close.
+	if err := s.Stores.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stores: %w", err))
+	}
 	// 4. Directory and admin listener.
 	if s.Dir != nil {
 		if err := s.Dir.Close(); err != nil {

@@ -66,13 +66,13 @@ func (c *command) domain(args []string) error {
 			return usageError("usage: gromox domain add NAME [--title T] [--max-user N]")
 		}
 		name := lower(pos[0])
-		d, err := db.AddDomain(ctx, directory.NewDomain{
-			Name: name, Title: *title, MaxUser: *maxUser, Homedir: supervisor.DomainDir(st, name),
+		d, err := supervisor.AddDomain(ctx, st, db, directory.NewDomain{
+			Name: name, Title: *title, MaxUser: *maxUser,
 		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "domain %s added (id %d)\n", d.Name, d.ID)
+		fmt.Fprintf(c.stdout, "domain %s added (id %d, public store %s)\n", d.Name, d.ID, d.Homedir)
 	case "del":
 		if len(pos) != 1 {
 			return usageError("usage: gromox domain del NAME")
@@ -135,14 +135,13 @@ func (c *command) user(args []string) error {
 		if pw == "" {
 			pw, generated = supervisor.NewPassword(), true
 		}
-		u, err := db.AddUser(ctx, directory.NewUser{
+		u, err := supervisor.AddUser(ctx, st, db, directory.NewUser{
 			Username: addr, Password: pw, DisplayName: *name, Lang: *lang, Timezone: *tz,
-			Maildir: supervisor.UserDir(st, addr),
 		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "user %s added (id %d, maildir %s)\n", u.Username, u.ID, u.Maildir)
+		fmt.Fprintf(c.stdout, "user %s added (id %d, private store %s)\n", u.Username, u.ID, u.Maildir)
 		if generated {
 			fmt.Fprintf(c.stdout, "password: %s\n", pw)
 		}

@@ -25,6 +25,8 @@ commands:
   domain add|del|list           manage domains
   user add|del|list|passwd|check|status   manage users
   alias add|del|list            manage aliases
+  mkprivate [-f] USER           create a user's private store (also as gromox-mkprivate)
+  mkpublic [-f] DOMAIN          create a domain's public store (also as gromox-mkpublic)
   version                       print the version
 
 common options (every command):
@@ -35,7 +37,9 @@ common options (every command):
 
 // upstreamNames maps upstream tool names (argv[0]) to our subcommands.
 var upstreamNames = map[string][]string{
-	"gromox-dbop": {"dbop"},
+	"gromox-dbop":      {"dbop"},
+	"gromox-mkprivate": {"mkprivate"},
+	"gromox-mkpublic":  {"mkpublic"},
 }
 
 func main() {
@@ -77,6 +81,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmd.user(args[1:])
 	case "alias":
 		err = cmd.alias(args[1:])
+	case "mkprivate":
+		err = cmd.mkprivate(args[1:])
+	case "mkpublic":
+		err = cmd.mkpublic(args[1:])
 	case "version":
 		fmt.Fprintln(stdout, "gromox", version())
 	default:
