@@ -357,18 +357,66 @@ func (a *storeActor) replyAll(c *actors.Context, batch []pendingWrite, err error
 	}
 }
 
+// coalesceCounts keeps one counts-changed event per folder per commit, the
+// last.
+func coalesceCounts(events []Event) []Event {
+	last := map[uint64]int{}
+	for i, e := range events {
+		if e.Kind == EventCountsChanged {
+			last[e.FolderID] = i
+		}
+	}
+	if len(last) == 0 {
+		return events
+	}
+	out := events[:0]
+	for i, e := range events {
+		if e.Kind == EventCountsChanged && last[e.FolderID] != i {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fillCounts reads the message and unread counts of the folders whose
+// counts changed in this commit.
+func (a *storeActor) fillCounts(events []Event) {
+	tx, err := a.store.Begin(context.Background())
+	if err != nil {
+		return
+	}
+	defer tx.Rollback()
+	for i := range events {
+		if events[i].Kind != EventCountsChanged {
+			continue
+		}
+		if total, unread, err := tx.FolderCounts(events[i].FolderID, false); err == nil {
+			events[i].Total, events[i].Unread = total, unread
+		}
+	}
+}
+
 // publish numbers the events of one commit and sends each subscriber the
 // ones it asked for, in one Notification.
 func (a *storeActor) publish(c *actors.Context, events []Event) {
 	if len(events) == 0 {
 		return
 	}
+	events = coalesceCounts(events)
 	for i := range events {
 		a.seq++
 		events[i].Seq = a.seq
 	}
 	if len(a.subs) == 0 {
 		return
+	}
+	var wantCounts bool
+	for _, s := range a.subs {
+		wantCounts = wantCounts || s.kinds&EventCountsChanged != 0
+	}
+	if wantCounts {
+		a.fillCounts(events)
 	}
 	for _, s := range a.subs {
 		var mine []Event

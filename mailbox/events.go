@@ -34,6 +34,6 @@ type Event struct {
 	OldMessageID uint64 // moved/copied: its old id
 	MessageClass string // new mail: PR_MESSAGE_CLASS
 	MessageFlags uint32 // new mail: PR_MESSAGE_FLAGS
-	Total        int64  // counts changed: messages in FolderID
-	Unread       int64  // counts changed: unread messages in FolderID
+	Total        int64  // counts changed: messages in FolderID (-1: not read, nobody asked)
+	Unread       int64  // counts changed: unread messages in FolderID (-1 likewise)
 }

@@ -454,10 +454,9 @@ func (t *Tx) emptyFolder(fid uint64, flags int, st *emptyStats) error {
 
 // emitCounts reports a folder's current message and unread counts.
 func (t *Tx) emitCounts(fid uint64) error {
-	total, unread, err := t.FolderCounts(fid, false)
-	if err != nil {
-		return err
-	}
-	t.Emit(Event{Kind: EventCountsChanged, Folder: true, FolderID: fid, Total: total, Unread: unread})
+	// The counts are filled in once per folder per commit, after it, and
+	// only when someone subscribed to them (storeActor.publish): counting
+	// here would cost a scan of the folder for every message written.
+	t.Emit(Event{Kind: EventCountsChanged, Folder: true, FolderID: fid, Total: -1, Unread: -1})
 	return nil
 }

@@ -129,6 +129,11 @@ func (s *Store) openIMAP(ctx context.Context) error {
 	return s.SyncIMAP(ctx)
 }
 
+// SyncIMAP brings midb.sqlite3 in line with exchange.sqlite3: folders added,
+// renamed, moved or gone; messages midb has not seen get the next UIDs;
+// messages gone lose their rows; flags follow the MAPI state.
+func (s *Store) SyncIMAP(ctx context.Context) error { return s.syncIMAP(ctx, true) }
+
 // openIMAPIfPrivate opens the IMAP index of a private store (one with an
 // Inbox); public stores have none, as upstream.
 func (s *Store) openIMAPIfPrivate(ctx context.Context) error {
@@ -228,10 +233,9 @@ func (s *Store) imapFolderSet(ctx context.Context) (map[uint64]IMAPFolder, error
 	return out, nil
 }
 
-// SyncIMAP brings midb.sqlite3 in line with exchange.sqlite3: folders added,
-// renamed, moved or gone; messages midb has not seen get the next UIDs;
-// messages gone lose their rows; flags follow the MAPI state.
-func (s *Store) SyncIMAP(ctx context.Context) error {
+// syncIMAP reconciles the folder list, and the contents of every folder
+// (contents) or only of folders new to midb.
+func (s *Store) syncIMAP(ctx context.Context, contents bool) error {
 	if s.midb == nil {
 		return nil
 	}
@@ -286,8 +290,10 @@ func (s *Store) SyncIMAP(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("midb folder %d: %w", id, err)
 		}
-		if err := s.syncIMAPContents(ctx, tx, id); err != nil {
-			return err
+		if contents || !have[id] {
+			if err := s.syncIMAPContents(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 	}
 	return tx.Commit()
@@ -491,14 +497,15 @@ func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
 	if s.midb == nil || len(events) == 0 {
 		return nil
 	}
-	folderChange := false
 	for _, e := range events {
-		if e.Folder {
-			folderChange = true
+		if e.Folder && e.Kind&(EventCreated|EventDeleted|EventMoved|EventModified|EventCopied) != 0 {
+			// The folder list changed (or a folder was renamed):
+			// reconcile the list; contents only of folders new to IMAP.
+			if err := s.syncIMAP(ctx, false); err != nil {
+				return err
+			}
+			break
 		}
-	}
-	if folderChange {
-		return s.SyncIMAP(ctx)
 	}
 	tx, err := s.midb.BeginTx(ctx, nil)
 	if err != nil {
@@ -511,6 +518,9 @@ func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
 		return n > 0, err
 	}
 	for _, e := range events {
+		if e.Folder {
+			continue
+		}
 		switch e.Kind {
 		case EventCreated, EventCopied, EventMoved, EventNewMail:
 			if e.Kind == EventMoved && e.OldMessageID != 0 && e.OldMessageID != e.MessageID {

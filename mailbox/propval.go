@@ -310,7 +310,7 @@ func (t *Tx) decodeRow(table propTable, r propRow) (mapi.PropVal, error) {
 		if !ok {
 			return mapi.PropVal{}, fmt.Errorf("%s %v: content id stored as %T", table, tag, r.val)
 		}
-		data, err := ReadContent(t.s.Dir, cid, tag.Type() == mapi.PtUnicode)
+		data, err := t.readContent(cid, tag.Type() == mapi.PtUnicode)
 		if err != nil {
 			return mapi.PropVal{}, err
 		}
@@ -354,7 +354,7 @@ func (t *Tx) encodeRow(table propTable, p mapi.PropVal) (propRow, error) {
 		default:
 			return propRow{}, fmt.Errorf("mailbox: value %T for %v", p.Value, p.Tag)
 		}
-		cid, err := WriteContent(t.s.Dir, data)
+		cid, err := t.writeContent(data)
 		if err != nil {
 			return propRow{}, err
 		}

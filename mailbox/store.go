@@ -31,6 +31,7 @@ type Store struct {
 	commits int64     // transactions committed since open (group-commit stats)
 	midb    *sql.DB   // exmdb/midb.sqlite3, the IMAP state (private stores)
 	meta    storeMeta // what Open read: kind, GUIDs, replica map (open.go)
+	stmts   stmtCache // prepared statements (tx.go)
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.
@@ -64,6 +65,7 @@ func (s *Store) Close() error {
 	if s == nil || s.db == nil {
 		return nil
 	}
+	s.stmts.close()
 	err := s.db.Close()
 	s.db = nil
 	if s.midb != nil {

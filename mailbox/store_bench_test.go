@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/mapi"
+	"go.uber.org/zap"
 )
 
 // benchMessage is a typical small delivered message: subject, sender, one
@@ -127,7 +129,8 @@ func BenchmarkOpenStoreMemory(b *testing.B) {
 	})
 	var per float64
 	for b.Loop() {
-		r, sys := newRegistry(b, Options{Idle: time.Hour})
+		sys := actors.NewSystem(zap.NewNop(), nil)
+		r := NewRegistry(sys, zap.NewNop(), Options{Idle: time.Hour})
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)

@@ -11,11 +11,12 @@ import (
 // savepoint so that one failing request undoes only its own changes. Events
 // emitted by a request whose savepoint is rolled back are dropped with it.
 type Tx struct {
-	s      *Store
-	tx     *sql.Tx
-	ctx    context.Context
-	events []Event
-	sp     int // savepoint counter
+	s       *Store
+	tx      *sql.Tx
+	ctx     context.Context
+	events  []Event
+	content map[string]*pendingContent // content files to link at commit
+	sp      int                        // savepoint counter
 }
 
 // Begin starts a transaction. Writes take the database's write lock at
@@ -30,11 +31,65 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 
 // Commit commits and returns the events of the committed requests.
 func (t *Tx) Commit() ([]Event, error) {
+	if err := t.syncContent(); err != nil {
+		t.dropContent()
+		return nil, err
+	}
 	if err := t.tx.Commit(); err != nil {
 		return nil, err
 	}
 	t.s.commits++
+	t.s.stmts.prepareWanted(t.ctx, t.s.db)
 	return t.events, nil
+}
+
+// stmtCache keeps the store's statements prepared. SQLite parsing is a
+// large share of a write's cost, and database/sql would prepare every
+// statement again in each transaction. A statement is prepared on the
+// database (its one connection) when no transaction holds that connection:
+// the first use inside a transaction runs unprepared and marks the query,
+// and after the commit the marked queries are prepared; later transactions
+// reuse them through Tx.StmtContext.
+type stmtCache struct {
+	stmts  map[string]*sql.Stmt
+	wanted map[string]bool
+}
+
+const maxCachedStmts = 512
+
+func (c *stmtCache) get(q string) *sql.Stmt {
+	if st, ok := c.stmts[q]; ok {
+		return st
+	}
+	if len(c.stmts)+len(c.wanted) < maxCachedStmts {
+		if c.wanted == nil {
+			c.wanted = map[string]bool{}
+		}
+		c.wanted[q] = true
+	}
+	return nil
+}
+
+func (c *stmtCache) prepareWanted(ctx context.Context, db *sql.DB) {
+	if len(c.wanted) == 0 || db == nil {
+		return
+	}
+	if c.stmts == nil {
+		c.stmts = map[string]*sql.Stmt{}
+	}
+	for q := range c.wanted {
+		if st, err := db.PrepareContext(ctx, q); err == nil {
+			c.stmts[q] = st
+		}
+	}
+	c.wanted = nil
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
+	c.stmts, c.wanted = nil, nil
 }
 
 // Commits returns the number of transactions committed since the store was
@@ -42,7 +97,10 @@ func (t *Tx) Commit() ([]Event, error) {
 func (s *Store) Commits() int64 { return s.commits }
 
 // Rollback abandons the transaction.
-func (t *Tx) Rollback() error { return t.tx.Rollback() }
+func (t *Tx) Rollback() error {
+	t.dropContent()
+	return t.tx.Rollback()
+}
 
 // Store returns the store the transaction is on.
 func (t *Tx) Store() *Store { return t.s }
@@ -71,17 +129,27 @@ func (t *Tx) Do(fn func(*Tx) error) error {
 	return err
 }
 
-// Exec, Query and QueryRow run SQL in the transaction.
+// Exec, Query and QueryRow run SQL in the transaction, with the store's
+// prepared statements.
 func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	if st := t.s.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	if st := t.s.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 // QueryRow runs a one-row query in the transaction.
 func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
+	if st := t.s.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
