@@ -36,4 +36,6 @@ type Event struct {
 	MessageFlags uint32 // new mail: PR_MESSAGE_FLAGS
 	Total        int64  // counts changed: messages in FolderID (-1: not read, nobody asked)
 	Unread       int64  // counts changed: unread messages in FolderID (-1 likewise)
+
+	keywords *string // IMAP keywords set by SetIMAPFlags, for the IMAP index
 }

@@ -558,6 +558,11 @@ func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
 			if err := s.imapUpdateFlags(ctx, tx, e.MessageID); err != nil {
 				return err
 			}
+			if e.keywords != nil {
+				if _, err := tx.ExecContext(ctx, "UPDATE messages SET keywords=? WHERE message_id=?", *e.keywords, e.MessageID); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return tx.Commit()

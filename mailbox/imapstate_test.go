@@ -10,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gromox-go/gromox/mapi"
 )
 
 const fixtureDir = "../../shared/fixtures/upstream-3.10"
@@ -225,5 +228,84 @@ func TestIMAPReconcileAssignsNextUID(t *testing.T) {
 	s.midb.QueryRow("SELECT COUNT(*) FROM messages WHERE message_id=?", mid).Scan(&n)
 	if n != 0 {
 		t.Fatal("row of a deleted message kept")
+	}
+}
+
+// IMAP STORE changes MAPI state (so Outlook sees it), the IMAP index and
+// the MODSEQ; keywords are kept.
+func TestSetIMAPFlagsThroughActor(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	// The first INBOX message of the fixture without flags.
+	var target uint64
+	find := func() IMAPMessage {
+		res, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) {
+			var got IMAPMessage
+			err := tx.IMAPScan(fidInbox, 1, func(m IMAPMessage) error {
+				if (target == 0 && m.Flags&(FlagSeen|FlagFlagged|FlagAnswered) == 0 && len(m.Keywords) == 0) || m.MessageID == target {
+					got = m
+					return io.EOF
+				}
+				return nil
+			})
+			if err == io.EOF {
+				err = nil
+			}
+			return got, err
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.(IMAPMessage)
+	}
+	before := find()
+	target = before.MessageID
+	if target == 0 {
+		t.Fatal("no unflagged INBOX message in the fixture")
+	}
+	_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		return nil, tx.SetIMAPFlags(before.MessageID, FlagSeen|FlagFlagged|FlagAnswered, 0, []string{"$Label2", "Project-X"}, nil)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := find()
+	if after.Flags&(FlagSeen|FlagFlagged|FlagAnswered) != FlagSeen|FlagFlagged|FlagAnswered {
+		t.Fatalf("flags after STORE: %b", after.Flags)
+	}
+	if strings.Join(after.Keywords, " ") != "$Label2 Project-X" {
+		t.Fatalf("keywords %v", after.Keywords)
+	}
+	if after.ModSeq <= before.ModSeq || after.UID != before.UID {
+		t.Fatalf("modseq %d -> %d, uid %d -> %d", before.ModSeq, after.ModSeq, before.UID, after.UID)
+	}
+	// The MAPI view Outlook reads.
+	res, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) {
+		return tx.MessageProps(before.MessageID, []mapi.PropTag{mapi.PrMessageFlags, mapi.PrFlagStatus, mapi.PrIconIndex, mapi.PrLastVerbExecuted})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.(Props)
+	if v, _ := p.Get(mapi.PrMessageFlags); v.(int32)&msgflagRead == 0 {
+		t.Errorf("PR_MESSAGE_FLAGS %v lacks read", v)
+	}
+	if v, _ := p.Get(mapi.PrFlagStatus); v != int32(followupFlagged) {
+		t.Errorf("PR_FLAG_STATUS %v", v)
+	}
+	if v, _ := p.Get(mapi.PrLastVerbExecuted); v != int32(verbReplyToSender) {
+		t.Errorf("PR_LAST_VERB_EXECUTED %v", v)
+	}
+	// And off again.
+	_, err = r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		return nil, tx.SetIMAPFlags(before.MessageID, 0, FlagSeen|FlagFlagged, nil, []string{"project-x"})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := find()
+	if final.Flags&(FlagSeen|FlagFlagged) != 0 || final.Flags&FlagAnswered == 0 || strings.Join(final.Keywords, " ") != "$Label2" {
+		t.Fatalf("after clearing: flags %b keywords %v", final.Flags, final.Keywords)
 	}
 }
