@@ -20,6 +20,7 @@ import (
 type pendingContent struct {
 	tmp  *os.File
 	path string
+	raw  bool // stored as is (eml/), not zstd-compressed
 }
 
 // writeContent stores data as a content file of the transaction's store
@@ -63,6 +64,34 @@ func (t *Tx) writeContent(data []byte) (string, error) {
 	}
 	t.content[cid] = &pendingContent{tmp: tmp, path: path}
 	return cid, nil
+}
+
+// writeFileAtCommit stores data as the file path of the store (relative
+// to its directory), made durable with the transaction's content files.
+func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
+	tmpdir := filepath.Join(t.s.Dir, "tmp")
+	tmp, err := os.CreateTemp(tmpdir, "eml-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(tmpdir, dirMode); err == nil {
+			tmp, err = os.CreateTemp(tmpdir, "eml-*")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := tmp.Chmod(fileMode); err == nil {
+		_, err = tmp.Write(data)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if t.content == nil {
+		t.content = map[string]*pendingContent{}
+	}
+	t.content["file:"+rel] = &pendingContent{tmp: tmp, path: filepath.Join(t.s.Dir, filepath.FromSlash(rel)), raw: true}
+	return nil
 }
 
 // readContent reads a content file, including one written earlier in this

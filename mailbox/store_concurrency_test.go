@@ -179,3 +179,39 @@ func killStoreChild(dir string) {
 	}
 	select {}
 }
+
+// The original RFC 5322 bytes come back byte for byte, also from a copy of
+// the upstream store (which keeps them in eml/).
+func TestOriginalBytes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	raw := []byte("From: a@example.org\r\nTo: b@example.org\r\nSubject: bytes\r\n\r\nbody\xff\r\n.\r\n")
+	mid, err := Do[uint64](tctx(t), r, dir, WriteFunc(func(tx *Tx) (any, error) {
+		mid, _, _, err := tx.WriteOriginal(mapi.PrivateFIDInbox, benchMessage(1), raw)
+		if err != nil {
+			return nil, err
+		}
+		got, err := tx.ReadOriginal(mid) // before the commit too
+		if err != nil || string(got) != string(raw) {
+			return nil, fmt.Errorf("inside the transaction: %q %v", got, err)
+		}
+		return mid, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Do[[]byte](tctx(t), r, dir, ReadFunc(func(tx *Tx) (any, error) { return tx.ReadOriginal(mid) }))
+	if err != nil || string(got) != string(raw) {
+		t.Fatalf("after commit: %q %v", got, err)
+	}
+	fx := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	m := loadIMAPManifest(t)
+	want := m.Messages[0]
+	got, err = Do[[]byte](tctx(t), r, fx, ReadFunc(func(tx *Tx) (any, error) { return tx.ReadOriginal(want.MessageID) }))
+	if err != nil || int64(len(got)) != want.Size {
+		t.Fatalf("fixture message %d: %d bytes (want %d), %v", want.MessageID, len(got), want.Size, err)
+	}
+}
