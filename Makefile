@@ -17,7 +17,7 @@ test:
 
 build:
 	$(GO) build -o $(BIN) ./cmd/gromox
-	for t in dbop mkprivate mkpublic; do ln -sf gromox bin/gromox-$$t; done
+	for t in dbop mkprivate mkpublic mbop mbck; do ln -sf gromox bin/gromox-$$t; done
 
 # Each fuzz target for FUZZTIME (default 30s).
 FUZZTIME ?= 30s

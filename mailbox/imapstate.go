@@ -275,6 +275,18 @@ func (s *Store) syncIMAP(ctx context.Context, contents bool) error {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+	// midb's name column is unique without regard to case: a folder whose
+	// path differs from an older one only in case (MAPI does not allow
+	// such siblings, an import might) gets its id appended.
+	taken := map[string]bool{}
+	for _, id := range ids {
+		f := want[id]
+		if taken[strings.ToLower(f.Name)] {
+			f.Name = fmt.Sprintf("%s.%d", f.Name, id)
+			want[id] = f
+		}
+		taken[strings.ToLower(f.Name)] = true
+	}
 	for _, id := range ids {
 		f := want[id]
 		if have[id] {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gromox-go/gromox/actors"
+	"github.com/gromox-go/gromox/mailbox"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
@@ -24,12 +25,14 @@ import (
 //	GET  /trace                active trace switches and recent traced messages
 //	POST /trace?actor=|user=|protocol=|kind=X&on=1|0   switch one trace on or off
 //	DELETE /trace              every trace off
+//	POST /mbop                 {"maildir","args"}: run gromox-mbop in the store's actor
 type adminHandler struct {
 	sys      *actors.System
 	reg      *prometheus.Registry
 	log      *zap.Logger
 	started  time.Time
 	stopping *atomic.Bool
+	stores   *mailbox.Registry // POST /mbop runs in its store actors
 }
 
 func newAdminMux(h *adminHandler) *http.ServeMux {
@@ -45,6 +48,7 @@ func newAdminMux(h *adminHandler) *http.ServeMux {
 	mux.HandleFunc("GET /trace", h.traceList)
 	mux.HandleFunc("POST /trace", h.traceSet)
 	mux.HandleFunc("DELETE /trace", h.traceOff)
+	mux.Handle("POST /mbop", &mbopHandler{stores: h.stores, log: h.log})
 	return mux
 }
 

@@ -85,7 +85,7 @@ func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, 
 		s.System.Shutdown()
 		return nil, fmt.Errorf("admin listener %s: %w", st.AdminListen, err)
 	}
-	h := &adminHandler{sys: s.System, reg: s.Metrics, log: log.Named("admin"), started: time.Now(), stopping: &s.stopping}
+	h := &adminHandler{sys: s.System, reg: s.Metrics, log: log.Named("admin"), started: time.Now(), stopping: &s.stopping, stores: s.Stores}
 	s.admin = &http.Server{Handler: newAdminMux(h), ReadHeaderTimeout: 10 * time.Second}
 	go s.admin.Serve(ln)
 	s.addListener("admin", ln.Addr().String())

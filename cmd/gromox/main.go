@@ -27,6 +27,8 @@ commands:
   alias add|del|list            manage aliases
   mkprivate [-f] USER           create a user's private store (also as gromox-mkprivate)
   mkpublic [-f] DOMAIN          create a domain's public store (also as gromox-mkpublic)
+  mbop [-c] [-v] {-u USER|-u @DOMAIN|-d DIR} CMD ...   mailbox operations (also as gromox-mbop)
+  mbck [-p] DIR|exchange.sqlite3...   check, with -p repair, a store (also as gromox-mbck)
   version                       print the version
 
 common options (every command):
@@ -40,6 +42,8 @@ var upstreamNames = map[string][]string{
 	"gromox-dbop":      {"dbop"},
 	"gromox-mkprivate": {"mkprivate"},
 	"gromox-mkpublic":  {"mkpublic"},
+	"gromox-mbop":      {"mbop"},
+	"gromox-mbck":      {"mbck"},
 }
 
 func main() {
@@ -85,6 +89,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmd.mkprivate(args[1:])
 	case "mkpublic":
 		err = cmd.mkpublic(args[1:])
+	case "mbop":
+		err = cmd.mbop(args[1:])
+	case "mbck":
+		err = cmd.mbck(args[1:])
 	case "version":
 		fmt.Fprintln(stdout, "gromox", version())
 	default:
