@@ -305,8 +305,11 @@ func (a *storeActor) flush(c *actors.Context) {
 					err = &actors.Failure{Kind: "store", PID: c.Self().String(), Reason: fmt.Sprint(r)}
 				}
 			}()
-			res, err = p.req.Write(tx)
-			return err
+			start := len(tx.events)
+			if res, err = p.req.Write(tx); err != nil {
+				return err
+			}
+			return tx.updateSearchFolders(start)
 		})
 		if err != nil {
 			results[i] = err

@@ -215,3 +215,44 @@ func TestOriginalBytes(t *testing.T) {
 		t.Fatalf("fixture message %d: %d bytes (want %d), %v", want.MessageID, len(got), want.Size, err)
 	}
 }
+
+// A write through the store actor updates dynamic search folders in the
+// same transaction, and their subscribers hear of it.
+func TestSearchFolderFollowsWrites(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	sf, err := Do[uint64](ctx, r, dir, WriteFunc(func(tx *Tx) (any, error) {
+		fid, err := tx.CreateSearchFolder(mapi.PrivateFIDFinder, "Invoices", nil)
+		if err != nil {
+			return nil, err
+		}
+		res := mapi.RestrictContent(mapi.FLSubstring|mapi.FLIgnoreCase, mapi.PrSubject,
+			mapi.PropVal{Tag: mapi.PrSubject, Value: "invoice"})
+		return fid, tx.SetSearchCriteria(fid, res, []uint64{mapi.PrivateFIDInbox}, SearchRestart|SearchRecursive)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(subject string) uint64 {
+		mid, err := Do[uint64](ctx, r, dir, WriteFunc(func(tx *Tx) (any, error) {
+			mc := benchMessage(0)
+			mc.Props.Set(mapi.PrSubject, subject)
+			mid, _, err := tx.WriteMessage(mapi.PrivateFIDInbox, mc)
+			return mid, err
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mid
+	}
+	hit := write("Invoice 42 for November")
+	write("Lunch on Friday")
+	got, err := Do[[]uint64](ctx, r, dir, ReadFunc(func(tx *Tx) (any, error) { return tx.SearchResults(sf) }))
+	if err != nil || len(got) != 1 || got[0] != hit {
+		t.Fatalf("search folder holds %v (%v), want [%d]", got, err, hit)
+	}
+}

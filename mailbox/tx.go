@@ -153,3 +153,25 @@ func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
 	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
+
+// updateSearchFolders re-evaluates, against the dynamic search folders,
+// every message the request's events (from index start on) touched, inside
+// the request's savepoint.
+func (t *Tx) updateSearchFolders(start int) error {
+	seen := map[uint64]bool{}
+	evs := t.events[start:]
+	mids := make([]uint64, 0, len(evs))
+	for _, e := range evs {
+		if e.Folder || e.MessageID == 0 || seen[e.MessageID] {
+			continue
+		}
+		seen[e.MessageID] = true
+		mids = append(mids, e.MessageID)
+	}
+	for _, mid := range mids {
+		if err := t.UpdateSearchLinks(mid); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -41,7 +42,10 @@ func TestMain(m *testing.M) {
 // gromox runs one admin command against the embedded instance in dataDir.
 func gromox(t *testing.T, dataDir, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(gromoxBin, append(args, "--data-dir", dataDir)...)
+	if !slices.Contains(args, "--data-dir") {
+		args = append(args, "--data-dir", dataDir)
+	}
+	cmd := exec.Command(gromoxBin, args...)
 	cmd.Env = append(os.Environ(), "GROMOX_CONFIG_DIR=")
 	var o, e bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &o, &e
@@ -240,7 +244,24 @@ func TestEmbeddedInstance(t *testing.T) {
 		t.Fatalf("actors: %d", code)
 	}
 
+	// Store tools: through the running server, and offline.
+	if out, errOut, code := gromox(t, dataDir, "", "mbop", "--data-dir", dataDir, "-u", "bob@example.net", "ping"); code != 0 {
+		t.Fatalf("mbop ping via the server: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := gromox(t, dataDir, "", "mbop", "--data-dir", dataDir, "-u", "bob@example.net", "recalc-sizes"); code != 0 {
+		t.Fatalf("mbop recalc-sizes: %d %s %s", code, out, errOut)
+	}
 	srv.stop(t)
+	bobDir := filepath.Join(dataDir, "user", "bob@example.net")
+	if out, errOut, code := gromox(t, dataDir, "", "mbck", bobDir); code != 0 {
+		t.Fatalf("mbck of a new store: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := gromox(t, dataDir, "", "mbop", "--data-dir", dataDir, "-u", "bob@example.net", "ping"); code != 0 {
+		t.Fatalf("mbop ping without a server: %d %s %s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "domain", "example.net", "exmdb", "exchange.sqlite3")); err != nil {
+		t.Fatalf("domain add made no public store: %v", err)
+	}
 
 	// A second start keeps the directory and prints no new first user.
 	srv2 := startServer(t, "--data-dir", dataDir)
