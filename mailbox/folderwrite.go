@@ -390,7 +390,9 @@ func (t *Tx) emptyFolder(fid uint64, flags int, st *emptyStats) error {
 		}
 		rows.Close()
 		if hard {
-			_, err = t.Exec("DELETE FROM messages WHERE parent_fid=? AND is_associated=?", int64(fid), assoc)
+			if err = t.unlinkSearchFolderContents(fid, assoc); err == nil {
+				_, err = t.Exec("DELETE FROM messages WHERE parent_fid=? AND is_associated=?", int64(fid), assoc)
+			}
 		} else {
 			_, err = t.Exec("UPDATE messages SET is_deleted=1 WHERE parent_fid=? AND is_associated=?", int64(fid), assoc)
 			if err == nil {

@@ -451,6 +451,9 @@ func (t *Tx) DeleteMessages(fid uint64, mids []uint64, hard bool) (partial bool,
 			normal += r.size
 		}
 		if hard {
+			if err := t.unlinkSearch(mid); err != nil {
+				return false, err
+			}
 			if _, err := t.Exec("DELETE FROM messages WHERE message_id=?", int64(mid)); err != nil {
 				return false, err
 			}
@@ -534,6 +537,9 @@ func (t *Tx) MoveCopyMessages(src, dst uint64, mids []uint64, copy bool) (newIDs
 			kind = EventMoved
 			moved++
 			if t.s.meta.kind == KindPrivate {
+				if err := t.unlinkSearch(mid); err != nil {
+					return nil, false, err
+				}
 				if _, err := t.Exec("DELETE FROM messages WHERE message_id=?", int64(mid)); err != nil {
 					return nil, false, err
 				}

@@ -256,3 +256,48 @@ func TestSearchFolderFollowsWrites(t *testing.T) {
 		t.Fatalf("search folder holds %v (%v), want [%d]", got, err, hit)
 	}
 }
+
+// A hard delete tells the search folder's subscribers that the message left
+// it.
+func TestHardDeleteUnlinksSearchFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	r, sys := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	var sf, mid uint64
+	_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		var err error
+		if sf, err = tx.CreateSearchFolder(mapi.PrivateFIDFinder, "All", nil); err != nil {
+			return nil, err
+		}
+		if err = tx.SetSearchCriteria(sf, mapi.RestrictExist(mapi.PrSubject), []uint64{mapi.PrivateFIDInbox}, SearchRestart); err != nil {
+			return nil, err
+		}
+		mid, _, err = tx.WriteMessage(mapi.PrivateFIDInbox, benchMessage(1))
+		return nil, err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := &collector{}
+	sub := sys.Spawn(actors.Props{Kind: "test-session", New: col.actor})
+	if _, err := r.Do(ctx, dir, Subscribe{Subscriber: sub, Kinds: EventDeleted, FolderID: sf}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		_, err := tx.DeleteMessages(mapi.PrivateFIDInbox, []uint64{mid}, true)
+		return nil, err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(col.events()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	evs := col.events()
+	if len(evs) != 1 || evs[0].FolderID != sf || evs[0].MessageID != mid {
+		t.Fatalf("search folder subscriber got %+v", evs)
+	}
+}
