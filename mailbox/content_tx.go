@@ -94,6 +94,15 @@ func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
 	return nil
 }
 
+// syncDirAtCommit has directory dir fsynced before the commit (a hard link
+// made in it must be durable before the row naming it).
+func (t *Tx) syncDirAtCommit(dir string) {
+	if t.dirs == nil {
+		t.dirs = map[string]bool{}
+	}
+	t.dirs[dir] = true
+}
+
 // readContent reads a content file, including one written earlier in this
 // transaction and not linked yet.
 func (t *Tx) readContent(cid string, unicode bool) ([]byte, error) {
@@ -106,7 +115,7 @@ func (t *Tx) readContent(cid string, unicode bool) ([]byte, error) {
 // syncContent makes the transaction's content files durable under their
 // names. It runs before COMMIT.
 func (t *Tx) syncContent() error {
-	if len(t.content) == 0 {
+	if len(t.content) == 0 && len(t.dirs) == 0 {
 		return nil
 	}
 	var wg sync.WaitGroup
@@ -125,7 +134,10 @@ func (t *Tx) syncContent() error {
 	if err := <-errs; err != nil {
 		return err
 	}
-	dirs := map[string]bool{}
+	dirs := t.dirs
+	if dirs == nil {
+		dirs = map[string]bool{}
+	}
 	for _, p := range t.content {
 		name := p.tmp.Name()
 		p.tmp.Close()
@@ -152,7 +164,7 @@ func (t *Tx) syncContent() error {
 		}()
 	}
 	wg.Wait()
-	t.content = nil
+	t.content, t.dirs = nil, nil
 	return nil
 }
 
@@ -163,5 +175,5 @@ func (t *Tx) dropContent() {
 		p.tmp.Close()
 		os.Remove(p.tmp.Name())
 	}
-	t.content = nil
+	t.content, t.dirs = nil, nil
 }

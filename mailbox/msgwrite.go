@@ -4,7 +4,10 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
@@ -706,9 +709,14 @@ func (t *Tx) linkEmlExt(old string) (string, error) {
 	}
 	nu := newMidString()
 	for _, sub := range []string{"eml", "ext"} {
-		if err := linkInto(t.s.Dir, sub, old, nu); err != nil {
+		err := linkInto(t.s.Dir, sub, old, nu)
+		if sub == "ext" && errors.Is(err, fs.ErrNotExist) {
+			continue // no IMAP digest (we write none; upstream's midb makes one when it needs it)
+		}
+		if err != nil {
 			return "", err
 		}
+		t.syncDirAtCommit(filepath.Dir(filepath.Join(t.s.Dir, sub, filepath.FromSlash(nu))))
 	}
 	return nu, nil
 }

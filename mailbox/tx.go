@@ -16,6 +16,7 @@ type Tx struct {
 	ctx     context.Context
 	events  []Event
 	content map[string]*pendingContent // content files to link at commit
+	dirs    map[string]bool            // directories to fsync at commit
 	sp      int                        // savepoint counter
 }
 
