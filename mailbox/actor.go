@@ -125,16 +125,25 @@ type storeActor struct {
 	nextSub uint64
 	seq     uint64
 
+	tables    map[uint32]*openTable
+	nextTable uint32
+
 	lastUse time.Time
 	timer   *time.Timer
 	passive bool
 }
+
+// timeNow is time.Now, for the table code.
+func timeNow() time.Time { return time.Now() }
 
 func newStoreActor(dir string, opts *Options, log *zap.Logger) actors.Actor {
 	return &storeActor{dir: dir, opts: opts, log: log}
 }
 
 func (a *storeActor) Receive(c *actors.Context) {
+	if a.tableMessage(c, c.Message()) {
+		return
+	}
 	switch m := c.Message().(type) {
 	case *actors.Started:
 		a.subs = map[uint64]*subscription{}
@@ -182,11 +191,9 @@ func (a *storeActor) Receive(c *actors.Context) {
 	case Unsubscribe:
 		if s := a.subs[m.ID]; s != nil {
 			delete(a.subs, m.ID)
-			if !a.subscribed(s.pid) {
-				c.Unwatch(s.pid)
-			}
+			a.unwatchIfUnused(c, s.pid)
 		}
-		c.Respond(nil)
+		c.Respond(noResult{})
 	case *actors.Terminated:
 		who := actors.TerminatedWho(m)
 		for id, s := range a.subs {
@@ -194,11 +201,12 @@ func (a *storeActor) Receive(c *actors.Context) {
 				delete(a.subs, id)
 			}
 		}
+		a.dropTablesOf(who)
 	case idleCheck:
 		if a.passive {
 			return
 		}
-		if idle := time.Since(a.lastUse); idle < a.opts.Idle || len(a.subs) > 0 {
+		if idle := time.Since(a.lastUse); idle < a.opts.Idle || len(a.subs) > 0 || len(a.tables) > 0 {
 			wait := a.opts.Idle - idle
 			if wait <= 0 {
 				wait = a.opts.Idle
@@ -337,6 +345,7 @@ func (a *storeActor) flush(c *actors.Context) {
 		}
 	}
 	a.publish(c, events)
+	a.updateTables(c, events)
 }
 
 // noResult stands for a nil result on the wire: a nil message cannot be

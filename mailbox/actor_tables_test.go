@@ -1,0 +1,107 @@
+package mailbox
+
+import (
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gromox-go/gromox/actors"
+	"github.com/gromox-go/gromox/mapi"
+)
+
+// tableWatcher is a session actor collecting table notifications.
+type tableWatcher struct {
+	mu    sync.Mutex
+	notes []TableNotification
+}
+
+func (w *tableWatcher) actor() actors.Actor {
+	return actors.ActorFunc(func(c *actors.Context) {
+		if n, ok := c.Message().(TableNotification); ok {
+			w.mu.Lock()
+			w.notes = append(w.notes, n)
+			w.mu.Unlock()
+		}
+	})
+}
+
+func (w *tableWatcher) changes() []TableChange {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []TableChange
+	for _, n := range w.notes {
+		out = append(out, n.Changes...)
+	}
+	return out
+}
+
+// A contents table opened through the actor stays current and its owner
+// hears of new rows; the table goes away with its owner.
+func TestTablesInTheActor(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	r, sys := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	w := &tableWatcher{}
+	owner := sys.Spawn(actors.Props{Kind: "test-session", New: w.actor})
+	sorts := &mapi.SortOrderSet{Sorts: []mapi.SortOrder{{Tag: mapi.PrMessageDeliveryTime, Order: mapi.SortDescend}}}
+	id, err := Do[uint32](ctx, r, dir, OpenContentTable{Owner: owner, FolderID: mapi.PrivateFIDInbox, Sorts: sorts})
+	if err != nil || id == 0 {
+		t.Fatalf("open table: %v %v", id, err)
+	}
+	count := func() int {
+		n, err := Do[int](ctx, r, dir, TableOp{TableID: id, Fn: func(tx *Tx, tb *Table) (any, error) { return tb.Count(), nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if count() != 0 {
+		t.Fatal("new Inbox not empty")
+	}
+	wr, err := Do[WriteResult](ctx, r, dir, WriteMessage{FolderID: mapi.PrivateFIDInbox, Content: benchMessage(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count() != 1 {
+		t.Fatal("table did not follow the new message")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(w.changes()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	ch := w.changes()
+	if len(ch) == 0 || ch[0].Kind != TableRowAdded || ch[0].Row.InstID.GCV() != wr.MessageID {
+		t.Fatalf("owner heard %+v", ch)
+	}
+	rows, err := Do[[][]mapi.PropVal](ctx, r, dir, TableOp{TableID: id, Fn: func(tx *Tx, tb *Table) (any, error) {
+		if err := tb.SetColumns([]mapi.PropTag{mapi.PrSubject, mapi.PrMID}); err != nil {
+			return nil, err
+		}
+		if _, _, err := tb.SeekRow(BookmarkBeginning, 0); err != nil {
+			return nil, err
+		}
+		return tb.QueryRows(tx, 50, true)
+	}})
+	if err != nil || len(rows) != 1 || rows[0][0].Value != "Benchmark message 1" {
+		t.Fatalf("query rows: %v %v", rows, err)
+	}
+	// The owner stops: its table is closed.
+	sys.Stop(owner)
+	sys.Wait(ctx, owner)
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		_, err := r.Do(ctx, dir, TableOp{TableID: id, Fn: func(*Tx, *Table) (any, error) { return nil, nil }})
+		if errors.Is(err, mapi.EcNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("table of a stopped owner still open (%v)", err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
