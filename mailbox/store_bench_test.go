@@ -3,6 +3,7 @@ package mailbox
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -127,13 +128,14 @@ func BenchmarkOpenStoreMemory(b *testing.B) {
 	read := ReadFunc(func(tx *Tx) (any, error) {
 		return tx.FolderProps(mapi.PrivateFIDInbox, []mapi.PropTag{mapi.PrContentCount})
 	})
-	var per float64
+	var per, perRSS float64
 	for b.Loop() {
 		sys := actors.NewSystem(zap.NewNop(), nil)
 		r := NewRegistry(sys, zap.NewNop(), Options{Idle: time.Hour})
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		rss0 := rssBytes()
 		for _, d := range dirs {
 			if _, err := r.Do(ctx, d, read); err != nil {
 				b.Fatal(err)
@@ -142,8 +144,22 @@ func BenchmarkOpenStoreMemory(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		per = float64(after.HeapAlloc-before.HeapAlloc) / n
+		perRSS = float64(rssBytes()-rss0) / n
 		r.Shutdown(ctx)
 		sys.Shutdown()
 	}
 	b.ReportMetric(per, "heap-B/store")
+	b.ReportMetric(perRSS, "rss-B/store")
+}
+
+// rssBytes is the process's resident set size (Linux), which also counts
+// SQLite's page caches outside the Go heap.
+func rssBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, rss int64
+	fmt.Sscan(string(b), &size, &rss)
+	return rss * int64(os.Getpagesize())
 }
