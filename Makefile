@@ -21,13 +21,17 @@ build:
 
 # Each fuzz target for FUZZTIME (default 30s).
 FUZZTIME ?= 30s
+FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration config:FuzzParseSize \
+	mapi:FuzzReadPropVals mapi:FuzzReadRestriction mapi:FuzzDecodeMV mapi:FuzzParseStoreName \
+	mapi:FuzzReadRowsAndNames mapi:FuzzDecodeIDSet mapi:FuzzDecodePCL mapi:FuzzDecodeEntryID \
+	mailbox:FuzzDecodeBlobValue
 fuzz:
-	for t in FuzzParseCfg FuzzParseIni FuzzParseDuration FuzzParseSize; do \
-		$(GO) test ./config -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	for t in $(FUZZ_TARGETS); do \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 bench:
-	$(GO) test ./actors ./directory -run '^$$' -bench . -benchtime 2s
+	$(GO) test ./actors ./directory ./mailbox -run '^$$' -bench . -benchtime 2s
 
 clean:
 	rm -rf bin
