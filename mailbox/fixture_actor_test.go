@@ -86,3 +86,63 @@ func TestFixtureThroughActor(t *testing.T) {
 		t.Fatalf("mbck after writing to the upstream store:\n%s", sb)
 	}
 }
+
+// Copying a folder tree of the upstream store: new ids, same names,
+// classes and message counts, copies of the messages (with their RFC 5322
+// originals), and a store that still checks clean.
+func TestCopyFolderTree(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	const projects = 1900544 // "Projects" with Alpha/Q1-2025 below it (manifest)
+	nfid, err := Do[uint64](ctx, r, dir, CopyFolderRequest{FolderID: projects, NewParent: mapi.PrivateFIDIPMSubtree, NewName: "Projects copy", Recursive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type node struct {
+		name  string
+		count int32
+		kids  int
+	}
+	var walk func(fid uint64) []node
+	walk = func(fid uint64) []node {
+		p, err := Do[Props](ctx, r, dir, GetFolderProps{FolderID: fid, Tags: []mapi.PropTag{mapi.PrDisplayName, mapi.PrContentCount}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kids, err := Do[[]uint64](ctx, r, dir, ListFolders{FolderID: fid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, _ := p.Get(mapi.PrDisplayName)
+		count, _ := p.Get(mapi.PrContentCount)
+		out := []node{{name.(string), count.(int32), len(kids)}}
+		for _, k := range kids {
+			out = append(out, walk(k)...)
+		}
+		return out
+	}
+	orig, cp := walk(projects), walk(nfid)
+	if len(orig) != len(cp) || len(orig) < 3 {
+		t.Fatalf("tree %v copied as %v", orig, cp)
+	}
+	for i := range orig {
+		if i == 0 {
+			if cp[0].name != "Projects copy" {
+				t.Fatalf("copy named %q", cp[0].name)
+			}
+		} else if cp[i].name != orig[i].name {
+			t.Fatalf("node %d: %q vs %q", i, cp[i].name, orig[i].name)
+		}
+		if cp[i].count != orig[i].count || cp[i].kids != orig[i].kids {
+			t.Fatalf("node %d: %+v vs %+v", i, cp[i], orig[i])
+		}
+	}
+	if err := r.Unload(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(dir, false)
+	if err != nil || rep.Remaining() != 0 {
+		t.Fatalf("mbck after folder copy: %v %+v", err, rep)
+	}
+}
