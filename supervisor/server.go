@@ -79,10 +79,17 @@ func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, 
 
 	s.Stores = mailbox.NewRegistry(s.System, log.Named("store"), mailbox.Options{})
 
+	if err := s.startProtocols(); err != nil {
+		s.Shutdown(context.Background())
+		return nil, err
+	}
+
+	if st.AdminListen == "" {
+		return s, nil // admin_listen set empty: no admin listener
+	}
 	ln, err := listen(st.AdminListen)
 	if err != nil {
-		dir.Close()
-		s.System.Shutdown()
+		s.Shutdown(context.Background())
 		return nil, fmt.Errorf("admin listener %s: %w", st.AdminListen, err)
 	}
 	h := &adminHandler{sys: s.System, reg: s.Metrics, log: log.Named("admin"), started: time.Now(), stopping: &s.stopping, stores: s.Stores}

@@ -8,10 +8,9 @@ import (
 	"github.com/gromox-go/gromox/actors"
 )
 
-// ServerShutdown is sent to every session when the server stops. A session
-// says goodbye in its protocol (IMAP BYE, SMTP 421, ...) and stops itself;
-// one that has not stopped by the drain deadline is stopped at once.
-type ServerShutdown struct{}
+// ServerShutdown is what sessions receive when the server stops (see
+// actors.ServerShutdown).
+type ServerShutdown = actors.ServerShutdown
 
 // startSession asks a protocol supervisor to spawn a session.
 type startSession struct{ props actors.Props }

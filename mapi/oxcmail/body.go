@@ -1,0 +1,445 @@
+package oxcmail
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"io"
+	"mime"
+	"mime/quotedprintable"
+	"path"
+	"strings"
+
+	"github.com/emersion/go-message/charset"
+
+	"github.com/gromox-go/gromox/mapi"
+)
+
+// entity is one MIME entity: its header and its raw (still
+// transfer-encoded) body.
+type entity struct {
+	header header
+	body   []byte
+	ct     string
+	params map[string]string
+	parsed bool
+}
+
+// contentType returns the lower-case media type (text/plain when absent or
+// unreadable, RFC 2045 5.2) and its parameters, RFC 2231 continuations and
+// encodings decoded.
+func (e *entity) contentType() (string, map[string]string) {
+	if e.parsed {
+		return e.ct, e.params
+	}
+	e.parsed = true
+	e.ct, e.params = parseMediaHeader(e.header.get("Content-Type"))
+	if e.ct == "" || !strings.Contains(e.ct, "/") {
+		e.ct = "text/plain"
+	}
+	return e.ct, e.params
+}
+
+func (e *entity) param(name string) string {
+	_, p := e.contentType()
+	return p[name]
+}
+
+// parseMediaHeader parses a Content-Type or Content-Disposition value,
+// falling back to a lenient split when mime.ParseMediaType refuses it.
+func parseMediaHeader(v string) (string, map[string]string) {
+	if v == "" {
+		return "", map[string]string{}
+	}
+	if t, p, err := mime.ParseMediaType(v); err == nil {
+		return strings.ToLower(t), p
+	}
+	parts := strings.Split(v, ";")
+	t := strings.ToLower(strings.TrimSpace(parts[0]))
+	p := map[string]string{}
+	for _, kv := range parts[1:] {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		k = strings.TrimSuffix(k, "*")
+		val = strings.Trim(strings.TrimSpace(val), `"`)
+		if _, dup := p[k]; !dup {
+			p[k] = val
+		}
+	}
+	return t, p
+}
+
+// decoded returns the body with its Content-Transfer-Encoding undone.
+// Broken encodings decode as far as they go.
+func (e *entity) decoded() []byte {
+	switch strings.ToLower(strings.TrimSpace(e.header.get("Content-Transfer-Encoding"))) {
+	case "base64":
+		return decodeBase64(e.body)
+	case "quoted-printable":
+		out, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(e.body)))
+		return out
+	}
+	return e.body
+}
+
+// decodeBase64 ignores characters outside the alphabet and a truncated
+// final quantum, as mail readers do.
+func decodeBase64(b []byte) []byte {
+	clean := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' {
+			clean = append(clean, c)
+		}
+	}
+	clean = clean[:len(clean)/4*4+func() int {
+		if r := len(clean) % 4; r >= 2 {
+			return r
+		}
+		return 0
+	}()]
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	n, _ := base64.RawStdEncoding.Decode(out, clean)
+	return out[:n]
+}
+
+// text returns the decoded body converted to UTF-8 from its charset.
+// Unknown charsets are read as UTF-8 when valid, else Windows-1252.
+func (e *entity) text() string {
+	b := e.decoded()
+	cs := strings.ToLower(strings.TrimSpace(e.param("charset")))
+	if cs != "" && cs != "utf-8" && cs != "us-ascii" && cs != "utf8" {
+		if r, err := charset.Reader(cs, bytes.NewReader(b)); err == nil {
+			if out, err := io.ReadAll(r); err == nil {
+				return toUTF8(string(out))
+			}
+		}
+	}
+	return toUTF8(string(b))
+}
+
+// disposition returns the lower-case disposition type and its parameters.
+func (e *entity) disposition() (string, map[string]string) {
+	return parseMediaHeader(e.header.get("Content-Disposition"))
+}
+
+// filename is the attachment's name: Content-Disposition filename, else
+// Content-Type name; RFC 2231 and (non-standard but common) RFC 2047
+// encodings decoded.
+func (e *entity) filename() string {
+	_, dp := e.disposition()
+	n := dp["filename"]
+	if n == "" {
+		n = e.param("name")
+	}
+	return strings.TrimSpace(decodeText(n))
+}
+
+// splitMultipart returns the body parts between the delimiter lines of
+// boundary (RFC 2046 5.1.1): a delimiter is "--boundary" alone on its line
+// (trailing white space allowed), so a longer boundary that merely starts
+// with this one is not a delimiter. A missing close delimiter ends the
+// last part at the end of the body.
+func splitMultipart(body []byte, boundary string) [][]byte {
+	delim := []byte("--" + boundary)
+	var parts [][]byte
+	start := -1
+	pos := 0
+	for pos <= len(body) {
+		line, rest := cutLine(body[pos:])
+		lineEnd := len(body) - len(rest)
+		t := bytes.TrimRight(line, " \t\r")
+		isDelim, isClose := false, false
+		if bytes.HasPrefix(t, delim) {
+			switch tail := t[len(delim):]; {
+			case len(tail) == 0:
+				isDelim = true
+			case bytes.Equal(tail, []byte("--")):
+				isDelim, isClose = true, true
+			}
+		}
+		if isDelim {
+			if start >= 0 {
+				end := pos
+				// The CRLF before a delimiter belongs to the delimiter.
+				if end > start && body[end-1] == '\n' {
+					end--
+					if end > start && body[end-1] == '\r' {
+						end--
+					}
+				}
+				parts = append(parts, body[start:end])
+			}
+			if isClose {
+				return parts
+			}
+			start = lineEnd
+		}
+		if rest == nil {
+			break
+		}
+		pos = lineEnd
+	}
+	if start >= 0 && start <= len(body) {
+		parts = append(parts, body[start:])
+	}
+	return parts
+}
+
+// bodyState collects the body candidates while walking the MIME tree.
+type bodyState struct {
+	plain, html *string
+	htmlCharset string
+	htmlRaw     []byte
+	stamp       any // PR_CLIENT_SUBMIT_TIME, also the attachments' creation time
+}
+
+func (c *converter) walk(e *entity, depth int, bs *bodyState, m *Message, top bool) {
+	c.walkIn(e, depth, bs, m, "", top)
+}
+
+// walkIn converts entity e found inside a multipart of subtype parent.
+func (c *converter) walkIn(e *entity, depth int, bs *bodyState, m *Message, parent string, top bool) {
+	ct, params := e.contentType()
+	if depth > c.opt.MaxDepth {
+		c.addAttachment(e, bs, m, parent)
+		return
+	}
+	if strings.HasPrefix(ct, "multipart/") {
+		parts := splitMultipart(e.body, params["boundary"])
+		if params["boundary"] == "" || len(parts) == 0 {
+			// No usable structure: show what there is as text.
+			if bs.plain == nil {
+				s := normalizeNewlines(toUTF8(string(e.body)))
+				bs.plain = &s
+			}
+			return
+		}
+		sub := strings.TrimPrefix(ct, "multipart/")
+		for _, raw := range parts {
+			h, b := splitHeader(raw)
+			c.walkIn(&entity{header: h, body: b}, depth+1, bs, m, sub, false)
+		}
+		return
+	}
+	if top && !strings.EqualFold(strings.TrimSpace(e.header.get("Content-Transfer-Encoding")), "base64") {
+		// The CRLF ending the last line of a single-part message ends the
+		// message, not the text, as upstream stores it (a bare LF stays).
+		e.body = bytes.TrimSuffix(e.body, []byte("\r\n"))
+	}
+	dtype, _ := e.disposition()
+	isAttachment := dtype == "attachment"
+	switch {
+	case ct == "message/rfc822" && !top:
+		c.addEmbedded(e, bs, depth, m)
+		return
+	case (ct == "text/plain" || ct == "text/html") && (!isAttachment || top):
+		if ct == "text/plain" && bs.plain == nil && (e.filename() == "" || dtype == "inline" || top) {
+			s := normalizeNewlines(e.text())
+			bs.plain = &s
+			return
+		}
+		if ct == "text/html" && bs.html == nil && (e.filename() == "" || dtype == "inline" || top) {
+			s := e.text()
+			bs.html = &s
+			bs.htmlCharset = strings.ToLower(e.param("charset"))
+			bs.htmlRaw = e.decoded()
+			return
+		}
+		if parent == "alternative" {
+			return // a second alternative of a kind already chosen
+		}
+	}
+	c.addAttachment(e, bs, m, parent)
+}
+
+// addAttachment stores e as a by-value attachment (PR_ATTACH_METHOD 1).
+func (c *converter) addAttachment(e *entity, bs *bodyState, m *Message, parent string) {
+	ct, _ := e.contentType()
+	data := e.decoded()
+	name := e.filename()
+	if name == "" {
+		name = fmt.Sprintf("attachment%d%s", len(m.Attachments)+1, extensionFor(ct))
+	}
+	p := &propList{}
+	setStamp(p, bs)
+	p.set(mapi.PrAttachMethod, int32(mapi.AttachByValue))
+	p.set(mapi.PrAttachDataBin, data)
+	p.set(mapi.PrAttachLongFilename, name)
+	if ext := path.Ext(name); ext != "" && ext != "." {
+		p.set(mapi.PrAttachExtension, ext)
+	}
+	p.set(mapi.PrAttachMIMETag, ct)
+	if d := strings.TrimSpace(decodeText(e.header.get("Content-Description"))); d != "" {
+		p.set(mapi.PrDisplayName, d)
+	}
+	if cid := strings.Trim(strings.TrimSpace(e.header.get("Content-ID")), "<>"); cid != "" {
+		p.set(mapi.PrAttachContentID, toUTF8(cid))
+		if parent == "related" {
+			p.set(mapi.PrAttachFlags, int32(attMHTMLRef))
+		}
+	}
+	if loc := strings.TrimSpace(e.header.get("Content-Location")); loc != "" {
+		p.set(mapi.PrAttachContentLocation, toUTF8(loc))
+	}
+	m.Attachments = append(m.Attachments, Attachment{Props: p.vals})
+}
+
+// attMHTMLRef is PR_ATTACH_FLAGS ATT_MHTML_REF: the attachment is
+// referenced from the HTML body (MS-OXCMSG 2.2.2.18).
+const attMHTMLRef = 4
+
+// addEmbedded stores a message/rfc822 part as an embedded message
+// (PR_ATTACH_METHOD 5), converted recursively.
+func (c *converter) addEmbedded(e *entity, bs *bodyState, depth int, m *Message) {
+	data := e.decoded()
+	inner := c.message(data, depth+1)
+	p := &propList{}
+	setStamp(p, bs)
+	p.set(mapi.PrAttachMethod, int32(mapi.AttachEmbeddedMsg))
+	p.set(mapi.PrAttachMIMETag, "message/rfc822")
+	if s, ok := Get(inner.Props, mapi.PrSubject).(string); ok {
+		p.set(mapi.PrDisplayName, s)
+	}
+	m.Attachments = append(m.Attachments, Attachment{Props: p.vals, Embedded: inner})
+}
+
+// setStamp gives an attachment the message's submit time as creation and
+// modification time, as upstream stores them.
+func setStamp(p *propList, bs *bodyState) {
+	if bs.stamp != nil {
+		p.set(mapi.PrCreationTime, bs.stamp)
+		p.set(mapi.PrLastModificationTime, bs.stamp)
+	}
+}
+
+func extensionFor(ct string) string {
+	switch ct {
+	case "text/plain":
+		return ".txt"
+	case "text/html":
+		return ".htm"
+	case "text/calendar":
+		return ".ics"
+	case "image/png":
+		return ".png"
+	case "image/jpeg":
+		return ".jpg"
+	case "image/gif":
+		return ".gif"
+	case "application/pdf":
+		return ".pdf"
+	case "message/rfc822":
+		return ".eml"
+	}
+	return ".dat"
+}
+
+// normalizeNewlines turns bare LF and bare CR into CRLF.
+func normalizeNewlines(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.ReplaceAll(s, "\n", "\r\n")
+}
+
+// finishBodies sets PR_BODY, PR_HTML and PR_INTERNET_CPID from what the
+// walk found. Like upstream, a text-only message also gets an HTML body
+// (a <pre> rendering) and an HTML-only message a plain-text body.
+func (c *converter) finishBodies(bs *bodyState, p *propList) {
+	switch {
+	case bs.plain != nil && bs.html != nil:
+		p.set(mapi.PrBody, *bs.plain)
+		c.setHTML(bs, p)
+	case bs.html != nil:
+		p.set(mapi.PrBody, htmlToText(*bs.html))
+		c.setHTML(bs, p)
+	case bs.plain != nil:
+		p.set(mapi.PrBody, *bs.plain)
+		p.set(mapi.PrHTML, textToHTML(*bs.plain))
+		p.set(mapi.PrInternetCPID, int32(65001))
+	}
+}
+
+// setHTML stores the HTML body in its own charset when that charset has a
+// code page, else converted to UTF-8.
+func (c *converter) setHTML(bs *bodyState, p *propList) {
+	if cp, ok := codePages[bs.htmlCharset]; ok {
+		p.set(mapi.PrHTML, bs.htmlRaw)
+		p.set(mapi.PrInternetCPID, cp)
+		return
+	}
+	p.set(mapi.PrHTML, []byte(*bs.html))
+	p.set(mapi.PrInternetCPID, int32(65001))
+}
+
+// codePages maps charset names to Windows code page ids for PR_INTERNET_CPID.
+var codePages = map[string]int32{
+	"": 65001, "utf-8": 65001, "utf8": 65001, "us-ascii": 20127,
+	"iso-8859-1": 28591, "iso-8859-2": 28592, "iso-8859-5": 28595, "iso-8859-7": 28597,
+	"iso-8859-15": 28605, "windows-1250": 1250, "windows-1251": 1251, "windows-1252": 1252,
+	"windows-1253": 1253, "windows-1254": 1254, "windows-1257": 1257, "koi8-r": 20866,
+	"koi8-u": 21866, "iso-2022-jp": 50220, "shift_jis": 932, "euc-jp": 51932,
+	"gb2312": 936, "gbk": 936, "gb18030": 54936, "big5": 950, "euc-kr": 51949,
+}
+
+// textToHTML renders plain text as upstream's texttohtml does.
+func textToHTML(s string) []byte {
+	return []byte("<html><head><meta name=\"Generator\" content=\"gromox-texttohtml\">\r\n</head>\r\n<body>\r\n<pre>" +
+		html.EscapeString(s) + "</pre>\r\n</body>\r\n</html>")
+}
+
+// htmlToText extracts the text of an HTML body: tags dropped, entities
+// decoded, a line break after each paragraph, line break, heading,
+// division or list item; script and style content skipped.
+func htmlToText(s string) string {
+	var out strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			out.WriteString(html.UnescapeString(collapseSpace(s)))
+			break
+		}
+		out.WriteString(html.UnescapeString(collapseSpace(s[:i])))
+		s = s[i:]
+		j := strings.IndexByte(s, '>')
+		if j < 0 {
+			break
+		}
+		tag := strings.ToLower(strings.TrimSpace(strings.Trim(s[1:j], "/")))
+		if k := strings.IndexAny(tag, " \t\r\n/"); k >= 0 {
+			tag = tag[:k]
+		}
+		closing := strings.HasPrefix(s, "</")
+		s = s[j+1:]
+		switch tag {
+		case "script", "style", "head", "title":
+			if !closing {
+				if k := strings.Index(strings.ToLower(s), "</"+tag); k >= 0 {
+					s = s[k:]
+				}
+			}
+		case "br":
+			out.WriteString("\r\n")
+		case "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li":
+			if closing {
+				out.WriteString("\r\n")
+			}
+		}
+	}
+	return out.String()
+}
+
+// collapseSpace turns runs of white space (including line breaks, which
+// HTML does not render) into one space.
+func collapseSpace(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,229 @@
+// Package lmtp is the LMTP/SMTP delivery listener an MTA hands mail to
+// (upstream's delivery-queue and delivery in one). Each connection is a
+// session actor under the LMTP protocol supervisor: go-smtp's connection
+// goroutine is the I/O edge and forwards each command to the actor, which
+// resolves recipients through the directory and delivers through the
+// recipients' store actors.
+//
+// Invariants:
+//   - A recipient is answered 250 only after its store actor committed the
+//     message (synchronous=FULL): kill -9 after a 250 loses nothing.
+//   - Each recipient gets its own reply; one failing recipient never stops
+//     the others.
+//   - A session that panics ends alone; the listener and the other sessions
+//     go on.
+package lmtp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/gromox-go/gromox/actors"
+	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/mailbox"
+	"go.uber.org/zap"
+)
+
+// Resolver finds the mailbox (or list) behind a delivery address.
+type Resolver interface {
+	Resolve(ctx context.Context, addr string) (*directory.Recipient, error)
+}
+
+// Sessions starts session actors under the protocol's supervisor.
+type Sessions interface {
+	StartSession(ctx context.Context, props actors.Props) (*actors.PID, error)
+}
+
+// Converter turns a message's RFC 5322 bytes into its MAPI form inside the
+// recipient store's transaction.
+type Converter func(raw []byte) func(tx *mailbox.Tx) (*mailbox.MessageContent, error)
+
+// Config are the listener's settings.
+type Config struct {
+	Hostname           string
+	MaxMessageBytes    int64  // 0: 64 MiB (upstream max_mail_length)
+	MaxRecipients      int    // 0: 256 (upstream max_rcpt_num)
+	RecipientDelimiter string // characters that start an address extension (lda_recipient_delimiter)
+	LMTP               bool   // LMTP (the default for lda_listen); false: SMTP
+	Timeout            time.Duration
+}
+
+// Server is one LMTP/SMTP listener.
+type Server struct {
+	cfg      Config
+	sys      *actors.System
+	sessions Sessions
+	dir      Resolver
+	stores   *mailbox.Registry
+	convert  Converter
+	log      *zap.Logger
+	smtp     *smtp.Server
+}
+
+// New makes a server; Serve starts it on a listener.
+func New(cfg Config, sys *actors.System, sessions Sessions, dir Resolver, stores *mailbox.Registry, convert Converter, log *zap.Logger) *Server {
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = 64 << 20
+	}
+	if cfg.MaxRecipients <= 0 {
+		cfg.MaxRecipients = 256
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Minute
+	}
+	if cfg.Hostname == "" {
+		cfg.Hostname = "localhost"
+	}
+	s := &Server{cfg: cfg, sys: sys, sessions: sessions, dir: dir, stores: stores, convert: convert, log: log}
+	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
+	srv.LMTP = cfg.LMTP
+	srv.Domain = cfg.Hostname
+	srv.MaxMessageBytes = cfg.MaxMessageBytes
+	srv.MaxRecipients = cfg.MaxRecipients
+	srv.ReadTimeout = cfg.Timeout
+	srv.WriteTimeout = cfg.Timeout
+	srv.ErrorLog = zap.NewStdLog(log)
+	s.smtp = srv
+	return s
+}
+
+// Serve accepts connections on ln until it is closed.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.smtp.Serve(ln)
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// session is the go-smtp side of one connection: it forwards commands to
+// the session actor.
+type session struct {
+	s    *Server
+	pid  *actors.PID
+	conn *smtp.Conn
+}
+
+func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	remote := ""
+	if a := c.Conn().RemoteAddr(); a != nil {
+		remote = a.String()
+	}
+	pid, err := s.sessions.StartSession(ctx, actors.Props{
+		Kind: "lmtp-session",
+		New:  func() actors.Actor { return &sessionActor{s: s, conn: c, remote: remote} },
+	})
+	if err != nil {
+		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service shutting down"}
+	}
+	return &session{s: s, pid: pid, conn: c}, nil
+}
+
+// do runs one command in the session actor and maps its failure.
+func (ss *session) do(msg any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), ss.s.cfg.Timeout)
+	defer cancel()
+	_, err := ss.s.sys.Request(ctx, ss.pid, msg)
+	var se *smtp.SMTPError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return se
+	}
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary server error"}
+}
+
+func (ss *session) Reset() { ss.do(resetCmd{}) }
+
+func (ss *session) Logout() error {
+	ss.s.sys.Poison(ss.pid)
+	return nil
+}
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error { return ss.do(mailCmd{from}) }
+
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error { return ss.do(rcptCmd{to}) }
+
+// Data is SMTP's DATA: one reply for all recipients.
+func (ss *session) Data(r io.Reader) error {
+	raw, err := readMessage(r)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ss.s.cfg.Timeout)
+	defer cancel()
+	res, err := actors.Ask[lmtpResult](ctx, ss.s.sys, ss.pid, dataCmd{raw})
+	if err != nil {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary server error"}
+	}
+	for _, e := range res.errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// LMTPData is LMTP's DATA: one reply per recipient (RFC 2033 4.2).
+func (ss *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
+	raw, err := readMessage(r)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ss.s.cfg.Timeout)
+	defer cancel()
+	d, err := actors.Ask[lmtpResult](ctx, ss.s.sys, ss.pid, dataCmd{raw})
+	if err != nil {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary server error"}
+	}
+	for i, rc := range d.rcpts {
+		status.SetStatus(rc, d.errs[i])
+	}
+	return nil
+}
+
+func readMessage(r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			return nil, se // go-smtp's "too big" is already a 552
+		}
+		return nil, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Error reading the message"}
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Empty message"}
+	}
+	return raw, nil
+}
+
+// stripExtension removes an address extension ("user+ext@dom" → "user@dom")
+// at the first of the delimiter characters, as upstream does.
+func stripExtension(addr, delims string) string {
+	if delims == "" {
+		return addr
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return addr
+	}
+	local := addr[:at]
+	if i := strings.IndexAny(local, delims); i > 0 {
+		return local[:i] + addr[at:]
+	}
+	return addr
+}
+
+func smtpErr(code int, enh smtp.EnhancedCode, format string, a ...any) *smtp.SMTPError {
+	return &smtp.SMTPError{Code: code, EnhancedCode: enh, Message: fmt.Sprintf(format, a...)}
+}
