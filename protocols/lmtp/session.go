@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -128,20 +129,41 @@ func (a *sessionActor) resolve(addr string) ([]target, error) {
 	return out, nil
 }
 
-// deliver stores the message for every recipient: each mailbox once, each
-// RCPT answered with its own outcome.
+// deliver stores the message for every recipient: each mailbox once (in
+// parallel, each store's actor commits its copy), each RCPT answered with
+// its own outcome.
 func (a *sessionActor) deliver(raw []byte) lmtpResult {
 	res := lmtpResult{rcpts: make([]string, len(a.rcpts)), errs: make([]error, len(a.rcpts))}
-	done := map[string]error{} // maildir -> outcome, duplicates collapse
+	var order []target
+	seen := map[string]bool{}
 	for i, r := range a.rcpts {
 		res.rcpts[i] = r.addr
 		for _, t := range r.targets {
-			err, ok := done[t.maildir]
-			if !ok {
-				err = a.deliverOne(t, raw)
-				done[t.maildir] = err
+			if !seen[t.maildir] {
+				seen[t.maildir] = true
+				order = append(order, t)
 			}
-			if err != nil && res.errs[i] == nil {
+		}
+	}
+	outcome := make([]error, len(order))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for i, t := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			outcome[i] = a.deliverOne(t, raw)
+		}()
+	}
+	wg.Wait()
+	done := make(map[string]error, len(order))
+	for i, t := range order {
+		done[t.maildir] = outcome[i]
+	}
+	for i, r := range a.rcpts {
+		for _, t := range r.targets {
+			if err := done[t.maildir]; err != nil && res.errs[i] == nil {
 				res.errs[i] = err
 			}
 		}
