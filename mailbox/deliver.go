@@ -13,11 +13,14 @@ var ErrQuotaExceeded = errors.New("mailbox: over the receive quota")
 // Deliver stores one delivered message for its recipient (upstream's
 // deliver_message): the quota is checked, the message lands in the receive
 // folder of its class (the Inbox by default) with its delivery time and its
-// original RFC 5322 bytes, and subscribers are told of new mail. Convert
-// turns the bytes into the MAPI message inside the store's transaction
-// (named properties are per store). Reply: DeliverResult.
+// original RFC 5322 bytes, and subscribers are told of new mail. The MAPI
+// form is Content (converted once for all recipients, outside the store's
+// actor) or, when Content is nil, what Convert makes inside the store's
+// transaction (for conversions that need the store's named property ids).
+// Reply: DeliverResult.
 type Deliver struct {
 	Raw     []byte
+	Content *MessageContent
 	Convert func(tx *Tx) (*MessageContent, error)
 }
 
@@ -31,9 +34,17 @@ func (d Deliver) Write(tx *Tx) (any, error) {
 	if err := tx.checkReceiveQuota(int64(len(d.Raw))); err != nil {
 		return nil, err
 	}
-	mc, err := d.Convert(tx)
-	if err != nil {
-		return nil, fmt.Errorf("mailbox: converting the message: %w", err)
+	var mc *MessageContent
+	if d.Content != nil {
+		// Shared between recipients: this store's changes go to a copy.
+		c := *d.Content
+		c.Props = append(Props(nil), d.Content.Props...)
+		mc = &c
+	} else {
+		var err error
+		if mc, err = d.Convert(tx); err != nil {
+			return nil, fmt.Errorf("mailbox: converting the message: %w", err)
+		}
 	}
 	class := "IPM.Note"
 	if v, ok := mc.Props.Get(mapi.PrMessageClass); ok {

@@ -22,7 +22,7 @@ func (s *Server) startProtocols() error {
 			Hostname:           st.HostID,
 			RecipientDelimiter: delim,
 			LMTP:               true,
-		}, s.System, s.AddProtocol("lmtp"), s.Dir, s.Stores, mailbox.ConvertRFC5322, s.Log.Named("lmtp"))
+		}, s.System, s.AddProtocol("lmtp"), s.Dir, s.Stores, mailbox.ImportRFC5322, s.Log.Named("lmtp"))
 		for _, addr := range st.Listen.LMTP {
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {

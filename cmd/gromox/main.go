@@ -29,6 +29,7 @@ commands:
   mkpublic [-f] DOMAIN          create a domain's public store (also as gromox-mkpublic)
   mbop [-c] [-v] {-u USER|-u @DOMAIN|-d DIR} CMD ...   mailbox operations (also as gromox-mbop)
   mbck [-p] DIR|exchange.sqlite3...   check, with -p repair, a store (also as gromox-mbck)
+  loadtest lmtp --addr H:P --rcpt ADDR ...   LMTP delivery benchmark (.ci/bench-lmtp.sh compares with Dovecot)
   version                       print the version
 
 common options (every command):
@@ -93,6 +94,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmd.mbop(args[1:])
 	case "mbck":
 		err = cmd.mbck(args[1:])
+	case "loadtest":
+		err = cmd.loadtest(args[1:])
 	case "version":
 		fmt.Fprintln(stdout, "gromox", version())
 	default:

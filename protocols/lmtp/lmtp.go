@@ -41,9 +41,10 @@ type Sessions interface {
 	StartSession(ctx context.Context, props actors.Props) (*actors.PID, error)
 }
 
-// Converter turns a message's RFC 5322 bytes into its MAPI form inside the
-// recipient store's transaction.
-type Converter func(raw []byte) func(tx *mailbox.Tx) (*mailbox.MessageContent, error)
+// Converter turns a message's RFC 5322 bytes into its MAPI form, once per
+// message for all its recipients, in the session (not in a store's actor,
+// which would serialise every conversion for one mailbox).
+type Converter func(raw []byte) (*mailbox.MessageContent, error)
 
 // Config are the listener's settings.
 type Config struct {

@@ -63,7 +63,7 @@ func newEnv(t *testing.T, maxBytes int64) *env {
 	sys := actors.NewSystem(zap.NewNop(), nil)
 	e.stores = mailbox.NewRegistry(sys, zap.NewNop(), mailbox.Options{})
 	srv := New(Config{Hostname: "mx.example.org", LMTP: true, MaxMessageBytes: maxBytes, RecipientDelimiter: "+-"},
-		sys, spawner{sys}, db, e.stores, mailbox.ConvertRFC5322, zap.NewNop())
+		sys, spawner{sys}, db, e.stores, mailbox.ImportRFC5322, zap.NewNop())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -146,6 +146,14 @@ func (a *sessionActor) deliver(raw []byte) lmtpResult {
 		}
 	}
 	outcome := make([]error, len(order))
+	content, err := a.s.convert(raw)
+	if err != nil {
+		a.s.log.Warn("message conversion failed", zap.Error(err), zap.String("remote", a.remote))
+		for i := range res.errs {
+			res.errs[i] = smtpErr(554, smtp.EnhancedCode{5, 6, 0}, "Message could not be converted")
+		}
+		return res
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	for i, t := range order {
@@ -153,7 +161,7 @@ func (a *sessionActor) deliver(raw []byte) lmtpResult {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			outcome[i] = a.deliverOne(t, raw)
+			outcome[i] = a.deliverOne(t, raw, content)
 		}()
 	}
 	wg.Wait()
@@ -171,10 +179,10 @@ func (a *sessionActor) deliver(raw []byte) lmtpResult {
 	return res
 }
 
-func (a *sessionActor) deliverOne(t target, raw []byte) error {
+func (a *sessionActor) deliverOne(t target, raw []byte, content *mailbox.MessageContent) error {
 	ctx, cancel := context.WithTimeout(context.Background(), a.s.cfg.Timeout)
 	defer cancel()
-	_, err := a.s.stores.Do(ctx, t.maildir, mailbox.Deliver{Raw: raw, Convert: a.s.convert(raw)})
+	_, err := a.s.stores.Do(ctx, t.maildir, mailbox.Deliver{Raw: raw, Content: content})
 	switch {
 	case err == nil:
 		a.s.log.Info("delivered", zap.String("rcpt", t.username), zap.String("from", a.from), zap.Int("size", len(raw)), zap.String("remote", a.remote))
