@@ -334,15 +334,18 @@ func (a *storeActor) flush(c *actors.Context) {
 		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
 		return
 	}
-	if err := a.store.indexIMAP(context.Background(), events); err != nil {
-		// exchange.sqlite3 has committed: the IMAP index is repaired
-		// from it when the store is next opened.
-		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
-	}
+	// The callers are answered once exchange.sqlite3 has committed; the
+	// IMAP index follows before anyone is notified (an IMAP session told of
+	// new mail finds its UID). A crash in between loses no acknowledged
+	// message: the index is reconciled from exchange.sqlite3 at open, and
+	// UIDs it never committed were never shown to anyone.
 	for i, p := range batch {
 		if p.sender != nil {
 			c.Send(p.sender, reply(results[i]))
 		}
+	}
+	if err := a.store.indexIMAP(context.Background(), events); err != nil {
+		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
 	}
 	a.publish(c, events)
 	a.updateTables(c, events)
