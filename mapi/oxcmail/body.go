@@ -7,7 +7,6 @@ import (
 	"html"
 	"io"
 	"mime"
-	"mime/quotedprintable"
 	"path"
 	"strings"
 
@@ -80,10 +79,45 @@ func (e *entity) decoded() []byte {
 	case "base64":
 		return decodeBase64(e.body)
 	case "quoted-printable":
-		out, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(e.body)))
-		return out
+		return decodeQP(e.body)
 	}
 	return e.body
+}
+
+// decodeQP undoes quoted-printable (RFC 2045 6.7) leniently: a malformed
+// "=" is kept as is, where mime/quotedprintable would stop reading, and
+// trailing white space is dropped from each line.
+func decodeQP(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		line, rest := cutLine(b)
+		hadNL := len(b) > len(line)
+		line = bytes.TrimRight(line, "\r")
+		line = bytes.TrimRight(line, " \t")
+		soft := false
+		for i := 0; i < len(line); i++ {
+			c := line[i]
+			if c != '=' {
+				out = append(out, c)
+				continue
+			}
+			if i == len(line)-1 {
+				soft = true
+				break
+			}
+			if i+2 < len(line) && isHex(line[i+1]) && isHex(line[i+2]) {
+				out = append(out, unhex(line[i+1])<<4|unhex(line[i+2]))
+				i += 2
+				continue
+			}
+			out = append(out, c)
+		}
+		if hadNL && !soft {
+			out = append(out, '\r', '\n')
+		}
+		b = rest
+	}
+	return out
 }
 
 // decodeBase64 ignores characters outside the alphabet and a truncated
@@ -133,9 +167,141 @@ func (e *entity) filename() string {
 	_, dp := e.disposition()
 	n := dp["filename"]
 	if n == "" {
+		n = rfc2231Param(e.header.get("Content-Disposition"), "filename")
+	}
+	if n == "" {
 		n = e.param("name")
 	}
+	if n == "" {
+		n = rfc2231Param(e.header.get("Content-Type"), "name")
+	}
 	return strings.TrimSpace(decodeText(n))
+}
+
+// rfc2231Param decodes parameter name of a header value by RFC 2231 in any
+// charset (mime.ParseMediaType only knows UTF-8 and US-ASCII and drops the
+// others): name*=charset'lang'%XX... or its continuations name*0*, name*1...
+func rfc2231Param(v, name string) string {
+	pieces := map[int]string{}
+	encoded := map[int]bool{}
+	single, singleEnc := "", false
+	for _, kv := range splitParams(v) {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		val = strings.TrimSpace(val)
+		if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+			val = val[1 : len(val)-1]
+		}
+		if !strings.HasPrefix(k, name+"*") {
+			continue
+		}
+		rest := k[len(name)+1:]
+		enc := strings.HasSuffix(rest, "*")
+		rest = strings.TrimSuffix(rest, "*")
+		if rest == "" {
+			single, singleEnc = val, true
+			continue
+		}
+		var idx int
+		if _, err := fmt.Sscanf(rest, "%d", &idx); err != nil || idx < 0 || idx > 999 {
+			continue
+		}
+		pieces[idx], encoded[idx] = val, enc
+	}
+	var cs string
+	var raw []byte
+	if singleEnc {
+		cs, raw = splitCharset(single)
+	} else {
+		for i := 0; ; i++ {
+			p, ok := pieces[i]
+			if !ok {
+				break
+			}
+			if i == 0 && encoded[0] {
+				var b []byte
+				cs, b = splitCharset(p)
+				raw = append(raw, b...)
+			} else if encoded[i] {
+				raw = append(raw, percentDecode(p)...)
+			} else {
+				raw = append(raw, p...)
+			}
+		}
+	}
+	if len(raw) == 0 {
+		return ""
+	}
+	if cs != "" && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "us-ascii") {
+		if r, err := charset.Reader(cs, bytes.NewReader(raw)); err == nil {
+			if out, err := io.ReadAll(r); err == nil {
+				return toUTF8(string(out))
+			}
+		}
+	}
+	return toUTF8(string(raw))
+}
+
+// splitCharset splits charset'lang'value and percent-decodes the value.
+func splitCharset(s string) (string, []byte) {
+	parts := strings.SplitN(s, "'", 3)
+	if len(parts) != 3 {
+		return "", percentDecode(s)
+	}
+	return parts[0], percentDecode(parts[2])
+}
+
+func percentDecode(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return out
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// splitParams splits a header value at semicolons outside quotes.
+func splitParams(v string) []string {
+	var out []string
+	inQuote, start := false, 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '\\':
+			i++
+		case '"':
+			inQuote = !inQuote
+		case ';':
+			if !inQuote {
+				out = append(out, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	if start < len(v) {
+		out = append(out, v[start:])
+	}
+	return out
 }
 
 // splitMultipart returns the body parts between the delimiter lines of
@@ -195,10 +361,6 @@ type bodyState struct {
 	htmlCharset string
 	htmlRaw     []byte
 	stamp       any // PR_CLIENT_SUBMIT_TIME, also the attachments' creation time
-}
-
-func (c *converter) walk(e *entity, depth int, bs *bodyState, m *Message, top bool) {
-	c.walkIn(e, depth, bs, m, "", top)
 }
 
 // walkIn converts entity e found inside a multipart of subtype parent.
@@ -420,9 +582,11 @@ func htmlToText(s string) string {
 		switch tag {
 		case "script", "style", "head", "title":
 			if !closing {
-				if k := strings.Index(strings.ToLower(s), "</"+tag); k >= 0 {
-					s = s[k:]
+				k := indexFold(s, "</"+tag)
+				if k < 0 {
+					return out.String() // unterminated: nothing visible follows
 				}
+				s = s[k:]
 			}
 		case "br":
 			out.WriteString("\r\n")
@@ -442,4 +606,14 @@ func collapseSpace(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// indexFold is strings.Index ignoring ASCII case, without copying s.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }

@@ -32,34 +32,34 @@ func (h header) get(name string) string {
 	return ""
 }
 
-func (h header) has(name string) bool {
-	for _, f := range h {
-		if strings.EqualFold(f.name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // splitHeader splits raw into its header fields and the body. The header
 // ends at the first empty line (CRLF or bare LF). Lines without a colon
 // are skipped; folded lines are joined (RFC 5322 2.2.3).
 func splitHeader(raw []byte) (header, []byte) {
 	var h header
+	var folded []string // continuation lines of the last field
+	flush := func() {
+		if len(folded) > 0 && len(h) > 0 {
+			h[len(h)-1].value = strings.TrimSpace(h[len(h)-1].value + " " + strings.Join(folded, " "))
+		}
+		folded = folded[:0]
+	}
 	rest := raw
 	for len(rest) > 0 {
 		line, next := cutLine(rest)
 		if len(bytes.TrimRight(line, "\r")) == 0 {
+			flush()
 			return h, next
 		}
 		rest = next
 		l := string(bytes.TrimRight(line, "\r"))
 		if l[0] == ' ' || l[0] == '\t' {
 			if len(h) > 0 {
-				h[len(h)-1].value += " " + strings.TrimLeft(l, " \t")
+				folded = append(folded, strings.TrimLeft(l, " \t"))
 			}
 			continue
 		}
+		flush()
 		name, value, ok := strings.Cut(l, ":")
 		name = strings.TrimRight(name, " \t")
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
@@ -67,6 +67,7 @@ func splitHeader(raw []byte) (header, []byte) {
 		}
 		h = append(h, field{name: name, value: strings.TrimSpace(value)})
 	}
+	flush()
 	return h, nil
 }
 
@@ -228,6 +229,11 @@ var (
 		mapi.PrSentRepresentingSearchKey, mapi.PrSentRepresentingEntryID}
 	senderTags = addrTags{mapi.PrSenderName, mapi.PrSenderAddrType, mapi.PrSenderEmailAddress,
 		mapi.PrSenderSMTPAddress, mapi.PrSenderSearchKey, mapi.PrSenderEntryID}
+	// The read receipt's addressee (MS-OXOMSG 2.2.2.29-2.2.2.33); these
+	// tags have no constant in package mapi yet.
+	readReceiptTags = addrTags{mapi.NewTag(0x402B, mapi.PtUnicode), mapi.NewTag(0x4029, mapi.PtUnicode),
+		mapi.NewTag(0x402A, mapi.PtUnicode), mapi.NewTag(0x5D05, mapi.PtUnicode),
+		mapi.NewTag(0x0053, mapi.PtBinary), mapi.PrReadReceiptEntryID}
 )
 
 func setAddress(p *propList, t addrTags, v string) {
@@ -432,6 +438,7 @@ func (c *converter) headers(h header, p *propList, m *Message) {
 		case "disposition-notification-to":
 			p.set(mapi.PrReadReceiptRequested, true)
 			p.set(mapi.PrNonReceiptNotificationRequested, true)
+			setAddress(p, readReceiptTags, v)
 		case "message-id":
 			p.set(mapi.PrInternetMessageID, toUTF8(v))
 		case "in-reply-to":
@@ -439,7 +446,8 @@ func (c *converter) headers(h header, p *propList, m *Message) {
 		case "references":
 			p.set(mapi.PrInternetReferences, toUTF8(v))
 		case "date":
-			if t, ok := parseDate(v); ok {
+			// FILETIME via UnixNano holds years 1678 to 2262 only.
+			if t, ok := parseDate(v); ok && t.Year() > 1678 && t.Year() < 2262 {
 				p.set(mapi.PrClientSubmitTime, mapi.FileTimeOf(t))
 			}
 		case "sensitivity":

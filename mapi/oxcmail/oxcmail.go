@@ -48,7 +48,7 @@ type ImportOptions struct {
 	Now func() time.Time
 }
 
-// ErrEmpty is returned for input without a single header or body byte.
+// ErrEmpty is returned for zero-length input.
 var ErrEmpty = errors.New("oxcmail: empty message")
 
 // Import converts raw RFC 5322 bytes into a MAPI message.
@@ -132,7 +132,7 @@ func (c *converter) message(raw []byte, depth int) *Message {
 	c.headers(hdr, p, m)
 	root := &entity{header: hdr, body: body}
 	bs := &bodyState{stamp: p.get(mapi.PrClientSubmitTime)}
-	c.walk(root, depth, bs, m, true)
+	c.walkIn(root, depth, bs, m, "", true)
 	c.finishBodies(bs, p)
 	if Get(p.vals, mapi.PrMessageClass) == nil {
 		p.set(mapi.PrMessageClass, "IPM.Note")
