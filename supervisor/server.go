@@ -55,8 +55,8 @@ type Server struct {
 	done      chan struct{}
 }
 
-// Start opens the directory and starts the actor tree and the admin
-// listener.
+// Start opens the directory and starts the actor tree: the store registry,
+// the protocol supervisors with their listeners, and the admin listener.
 func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, error) {
 	s := &Server{Settings: st, Log: log, done: make(chan struct{})}
 	s.Metrics = prometheus.NewRegistry()
