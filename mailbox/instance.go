@@ -316,39 +316,8 @@ func (t *Tx) instanceContent(mid uint64, depth int) (*MessageContent, error) {
 		props.Set(mapi.PrMID, int64(mapi.MakeEID(mapi.ReplidLocal, mid)))
 	}
 	mc := &MessageContent{Props: props}
-	rids, err := t.ids("SELECT recipient_id FROM recipients WHERE message_id=? ORDER BY recipient_id", int64(mid))
-	if err != nil {
-		return nil, err
-	}
-	for i, rid := range rids {
-		p, err := t.recipientProps(rid, i)
-		if err != nil {
-			return nil, err
-		}
-		mc.Recipients = append(mc.Recipients, p)
-	}
-	aids, err := t.ids("SELECT attachment_id FROM attachments WHERE message_id=? ORDER BY attachment_id", int64(mid))
-	if err != nil {
-		return nil, err
-	}
-	for i, aid := range aids {
-		p, err := t.attachmentProps(aid, i)
-		if err != nil {
-			return nil, err
-		}
-		a := Attachment{Props: p}
-		emb, err := t.ids("SELECT message_id FROM messages WHERE parent_attid=?", int64(aid))
-		if err != nil {
-			return nil, err
-		}
-		if len(emb) > 0 {
-			if a.Embedded, err = t.instanceContent(emb[0], depth+1); err != nil {
-				return nil, err
-			}
-		}
-		mc.Attachments = append(mc.Attachments, a)
-	}
-	return mc, nil
+	err = t.loadParts(mc, mid, func(emb uint64) (*MessageContent, error) { return t.instanceContent(emb, depth+1) })
+	return mc, err
 }
 
 // ReloadInstance replaces the contents of a top-level instance with the

@@ -421,37 +421,44 @@ func (t *Tx) readMessage(mid uint64, depth int) (*MessageContent, error) {
 		return nil, err
 	}
 	mc := &MessageContent{Props: props}
+	err = t.loadParts(mc, mid, func(emb uint64) (*MessageContent, error) { return t.readMessage(emb, depth+1) })
+	return mc, err
+}
+
+// loadParts reads a message's recipients and attachments into mc; an
+// embedded message is read by embedded.
+func (t *Tx) loadParts(mc *MessageContent, mid uint64, embedded func(mid uint64) (*MessageContent, error)) error {
 	rids, err := t.ids("SELECT recipient_id FROM recipients WHERE message_id=? ORDER BY recipient_id", int64(mid))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, rid := range rids {
 		p, err := t.recipientProps(rid, i)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		mc.Recipients = append(mc.Recipients, p)
 	}
 	aids, err := t.ids("SELECT attachment_id FROM attachments WHERE message_id=? ORDER BY attachment_id", int64(mid))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, aid := range aids {
 		p, err := t.attachmentProps(aid, i)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a := Attachment{Props: p}
 		emb, err := t.ids("SELECT message_id FROM messages WHERE parent_attid=?", int64(aid))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(emb) > 0 {
-			if a.Embedded, err = t.readMessage(emb[0], depth+1); err != nil {
-				return nil, err
+			if a.Embedded, err = embedded(emb[0]); err != nil {
+				return err
 			}
 		}
 		mc.Attachments = append(mc.Attachments, a)
 	}
-	return mc, nil
+	return nil
 }
