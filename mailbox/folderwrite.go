@@ -15,18 +15,8 @@ import (
 // class may be "". A sibling of the same name (ASCII case ignored) is
 // ErrDuplicateName.
 func (t *Tx) CreateFolder(parent uint64, name, class string, extra Props) (uint64, error) {
-	pr, err := t.folderRow(parent)
-	if err != nil {
+	if err := t.checkNewFolder(parent, name); err != nil {
 		return 0, err
-	}
-	if pr.search {
-		return 0, fmt.Errorf("create folder below search folder %#x: %w", parent, ErrAccessDenied)
-	}
-	if name == "" {
-		return 0, fmt.Errorf("create folder without a name: %w", ErrInvalidParam)
-	}
-	if _, err := t.FolderByName(parent, name); err == nil {
-		return 0, fmt.Errorf("create folder %q: %w", name, ErrDuplicateName)
 	}
 	cn, err := t.AllocateCN()
 	if err != nil {
@@ -85,6 +75,25 @@ func (t *Tx) CreateFolder(parent uint64, name, class string, extra Props) (uint6
 	}
 	t.Emit(Event{Kind: EventCreated, Folder: true, FolderID: fid, ParentID: parent})
 	return fid, nil
+}
+
+// checkNewFolder refuses a new folder named name below parent: no parent,
+// a search folder as parent, no name, or a sibling of that name.
+func (t *Tx) checkNewFolder(parent uint64, name string) error {
+	pr, err := t.folderRow(parent)
+	if err != nil {
+		return err
+	}
+	if pr.search {
+		return fmt.Errorf("create folder below search folder %#x: %w", parent, ErrAccessDenied)
+	}
+	if name == "" {
+		return fmt.Errorf("create folder without a name: %w", ErrInvalidParam)
+	}
+	if _, err := t.FolderByName(parent, name); err == nil {
+		return fmt.Errorf("create folder %q: %w", name, ErrDuplicateName)
+	}
+	return nil
 }
 
 // hierarchyChanged records a change among a folder's subfolders:

@@ -124,18 +124,8 @@ func (t *Tx) CreateSearchFolder(parent uint64, name string, extra Props) (uint64
 	if err := t.checkPrivate("search folders"); err != nil {
 		return 0, err
 	}
-	pr, err := t.folderRow(parent)
-	if err != nil {
+	if err := t.checkNewFolder(parent, name); err != nil {
 		return 0, err
-	}
-	if pr.search {
-		return 0, fmt.Errorf("create folder below search folder %#x: %w", parent, ErrAccessDenied)
-	}
-	if name == "" {
-		return 0, fmt.Errorf("create folder without a name: %w", ErrInvalidParam)
-	}
-	if _, err := t.FolderByName(parent, name); err == nil {
-		return 0, fmt.Errorf("create folder %q: %w", name, ErrDuplicateName)
 	}
 	cn, err := t.AllocateCN()
 	if err != nil {
