@@ -28,6 +28,7 @@ import (
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/protocols/outbound"
 	"go.uber.org/zap"
 )
 
@@ -54,6 +55,11 @@ type Config struct {
 	RecipientDelimiter string // characters that start an address extension (lda_recipient_delimiter)
 	LMTP               bool   // LMTP (the default for lda_listen); false: SMTP
 	Timeout            time.Duration
+	// Outbound sends out-of-office replies (outgoing_smtp_url); nil: none.
+	Outbound outbound.Sender
+	// AutoReplySilence is autoreply_silence_window: at most one
+	// out-of-office reply per sender per window (0: no limit).
+	AutoReplySilence time.Duration
 }
 
 // Server is one LMTP/SMTP listener.

@@ -186,6 +186,16 @@ func (a *sessionActor) deliverOne(t target, raw []byte, content *mailbox.Message
 	switch {
 	case err == nil:
 		a.s.log.Info("delivered", zap.String("rcpt", t.username), zap.String("from", a.from), zap.Int("size", len(raw)), zap.String("remote", a.remote))
+		if out := a.s.cfg.Outbound; out != nil {
+			from := a.from
+			go func() { // after the commit, without holding up the LMTP reply
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				if _, err := a.s.autoReply(ctx, out, a.s.cfg.AutoReplySilence, from, t, raw); err != nil {
+					a.s.log.Warn("out-of-office reply failed", zap.String("rcpt", t.username), zap.Error(err))
+				}
+			}()
+		}
 		return nil
 	case errors.Is(err, mailbox.ErrQuotaExceeded):
 		return smtpErr(552, smtp.EnhancedCode{5, 2, 2}, "Mailbox full")
