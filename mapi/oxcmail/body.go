@@ -122,13 +122,23 @@ func decodeQP(b []byte) []byte {
 
 // decodeBase64 ignores characters outside the alphabet and a truncated
 // final quantum, as mail readers do.
-func decodeBase64(b []byte) []byte {
-	clean := make([]byte, 0, len(b))
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' {
-			clean = append(clean, c)
-		}
+// base64Alphabet is 1 for the bytes of the base64 alphabet ("=" and
+// everything else are skipped).
+var base64Alphabet = func() (t [256]uint8) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		t[c] = 1
 	}
+	return t
+}()
+
+func decodeBase64(b []byte) []byte {
+	clean := make([]byte, len(b))
+	n := 0
+	for _, c := range b {
+		clean[n] = c
+		n += int(base64Alphabet[c])
+	}
+	clean = clean[:n]
 	clean = clean[:len(clean)/4*4+func() int {
 		if r := len(clean) % 4; r >= 2 {
 			return r
@@ -136,7 +146,7 @@ func decodeBase64(b []byte) []byte {
 		return 0
 	}()]
 	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
-	n, _ := base64.RawStdEncoding.Decode(out, clean)
+	n, _ = base64.RawStdEncoding.Decode(out, clean)
 	return out[:n]
 }
 
