@@ -26,8 +26,11 @@ type System struct {
 	metrics *metrics
 	actors  sync.Map // PID id -> *Info
 	dead    atomic.Int64
-	// top is the guardian policy for top-level actors.
-	top Policy
+	// top is the guardian policy for top-level actors, and spawner the root
+	// context that applies it (one for the system: protoactor's
+	// WithGuardian changes the context it is called on).
+	top     Policy
+	spawner *actor.RootContext
 }
 
 // NewSystem starts an actor system that logs through log and registers its
@@ -46,6 +49,7 @@ func NewSystem(log *zap.Logger, reg prometheus.Registerer) *System {
 		actor.WithDeadLetterThrottleInterval(time.Minute),
 		actor.WithDeadLetterRequestLogging(false),
 	)
+	s.spawner = actor.NewRootContext(s.sys, nil).WithGuardian(s.top.strategy(s))
 	s.tracer = newTracer(log)
 	s.metrics = newMetrics(s)
 	if reg != nil {
@@ -71,9 +75,8 @@ func (s *System) DeadLetters() int64 { return s.dead.Load() }
 // Spawn starts a top-level actor. A top-level actor that panics is restarted
 // up to 10 times a minute, then stopped.
 func (s *System) Spawn(p Props) *PID {
-	root := s.sys.Root.WithGuardian(s.top.strategy(s))
 	props, info := p.build(s, nil)
-	pid := root.SpawnPrefix(props, p.prefix())
+	pid := s.spawner.SpawnPrefix(props, p.prefix())
 	s.register(info, pid)
 	return wrapPID(pid)
 }

@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/protocols/lmtp"
 	"github.com/gromox-go/gromox/protocols/outbound"
+	"github.com/gromox-go/gromox/protocols/pop3"
 	"go.uber.org/zap"
 )
 
@@ -44,6 +46,39 @@ func (s *Server) startProtocols() error {
 				}
 			}()
 			s.ServeListener("lmtp", ln.Addr(), func(context.Context) error { return ln.Close() })
+		}
+	}
+	if len(st.Listen.POP3) > 0 || len(st.Listen.POP3TLS) > 0 {
+		// No certificate settings are read yet: STLS is not offered and
+		// pop3_listen_tls is skipped until a *tls.Config is passed here.
+		var tlsCfg *tls.Config
+		srv := pop3.New(pop3.Config{Hostname: st.HostID, TLS: tlsCfg},
+			s.System, s.AddProtocol("pop3"), s.Auth, s.Stores, s.Log.Named("pop3"))
+		for _, l := range []struct {
+			key      string
+			addrs    []string
+			implicit bool
+		}{{"pop3_listen", st.Listen.POP3, false}, {"pop3_listen_tls", st.Listen.POP3TLS, true}} {
+			if l.implicit && len(l.addrs) > 0 && tlsCfg == nil {
+				s.Log.Warn("pop3_listen_tls set but no TLS certificate configured; not listening", zap.Strings("addr", l.addrs))
+				continue
+			}
+			for _, addr := range l.addrs {
+				ln, err := net.Listen("tcp", addr)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", l.key, addr, err)
+				}
+				serve := srv.Serve
+				if l.implicit {
+					serve = srv.ServeTLS
+				}
+				go func() {
+					if err := serve(ln); err != nil {
+						s.Log.Error("pop3 listener", zap.String("addr", addr), zap.Error(err))
+					}
+				}()
+				s.ServeListener("pop3", ln.Addr(), func(context.Context) error { return ln.Close() })
+			}
 		}
 	}
 	return nil

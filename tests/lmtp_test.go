@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // stores, with their original bytes, and the server says so over mbop.
 func TestLMTPDelivery(t *testing.T) {
 	dataDir := t.TempDir()
-	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\nlda_recipient_delimiter = +\n"), 0o644)
+	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nlda_recipient_delimiter = +\n"), 0o644)
 	// First start makes the first user and domain; then add our users.
 	srv := startServer(t, "--data-dir", dataDir)
 	for _, args := range [][]string{
@@ -105,6 +106,44 @@ func TestLMTPDelivery(t *testing.T) {
 		t.Fatalf("carol over quota: %v, want 552", lerr)
 	}
 	c.Quit()
+
+	// Alice reads it over POP3, byte for byte.
+	var popAddr string
+	for _, l := range srv.stdout {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "listening:" && f[1] == "pop3" {
+			popAddr = f[2]
+		}
+	}
+	pc, err := textproto.Dial("tcp", popAddr)
+	if err != nil {
+		t.Fatalf("pop3 %q: %v", popAddr, err)
+	}
+	popCmd := func(cmd string) string {
+		t.Helper()
+		if err := pc.PrintfLine("%s", cmd); err != nil {
+			t.Fatal(err)
+		}
+		l, err := pc.ReadLine()
+		if err != nil || !strings.HasPrefix(l, "+OK") {
+			t.Fatalf("POP3 %s: %q %v", cmd, l, err)
+		}
+		return l
+	}
+	if l, _ := pc.ReadLine(); !strings.HasPrefix(l, "+OK") {
+		t.Fatalf("POP3 greeting %q", l)
+	}
+	popCmd("USER alice@gromox.test")
+	popCmd("PASS a")
+	popCmd("RETR 1")
+	body, err := pc.ReadDotBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ReplaceAll(string(body), "\n", "\r\n") != msg {
+		t.Fatalf("POP3 RETR gave %q", body)
+	}
+	popCmd("QUIT")
+	pc.Close()
 
 	// The copies are in the stores: count them and read the original back
 	// through the store tools.
