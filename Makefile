@@ -24,7 +24,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration config:FuzzParseSize \
 	mapi:FuzzReadPropVals mapi:FuzzReadRestriction mapi:FuzzDecodeMV mapi:FuzzParseStoreName \
 	mapi:FuzzReadRowsAndNames mapi:FuzzDecodeIDSet mapi:FuzzDecodePCL mapi:FuzzDecodeEntryID \
-	mailbox:FuzzDecodeBlobValue mapi/oxcmail:FuzzImport mapi/oxcmail:FuzzExportRoundTrip
+	mailbox:FuzzDecodeBlobValue mapi/oxcmail:FuzzImport mapi/oxcmail:FuzzExportRoundTrip protocols/pop3:FuzzCommandLine
 fuzz:
 	for t in $(FUZZ_TARGETS); do \
 		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) || exit 1; \
