@@ -20,7 +20,6 @@ import (
 type pendingContent struct {
 	tmp  *os.File
 	path string
-	raw  bool // stored as is (eml/), not zstd-compressed
 }
 
 // writeContent stores data as a content file of the transaction's store
@@ -41,39 +40,23 @@ func (t *Tx) writeContent(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tmpdir := filepath.Join(t.s.Dir, "tmp")
-	tmp, err := os.CreateTemp(tmpdir, "cid-*")
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(tmpdir, dirMode); err == nil {
-			tmp, err = os.CreateTemp(tmpdir, "cid-*")
-		}
-	}
-	if err != nil {
-		return "", err
-	}
-	if err := tmp.Chmod(fileMode); err == nil {
-		_, err = tmp.Write(z)
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if t.content == nil {
-		t.content = map[string]*pendingContent{}
-	}
-	t.content[cid] = &pendingContent{tmp: tmp, path: path}
-	return cid, nil
+	return cid, t.stage(cid, path, z)
 }
 
 // writeFileAtCommit stores data as the file path of the store (relative
 // to its directory), made durable with the transaction's content files.
 func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
+	return t.stage("file:"+rel, filepath.Join(t.s.Dir, filepath.FromSlash(rel)), data)
+}
+
+// stage writes data to a temporary file of the store's tmp/, to be made
+// durable and linked to path at commit; key names it in the transaction.
+func (t *Tx) stage(key, path string, data []byte) error {
 	tmpdir := filepath.Join(t.s.Dir, "tmp")
-	tmp, err := os.CreateTemp(tmpdir, "eml-*")
+	tmp, err := os.CreateTemp(tmpdir, "stage-*")
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(tmpdir, dirMode); err == nil {
-			tmp, err = os.CreateTemp(tmpdir, "eml-*")
+			tmp, err = os.CreateTemp(tmpdir, "stage-*")
 		}
 	}
 	if err != nil {
@@ -90,7 +73,7 @@ func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
 	if t.content == nil {
 		t.content = map[string]*pendingContent{}
 	}
-	t.content["file:"+rel] = &pendingContent{tmp: tmp, path: filepath.Join(t.s.Dir, filepath.FromSlash(rel)), raw: true}
+	t.content[key] = &pendingContent{tmp: tmp, path: path}
 	return nil
 }
 

@@ -619,6 +619,22 @@ func (t *Tx) IMAPScan(fid uint64, fromUID uint32, fn func(IMAPMessage) error) er
 		return err
 	}
 	defer rows.Close()
+	batch := make([]IMAPMessage, 0, modseqBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := t.fillModSeq(batch); err != nil {
+			return err
+		}
+		for _, m := range batch {
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
 	for rows.Next() {
 		var m IMAPMessage
 		var seen, ans, flg, del, draft, fwd, recent int
@@ -638,11 +654,46 @@ func (t *Tx) IMAPScan(fid uint64, fromUID uint32, fn func(IMAPMessage) error) er
 		if kw.String != "" {
 			m.Keywords = strings.Fields(kw.String)
 		}
+		batch = append(batch, m)
+		if len(batch) == modseqBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// modseqBatch is how many messages IMAPScan gives their MODSEQ with one
+// query of exchange.sqlite3 (memory stays bounded, queries are few).
+const modseqBatch = 256
+
+// fillModSeq sets the MODSEQ of a batch of messages: the newer of each
+// message's change number and read change number.
+func (t *Tx) fillModSeq(batch []IMAPMessage) error {
+	idx := make(map[uint64]int, len(batch))
+	args := make([]any, len(batch))
+	for i, m := range batch {
+		idx[m.MessageID] = i
+		args[i] = int64(m.MessageID)
+	}
+	q := "SELECT message_id, change_number, read_cn FROM messages WHERE message_id IN (?" + strings.Repeat(",?", len(batch)-1) + ")"
+	rows, err := t.Query(q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid uint64
 		var cn, rcn sql.NullInt64
-		t.QueryRow("SELECT change_number, read_cn FROM messages WHERE message_id=?", m.MessageID).Scan(&cn, &rcn)
-		m.ModSeq = uint64(max(cn.Int64, rcn.Int64))
-		if err := fn(m); err != nil {
+		if err := rows.Scan(&mid, &cn, &rcn); err != nil {
 			return err
+		}
+		if i, ok := idx[mid]; ok {
+			batch[i].ModSeq = uint64(max(cn.Int64, rcn.Int64))
 		}
 	}
 	return rows.Err()

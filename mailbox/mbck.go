@@ -289,23 +289,28 @@ func (c *mbckChecker) run() error {
 	return nil
 }
 
-// checkSchema finds out the store's kind and checks its schema version.
-func (c *mbckChecker) checkSchema() error {
-	names := map[string]bool{}
-	rows, err := c.tx.QueryContext(c.ctx, "SELECT name FROM sqlite_master WHERE type='table'")
+// schemaNames returns the names of the store's tables or indexes.
+func (c *mbckChecker) schemaNames(typ string) (map[string]bool, error) {
+	rows, err := c.tx.QueryContext(c.ctx, "SELECT name FROM sqlite_master WHERE type=?", typ)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer rows.Close()
+	names := map[string]bool{}
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		names[n] = true
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	return names, rows.Err()
+}
+
+// checkSchema finds out the store's kind and checks its schema version.
+func (c *mbckChecker) checkSchema() error {
+	names, err := c.schemaNames("table")
+	if err != nil {
 		return err
 	}
 	switch {
@@ -410,21 +415,8 @@ func schemaIndexes(k schemaKind) map[string]string {
 // schema 27 creates (the implicit sqlite_autoindex_* ones of UNIQUE and
 // PRIMARY KEY constraints cannot go missing without their table).
 func (c *mbckChecker) checkIndexes() error {
-	have := map[string]bool{}
-	rows, err := c.tx.QueryContext(c.ctx, "SELECT name FROM sqlite_master WHERE type='index'")
+	have, err := c.schemaNames("index")
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		have[n] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	want := schemaIndexes(c.schema)
