@@ -203,12 +203,21 @@ func load(path SearchPath, warn func(Warning), all bool) (*Settings, []error) {
 		am, es = authmgrCfg.load(other, warn, all)
 		add(es)
 	}
+	protos := map[string]*Values{}
+	for _, t := range protocolTables {
+		v, es := t.load(other, warn, all)
+		add(es)
+		protos[t.File] = v
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	s, err := build(gx, my, am)
 	if err != nil {
 		return nil, append(errs, err)
+	}
+	for f, v := range protos {
+		s.Files[f] = v
 	}
 	s.ConfigPath = path
 	if len(path) > 0 {
@@ -218,7 +227,7 @@ func load(path SearchPath, warn func(Warning), all bool) (*Settings, []error) {
 }
 
 // Check validates every file this package knows (gromox.cfg,
-// mysql_adaptor.cfg, authmgr.cfg) in dir without starting anything, for
+// mysql_adaptor.cfg, authmgr.cfg, imap.cfg, pop3.cfg, http.cfg) in dir without starting anything, for
 // `gromox config check`. It goes on after a bad value to find every one:
 // the error is nil or joins one *Error per problem. The warnings are the
 // unknown keys, clamped values and lax booleans, plus one for each *.cfg
@@ -499,5 +508,18 @@ func EmbeddedLoad(dataDir string, warn func(Warning)) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(gx, mysqlAdaptorCfg.Defaults(), nil)
+	s, err := build(gx, mysqlAdaptorCfg.Defaults(), nil)
+	if err != nil {
+		return nil, err
+	}
+	// imap.cfg, pop3.cfg and http.cfg beside the overlay (certificates,
+	// limits), at their defaults when absent.
+	for _, t := range protocolTables {
+		v, err := t.Load(SearchPath{dataDir}, warn)
+		if err != nil {
+			return nil, err
+		}
+		s.Files[t.File] = v
+	}
+	return s, nil
 }

@@ -79,7 +79,7 @@ func TestLoadEtcGromox(t *testing.T) {
 	dir := etcGromox(t, map[string]string{
 		"gromox.cfg":        realGromoxCfg,
 		"mysql_adaptor.cfg": realMySQLCfg,
-		"http.cfg":          "listen_port = 80\n", // not ours: not read
+		"http.cfg":          "listen_port = 80\n",
 		"autodiscover.ini":  "[exchange]\norganization = X\n",
 	})
 	var warns []Warning
@@ -350,7 +350,8 @@ func TestCheck(t *testing.T) {
 		"gromox.cfg":        realGromoxCfg + "made_up_key = 1\nauth_fail_delay = soon\nlog_level = 0\n",
 		"mysql_adaptor.cfg": "mysql_port = 3306\nconnection_num = -4\nmysql_typo = x\n",
 		"http.cfg":          "listen_port = 80\n",
-		"imap.cfg":          "imap_auth_times = 3\n",
+		"imap.cfg":          "imap_auth_times = 3\nimap_typo = 1\n",
+		"smtp.cfg":          "listen_port = 25\n",
 		"http/gromox.cfg":   "ignored = 1\n", // per-program directories are not scanned
 	})
 	warns, err := Check(dir)
@@ -362,8 +363,8 @@ func TestCheck(t *testing.T) {
 		filepath.Join(dir, "gromox.cfg") + ":30: made_up_key: unknown key (ignored)",
 		filepath.Join(dir, "gromox.cfg") + ":32: log_level: 0 is below the minimum 1; using 1",
 		filepath.Join(dir, "mysql_adaptor.cfg") + ":3: mysql_typo: unknown key (ignored)",
-		filepath.Join(dir, "http.cfg") + ": not read by this server; its directives have no effect",
-		filepath.Join(dir, "imap.cfg") + ": not read by this server; its directives have no effect",
+		filepath.Join(dir, "imap.cfg") + ":2: imap_typo: unknown key (ignored)",
+		filepath.Join(dir, "smtp.cfg") + ": not read by this server; its directives have no effect",
 	}
 	if !reflect.DeepEqual(ws, want) {
 		t.Errorf("warnings:\n got %q\nwant %q", ws, want)
@@ -464,5 +465,29 @@ func TestEmbeddedLoadOverlay(t *testing.T) {
 	var ce *Error
 	if !errors.As(err, &ce) || ce.Line != 2 || ce.Key != "shutdown_timeout" {
 		t.Fatalf("bad overlay value: %v", err)
+	}
+}
+
+func TestProtocolTLS(t *testing.T) {
+	dir := etcGromox(t, map[string]string{
+		"gromox.cfg": realGromoxCfg,
+		"imap.cfg":   "imap_support_tls = yes\nimap_certificate_path = /nonexistent/cert.pem\nimap_private_key_path = /nonexistent/key.pem\n",
+		"pop3.cfg":   "pop3_support_tls = yes\n",
+	})
+	s, err := Load(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ProtocolTLS("http"); err != nil || got.Config != nil {
+		t.Errorf("http without TLS: %+v, %v", got, err)
+	}
+	if _, err := s.ProtocolTLS("imap"); err == nil || !strings.Contains(err.Error(), "imap_certificate_path") {
+		t.Errorf("imap with a missing certificate: %v", err)
+	}
+	if _, err := s.ProtocolTLS("pop3"); err == nil || !strings.Contains(err.Error(), "pop3_certificate_path or pop3_private_key_path is empty") {
+		t.Errorf("pop3 without paths: %v", err)
+	}
+	if s.Files["imap.cfg"].Duration("imap_autologout_time") != 30*time.Minute {
+		t.Errorf("imap_autologout_time default: %v", s.Files["imap.cfg"].Duration("imap_autologout_time"))
 	}
 }

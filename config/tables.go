@@ -171,7 +171,7 @@ var authmgrCfg = Table{File: "authmgr.cfg", Directives: []Directive{
 }}
 
 // tables are the files we read, in the order Check reports them.
-var tables = []*Table{&gromoxCfg, &mysqlAdaptorCfg, &authmgrCfg}
+var tables = []*Table{&gromoxCfg, &mysqlAdaptorCfg, &authmgrCfg, &imapCfg, &pop3Cfg, &httpCfg}
 
 // Tables returns copies of the directive tables of every file this package
 // reads (gromox.cfg, mysql_adaptor.cfg, authmgr.cfg), e.g. for listing the

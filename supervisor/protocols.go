@@ -2,7 +2,6 @@ package supervisor
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net"
 	"time"
@@ -49,9 +48,11 @@ func (s *Server) startProtocols() error {
 		}
 	}
 	if len(st.Listen.POP3) > 0 || len(st.Listen.POP3TLS) > 0 {
-		// No certificate settings are read yet: STLS is not offered and
-		// pop3_listen_tls is skipped until a *tls.Config is passed here.
-		var tlsCfg *tls.Config
+		pt, err := st.ProtocolTLS("pop3")
+		if err != nil {
+			return err
+		}
+		tlsCfg := pt.Config
 		srv := pop3.New(pop3.Config{Hostname: st.HostID, TLS: tlsCfg},
 			s.System, s.AddProtocol("pop3"), s.Auth, s.Stores, s.Log.Named("pop3"))
 		for _, l := range []struct {
@@ -81,5 +82,8 @@ func (s *Server) startProtocols() error {
 			}
 		}
 	}
-	return nil
+	if err := s.startIMAP(); err != nil {
+		return err
+	}
+	return s.startHTTP()
 }
