@@ -1,6 +1,84 @@
 package supervisor
 
-// startHTTP starts the HTTP listeners (http_listen, http_listen_tls).
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/protocols/autodiscover"
+	gxhttp "github.com/gromox-go/gromox/protocols/http"
+	"go.uber.org/zap"
+)
+
+// startHTTP starts the HTTP listeners (http_listen, http_listen_tls) with
+// the HTTP front and the protocols served on it (AutoDiscover).
 func (s *Server) startHTTP() error {
+	st := s.Settings
+	if len(st.Listen.HTTP) == 0 && len(st.Listen.HTTPTLS) == 0 {
+		return nil
+	}
+	pt, err := st.ProtocolTLS("http")
+	if err != nil {
+		return err
+	}
+	cfg := gxhttp.Config{}
+	if v := st.Files["http.cfg"]; v != nil {
+		cfg.MaxBodyBytes = int64(min(v.Size("http_rqbody_max_size"), 1<<40))
+		cfg.IdleTimeout = v.Duration("http_conn_timeout")
+		cfg.RemoteHostHeader = v.String("http_remote_host_hdr")
+	}
+	if v := st.Files["gromox.cfg"]; v != nil && v.String("http_remote_host_hdr") != "" {
+		cfg.RemoteHostHeader = v.String("http_remote_host_hdr")
+	}
+	log := s.Log.Named("http")
+	front := gxhttp.New(cfg, log)
+
+	adCfg, err := autodiscover.LoadConfig(st)
+	if err != nil {
+		return fmt.Errorf("autodiscover: %w", err)
+	}
+	basic := &gxhttp.Basic{Dir: s.Auth, Realm: adCfg.Host}
+	autodiscover.New(adCfg, discoverDirectory{s.Lookup, s.Dir}, nil, s.Log.Named("autodiscover")).Register(front, basic)
+
+	for _, l := range []struct {
+		key      string
+		addrs    []string
+		implicit bool
+	}{{"http_listen", st.Listen.HTTP, false}, {"http_listen_tls", st.Listen.HTTPTLS, true}} {
+		if l.implicit && len(l.addrs) > 0 && pt.Config == nil {
+			s.Log.Warn("http_listen_tls set but no TLS certificate configured (http.cfg http_support_tls, http_certificate_path); not listening", zap.Strings("addr", l.addrs))
+			continue
+		}
+		for _, addr := range l.addrs {
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				front.Shutdown(context.Background())
+				return fmt.Errorf("%s %s: %w", l.key, addr, err)
+			}
+			proto, serve := "http", front.Serve
+			if l.implicit {
+				proto = "https"
+				serve = func(ln net.Listener) error { return front.ServeTLS(ln, pt.Config) }
+			}
+			go func() {
+				if err := serve(ln); err != nil {
+					s.Log.Error("http listener", zap.String("addr", addr), zap.Error(err))
+				}
+			}()
+			s.ServeListener(proto, ln.Addr(), front.Shutdown)
+		}
+	}
 	return nil
+}
+
+// discoverDirectory gives AutoDiscover the cached account lookup and the
+// domain table.
+type discoverDirectory struct {
+	*directory.Cached
+	db *directory.DB
+}
+
+func (d discoverDirectory) Domain(ctx context.Context, name string) (*directory.Domain, error) {
+	return d.db.Domain(ctx, name)
 }
