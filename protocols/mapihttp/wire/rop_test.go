@@ -49,7 +49,7 @@ func TestParseRopBufferRejects(t *testing.T) {
 		{"one byte", "05"},
 		{"RopSize 0", "0000 01020304"},
 		{"RopSize 1", "0100 01020304"},
-		{"RopSize beyond the buffer", "0600 010000 78"},
+		{"RopSize beyond the buffer", "0700 010000 78"},
 		{"handle table not a multiple of 4", "0500 010000 785634"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
