@@ -298,7 +298,7 @@ func TestAdvertiseByUserAgent(t *testing.T) {
 	url := base + "/autodiscover/autodiscover.xml"
 	for ua, wantMH := range map[string]bool{
 		"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)": true,
-		"Microsoft Office/15.0 (Windows NT 6.1; Microsoft Outlook 15.0.5023; Pro)":  false,
+		"Microsoft Office/15.0 (Windows NT 6.1; Microsoft Outlook 15.0.5023; Pro)":   false,
 		"curl/8.0": false,
 	} {
 		var r Response
