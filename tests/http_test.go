@@ -3,13 +3,22 @@ package tests
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/pem"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math/big"
 	"math/bits"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -221,6 +230,58 @@ func TestHTTPAutoDiscover(t *testing.T) {
 	}
 	if code, _ := httpGet(t, base+"/no/such/thing"); code != 404 {
 		t.Errorf("unknown path: %d", code)
+	}
+	srv.stop(t)
+}
+
+// TestHTTPSListener: http_listen_tls is served with the certificate
+// http.cfg names (HTTP/1.1 over TLS), and is not bound without one.
+func TestHTTPSListener(t *testing.T) {
+	dataDir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	certPath, keyPath := filepath.Join(dataDir, "cert.pem"), filepath.Join(dataDir, "key.pem")
+	os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	const cfg = "admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\nhttp_listen_tls = 127.0.0.1:0\n"
+	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte(cfg), 0o644)
+
+	// No certificate: the TLS listener is not bound.
+	srv := startServer(t, "--data-dir", dataDir)
+	for _, l := range srv.stdout {
+		if strings.HasPrefix(l, "listening: https") {
+			t.Fatalf("https bound without a certificate: %q", srv.stdout)
+		}
+	}
+	srv.stop(t)
+
+	os.WriteFile(filepath.Join(dataDir, "http.cfg"), []byte("http_support_tls = yes\nhttp_certificate_path = "+certPath+"\nhttp_private_key_path = "+keyPath+"\n"), 0o644)
+	srv = startServer(t, "--data-dir", dataDir)
+	addr := httpListenerOf(t, srv, "https")
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+	resp, err := client.Get("https://" + addr + "/autodiscover/autodiscover.json?Email=bob@gromox.test&Protocol=Ews")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Proto != "HTTP/1.1" || !strings.Contains(string(b), `"Protocol":"Ews"`) {
+		t.Fatalf("over TLS: %s %d %s", resp.Proto, resp.StatusCode, b)
 	}
 	srv.stop(t)
 }

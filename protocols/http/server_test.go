@@ -2,11 +2,19 @@ package http
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -379,5 +387,96 @@ func TestRemoteHostHeader(t *testing.T) {
 	}
 	if l := accessLines(logs); l[0]["remote"] != "192.0.2.7" {
 		t.Fatalf("access line remote %v", l[0]["remote"])
+	}
+}
+
+// selfSigned makes a certificate for 127.0.0.1.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// TestTLSKeepAliveAndChunks: HTTPS with HTTP/1.1 only, several requests
+// on one connection, and a streamed response whose first chunk arrives
+// before the handler is done (as MAPI/HTTP's PROCESSING/PENDING chunks).
+func TestTLSKeepAliveAndChunks(t *testing.T) {
+	cert, pool := selfSigned(t)
+	s := New(Config{}, nil)
+	release := make(chan struct{})
+	s.Router().HandleFunc("/stream", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "PROCESSING\r\n")
+		http.NewResponseController(w).Flush()
+		<-release
+		io.WriteString(w, "DONE\r\n")
+	}, LongPoll())
+	s.Router().Handle("/x", text("ok"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.ServeTLS(ln, &tls.Config{Certificates: []tls.Certificate{cert}})
+	defer s.Shutdown(context.Background())
+	base := "https://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true,
+	}}
+
+	var reused int
+	for i := 0; i < 3; i++ {
+		trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+			if ci.Reused {
+				reused++
+			}
+		}}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", base+"/x", nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != "ok" || resp.ProtoMajor != 1 || resp.ProtoMinor != 1 {
+			t.Fatalf("request %d: %s %d %q", i, resp.Proto, resp.StatusCode, b)
+		}
+	}
+	if reused != 2 {
+		t.Errorf("%d of 3 requests reused the connection, want 2", reused)
+	}
+
+	resp, err := client.Get(base + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if te := resp.TransferEncoding; len(te) != 1 || te[0] != "chunked" {
+		t.Errorf("transfer encoding %v, want chunked", te)
+	}
+	first := make([]byte, len("PROCESSING\r\n"))
+	if _, err := io.ReadFull(resp.Body, first); err != nil || string(first) != "PROCESSING\r\n" {
+		t.Fatalf("first chunk before the handler finished: %q %v", first, err)
+	}
+	close(release)
+	if rest, _ := io.ReadAll(resp.Body); string(rest) != "DONE\r\n" {
+		t.Fatalf("rest %q", rest)
 	}
 }
