@@ -171,3 +171,20 @@ func TestDecodeCTE(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHeaderIsLazy: ENVELOPE and HEADER fetches after ParseHeader
+// leave the body unparsed; a body fetch parses it.
+func TestParseHeaderIsLazy(t *testing.T) {
+	m := ParseHeader(crlf(mixedMsg))
+	m.Envelope()
+	m.SentDate()
+	m.HeaderContains("Subject", "mixed")
+	m.Section(&imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Subject"}})
+	m.Section(&imap.FetchItemBodySection{Specifier: imap.PartSpecifierText})
+	if m.root.typ != "" || m.root.children != nil {
+		t.Fatal("the body was parsed")
+	}
+	if got := string(m.Section(&imap.FetchItemBodySection{Part: []int{2}})); got != "aGVsbG8K" {
+		t.Errorf("BODY[2] after ParseHeader = %q", got)
+	}
+}
