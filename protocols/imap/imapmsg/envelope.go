@@ -256,6 +256,9 @@ func parseMailbox(seg string) (imap.Address, bool) {
 // stripCFWS removes comments and white space outside quoted strings from an
 // addr-spec; quoted local parts keep their quotes.
 func stripCFWS(v string) string {
+	if !strings.ContainsAny(v, "( \t\r\n\"") {
+		return v
+	}
 	s := &scanner{s: v}
 	var b strings.Builder
 	for s.i < len(s.s) {
@@ -280,6 +283,9 @@ func stripCFWS(v string) string {
 // phrase returns a display name: quoted strings unquoted, comments dropped,
 // white space collapsed to single spaces.
 func phrase(v string) string {
+	if t := strings.Trim(v, " \t\r\n"); !strings.ContainsAny(t, "(\"\t\r\n") && !strings.Contains(t, "  ") {
+		return t
+	}
 	s := &scanner{s: v}
 	var b strings.Builder
 	space := false
