@@ -204,13 +204,13 @@ userdb {
   args = username_format=%u $DV/passwd
 }
 default_process_limit = $((DOVE_IDLE_SESSIONS + 200))
-default_client_limit = $((DOVE_IDLE_SESSIONS * 2 + 1000))
+default_client_limit = $((DOVE_IDLE_SESSIONS + 1000))
 default_vsz_limit = 1G
 service anvil {
-  client_limit = $((DOVE_IDLE_SESSIONS * 3 + 1000))
+  client_limit = $((DOVE_IDLE_SESSIONS + 1000))
 }
 service auth {
-  client_limit = $((DOVE_IDLE_SESSIONS * 3 + 1000))
+  client_limit = $((DOVE_IDLE_SESSIONS + 1000))
 }
 service imap-login {
   inet_listener imap {

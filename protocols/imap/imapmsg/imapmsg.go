@@ -73,6 +73,14 @@ func (m *Message) Raw() []byte { return m.raw }
 // Size is the message size in octets (RFC822.SIZE).
 func (m *Message) Size() int { return len(m.raw) }
 
+// Header returns the value of the first top-level header field called
+// name (case-insensitive), unfolded and otherwise as stored (the raw Date:
+// string for an ENVELOPE writer that sends it verbatim, for example), and
+// whether there is one.
+func (m *Message) Header(name string) (string, bool) {
+	return m.root.get(m.raw, name)
+}
+
 // tree returns the root entity with its body structure parsed.
 func (m *Message) tree() *entity {
 	m.once.Do(func() {

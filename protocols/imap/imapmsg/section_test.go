@@ -188,3 +188,29 @@ func TestParseHeaderIsLazy(t *testing.T) {
 		t.Errorf("BODY[2] after ParseHeader = %q", got)
 	}
 }
+
+// TestConcurrentUse: a Message from ParseHeader may be used from several
+// goroutines; the body is parsed once (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	m := ParseHeader(crlf(rfc822Msg))
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			m.Envelope()
+			m.HeaderContains("subject", "outer")
+			done <- wireBS(m.BodyStructure(true), true) + string(m.Section(&imap.FetchItemBodySection{Part: []int{2, 1}}))
+		}()
+	}
+	first := <-done
+	for range 3 {
+		if got := <-done; got != first {
+			t.Errorf("results differ:\n%s\n%s", got, first)
+		}
+	}
+	if v, ok := m.Header("SUBJECT"); !ok || v != "outer" {
+		t.Errorf("Header(SUBJECT) = %q, %v", v, ok)
+	}
+	if _, ok := m.Header("X-None"); ok {
+		t.Error("Header(X-None) found")
+	}
+}

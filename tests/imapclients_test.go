@@ -1,0 +1,185 @@
+package tests
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// clientCheck is one of the scripted checks in clients/: the program it
+// needs, how to run it, and what else must hold for it to run.
+type clientCheck struct {
+	name    string
+	program string   // looked up in PATH; the check is skipped without it
+	args    []string // the script and its arguments
+	usable  func() error
+}
+
+var clientChecks = []clientCheck{
+	{name: "imaplib", program: "python3", args: []string{"clients/imaplib_check.py"}},
+	{name: "curl", program: "curl", args: []string{"clients/curl_check.sh"}, usable: curlProtocols},
+	{name: "mbsync", program: "mbsync", args: []string{"clients/mbsync_check.sh"}, usable: needPython},
+}
+
+// curlProtocols: the curl found must speak imap and pop3 (some builds
+// leave them out), and the check reads a file with python3.
+func curlProtocols() error {
+	out, err := exec.Command("curl", "--version").Output()
+	if err != nil {
+		return err
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if p, ok := strings.CutPrefix(l, "Protocols:"); ok {
+			f := strings.Fields(p)
+			if !slices.Contains(f, "imap") || !slices.Contains(f, "pop3") {
+				return errors.New("this curl has no imap or pop3 support: " + strings.TrimSpace(p))
+			}
+		}
+	}
+	return needPython()
+}
+
+// needPython: the mbsync check changes and reads the server's flags with
+// python3's imaplib.
+func needPython() error {
+	_, err := exec.LookPath("python3")
+	return err
+}
+
+// TestIMAPClients runs the clients people use against the real server:
+// Python's imaplib (LOGIN, LIST, SELECT, FETCH, STORE, SEARCH, CREATE,
+// COPY, APPEND, EXPUNGE), curl (imap:// and pop3://) and mbsync (a two-way
+// sync of the INBOX with a Maildir, then a sync that changes nothing). Each
+// client has a user of its own whose INBOX holds clients/messages/*.eml,
+// delivered over LMTP; the scripts compare what they read with those files
+// byte for byte. A client that is not installed is skipped; so is the whole
+// test while the server has no IMAP listener.
+func TestIMAPClients(t *testing.T) {
+	dataDir := t.TempDir()
+	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\n"+
+		"pop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\n"), 0o644)
+	srv := startServer(t, "--data-dir", dataDir)
+	addr := map[string]string{}
+	for _, l := range srv.stdout {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "listening:" {
+			addr[f[1]] = f[2]
+		}
+	}
+	if addr["imap"] == "" {
+		t.Skipf("the server has no IMAP listener yet (no \"listening: imap\" line in %q)", srv.stdout)
+	}
+	if addr["lmtp"] == "" || addr["pop3"] == "" {
+		t.Fatalf("no lmtp or pop3 listener in %q", srv.stdout)
+	}
+
+	const password = "clients-Pa55"
+	var rcpts []string
+	for _, c := range clientChecks {
+		u := c.name + "@gromox.test"
+		if out, errOut, code := gromox(t, dataDir, "", "user", "add", u, "--password", password); code != 0 {
+			t.Fatalf("user add %s: %d %s %s", u, code, out, errOut)
+		}
+		rcpts = append(rcpts, u)
+	}
+	msgDir, err := filepath.Abs("clients/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliverFiles(t, addr["lmtp"], rcpts, msgDir)
+
+	for _, c := range clientChecks {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := exec.LookPath(c.program); err != nil {
+				t.Skipf("%s is not installed (%v); .ci/run installs it", c.program, err)
+			}
+			if c.usable != nil {
+				if err := c.usable(); err != nil {
+					t.Skipf("%s cannot run: %v", c.name, err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, c.program, c.args...)
+			if strings.HasSuffix(c.args[0], ".sh") {
+				cmd = exec.CommandContext(ctx, "bash", c.args...)
+			}
+			cmd.Env = append(os.Environ(),
+				"IMAP_ADDR="+addr["imap"], "POP3_ADDR="+addr["pop3"],
+				"IMAP_USER="+c.name+"@gromox.test", "IMAP_PASSWORD="+password,
+				"EXPECT_DIR="+msgDir, "IMAP_DELIMITER=/")
+			out, err := cmd.CombinedOutput()
+			if testing.Verbose() || err != nil {
+				t.Logf("%s:\n%s", strings.Join(cmd.Args, " "), out)
+			}
+			if err != nil {
+				var fails []string
+				for _, l := range strings.Split(string(out), "\n") {
+					if strings.HasPrefix(l, "FAIL: ") {
+						fails = append(fails, l)
+					}
+				}
+				t.Fatalf("%s check failed (%v): %s", c.name, err, strings.Join(fails, "; "))
+			}
+		})
+	}
+}
+
+// deliverFiles hands dir's messages (1.eml, 2.eml, ... in that order) to
+// every one of rcpts over LMTP, one transaction per message, and requires
+// a 250 for each recipient.
+func deliverFiles(t *testing.T, lmtpAddr string, rcpts []string, dir string) {
+	t.Helper()
+	for i := 1; ; i++ {
+		msg, err := os.ReadFile(filepath.Join(dir, strconv.Itoa(i)+".eml"))
+		if errors.Is(err, os.ErrNotExist) {
+			if i == 1 {
+				t.Fatalf("no messages in %s", dir)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := net.DialTimeout("tcp", lmtpAddr, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := smtp.NewClientLMTP(conn)
+		if err := c.Hello("clients.test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Mail("sender@example.org", nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rcpts {
+			if err := c.Rcpt(r, nil); err != nil {
+				t.Fatalf("RCPT %s: %v", r, err)
+			}
+		}
+		w, err := c.Data()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(msg)
+		resp, err := w.CloseWithLMTPResponse()
+		if err != nil {
+			t.Fatalf("delivering %d.eml: %v", i, err)
+		}
+		for _, r := range rcpts {
+			if resp[r] == nil {
+				t.Fatalf("delivering %d.eml: no 250 for %s (%v)", i, r, resp)
+			}
+		}
+		c.Quit()
+	}
+}
