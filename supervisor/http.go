@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/protocols/autodiscover"
 	gxhttp "github.com/gromox-go/gromox/protocols/http"
 	"go.uber.org/zap"
@@ -39,7 +40,7 @@ func (s *Server) startHTTP() error {
 		return fmt.Errorf("autodiscover: %w", err)
 	}
 	basic := &gxhttp.Basic{Dir: s.Auth, Realm: adCfg.Host}
-	autodiscover.New(adCfg, discoverDirectory{s.Lookup, s.Dir}, nil, s.Log.Named("autodiscover")).Register(front, basic)
+	autodiscover.New(adCfg, discoverDirectory{s.Lookup, s.Dir}, storeAccess{s.Stores}, s.Log.Named("autodiscover")).Register(front, basic)
 
 	for _, l := range []struct {
 		key      string
@@ -81,4 +82,24 @@ type discoverDirectory struct {
 
 func (d discoverDirectory) Domain(ctx context.Context, name string) (*directory.Domain, error) {
 	return d.db.Domain(ctx, name)
+}
+
+// storeAccess lets a user discover another user's mailbox when it grants
+// them a right, as upstream's get_mbox_perm reckons them: a permission on
+// any of its folders (directly or by the default row) or a place in its
+// delegates list. Unlike upstream, rights that open nothing do not count
+// (Visible, the free/busy rights, Contact): a new store gives everybody
+// Visible and free/busy on its calendar, which would let every user
+// discover every mailbox.
+type storeAccess struct{ stores *mailbox.Registry }
+
+func (a storeAccess) MayDiscover(ctx context.Context, actor, target *directory.User) (bool, error) {
+	if target.Maildir == "" {
+		return false, nil
+	}
+	rights, err := mailbox.Do[uint32](ctx, a.stores, target.Maildir, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+		return tx.MailboxRights(mailbox.Identity{Username: actor.Username})
+	}))
+	const nothingOpens = mailbox.RightVisible | mailbox.RightFreeBusySimple | mailbox.RightFreeBusyDetailed | mailbox.RightContact
+	return rights&^nothingOpens != 0, err
 }

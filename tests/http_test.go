@@ -225,6 +225,18 @@ func TestHTTPAutoDiscover(t *testing.T) {
 	if xml.Unmarshal(body, &a); a.Response.Error.ErrorCode != 501 || a.Response.User.LegacyDN != "" {
 		t.Errorf("another user's address: %s", body)
 	}
+	// Once bob is the first user's delegate (its store's delegates list),
+	// he may discover that mailbox.
+	cfgDir := filepath.Join(dataDir, "user", srv.user, "config")
+	os.MkdirAll(cfgDir, 0o755)
+	if err := os.WriteFile(filepath.Join(cfgDir, "delegates.txt"), []byte("bob@gromox.test\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, body = httpPostAD(t, base+"/autodiscover/autodiscover.xml", "bob@gromox.test", "s3cret", outlookADRequest(srv.user))
+	a = adAnswer{}
+	if xml.Unmarshal(body, &a); a.Response.User.AutoDiscoverSMTPAddress != srv.user || a.Response.Account.Action != "settings" {
+		t.Errorf("a delegate's discovery: %s", body)
+	}
 	if code, _ := httpPostAD(t, base+"/autodiscover/autodiscover.xml", "bob@gromox.test", "wrong", outlookADRequest("bob@gromox.test")); code != 401 {
 		t.Errorf("wrong password: %d", code)
 	}
