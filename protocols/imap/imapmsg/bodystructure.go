@@ -74,7 +74,7 @@ func bodyStructure(raw []byte, e *entity, extended bool) imap.BodyStructure {
 // absent (RFC 2045 6.1).
 func transferEncoding(raw []byte, e *entity) string {
 	v, _ := e.get(raw, "Content-Transfer-Encoding")
-	v = strings.ToLower(strings.TrimSpace(stripComments(v)))
+	v = strings.ToLower(strings.TrimSpace(uncomment(v, false)))
 	if v == "" {
 		return "7bit"
 	}
@@ -102,7 +102,7 @@ func language(raw []byte, e *entity) []string {
 		return nil
 	}
 	var l []string
-	for _, t := range strings.Split(stripComments(v), ",") {
+	for _, t := range strings.Split(uncomment(v, false), ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			l = append(l, t)
 		}
@@ -127,26 +127,4 @@ func (m *Message) ContentMD5(part []int) string {
 	}
 	v, _ := e.get(m.raw, "Content-MD5")
 	return v
-}
-
-func stripComments(v string) string {
-	if strings.IndexByte(v, '(') < 0 {
-		return v
-	}
-	s := &scanner{s: v}
-	var b strings.Builder
-	for s.i < len(s.s) {
-		switch c := s.s[s.i]; c {
-		case '(':
-			s.skipComment()
-		case '"':
-			start := s.i
-			s.quoted()
-			b.WriteString(s.s[start:s.i])
-		default:
-			b.WriteByte(c)
-			s.i++
-		}
-	}
-	return b.String()
 }

@@ -82,19 +82,7 @@ func parseDate(v string) time.Time {
 		return t
 	}
 	// Without comments and with white space collapsed.
-	s := &scanner{s: v}
-	var b strings.Builder
-	for s.i < len(s.s) {
-		switch c := s.s[s.i]; c {
-		case '(':
-			s.skipComment()
-			b.WriteByte(' ')
-		default:
-			b.WriteByte(c)
-			s.i++
-		}
-	}
-	clean := strings.Join(strings.Fields(b.String()), " ")
+	clean := strings.Join(strings.Fields(uncomment(v, false)), " ")
 	if t, err := mail.ParseDate(clean); err == nil {
 		return t
 	}
@@ -236,7 +224,7 @@ func parseMailbox(seg string) (imap.Address, bool) {
 			}
 		}
 	}
-	spec = stripCFWS(spec)
+	spec = uncomment(spec, true)
 	at := strings.LastIndexByte(spec, '@')
 	switch {
 	case at >= 0:
@@ -251,33 +239,6 @@ func parseMailbox(seg string) (imap.Address, bool) {
 		a.Host = MissingHost
 	}
 	return a, true
-}
-
-// stripCFWS removes comments and white space outside quoted strings from an
-// addr-spec; quoted local parts keep their quotes.
-func stripCFWS(v string) string {
-	if !strings.ContainsAny(v, "( \t\r\n\"") {
-		return v
-	}
-	s := &scanner{s: v}
-	var b strings.Builder
-	for s.i < len(s.s) {
-		c := s.s[s.i]
-		switch c {
-		case '(':
-			s.skipComment()
-		case ' ', '\t', '\r', '\n':
-			s.i++
-		case '"':
-			start := s.i
-			s.quoted()
-			b.WriteString(s.s[start:s.i])
-		default:
-			b.WriteByte(c)
-			s.i++
-		}
-	}
-	return b.String()
 }
 
 // phrase returns a display name: quoted strings unquoted, comments dropped,

@@ -216,6 +216,36 @@ func isToken(s string) bool {
 	return true
 }
 
+// uncomment replaces the comments of a structured header value (RFC 5322
+// 3.2.2) by a space, outside quoted strings, which it keeps as they are;
+// with dropSpace white space is removed too (for an addr-spec).
+func uncomment(v string, dropSpace bool) string {
+	if !strings.ContainsAny(v, "(\"") && (!dropSpace || !strings.ContainsAny(v, " \t\r\n")) {
+		return v
+	}
+	s := &scanner{s: v}
+	var b strings.Builder
+	for s.i < len(s.s) {
+		switch c := s.s[s.i]; {
+		case c == '(':
+			s.skipComment()
+			if !dropSpace {
+				b.WriteByte(' ')
+			}
+		case c == '"':
+			start := s.i
+			s.quoted()
+			b.WriteString(s.s[start:s.i])
+		case dropSpace && (c == ' ' || c == '\t' || c == '\r' || c == '\n'):
+			s.i++
+		default:
+			b.WriteByte(c)
+			s.i++
+		}
+	}
+	return b.String()
+}
+
 // scanner walks a structured header value (RFC 5322 3.2).
 type scanner struct {
 	s string
@@ -236,29 +266,25 @@ func (s *scanner) skipCFWS() {
 	}
 }
 
-// skipComment skips a (possibly nested) comment starting at s.i, and returns
-// its text.
-func (s *scanner) skipComment() string {
+// skipComment skips a (possibly nested) comment starting at s.i; an
+// unterminated one runs to the end.
+func (s *scanner) skipComment() {
 	depth := 0
-	start := s.i
 	for s.i < len(s.s) {
 		c := s.s[s.i]
 		s.i++
 		switch c {
 		case '\\':
-			if s.i < len(s.s) {
-				s.i++
-			}
+			s.i = min(s.i+1, len(s.s))
 		case '(':
 			depth++
 		case ')':
 			depth--
 			if depth == 0 {
-				return s.s[start+1 : s.i-1]
+				return
 			}
 		}
 	}
-	return s.s[min(start+1, len(s.s)):]
 }
 
 // quoted reads a quoted-string starting at s.i and returns its content
