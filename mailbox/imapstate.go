@@ -388,6 +388,15 @@ func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, erro
 		return nil, err
 	}
 	st.midString = midStr.String
+	// IMAP sizes are those of the RFC 5322 form; a message made through
+	// MAPI has none until ExportOriginal writes it (-1: keep what the
+	// index has).
+	st.size = -1
+	if p := OriginalPath(s.Dir, st.midString); p != "" {
+		if fi, err := os.Stat(p); err == nil {
+			st.size = fi.Size()
+		}
+	}
 	props := map[uint32]any{}
 	rows, err := s.db.QueryContext(ctx, "SELECT proptag, propval FROM message_properties WHERE message_id=? AND proptag IN (?,?,?,?,?,?,?,?,?,?)",
 		mid, tagMessageFlags, tagLastModification, tagDeliveryTime, tagFlagStatus, tagIconIndex, tagMsgStatus, tagSubject, tagSenderSMTP, tagSenderEmail, 0)
@@ -459,6 +468,9 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 		return fmt.Errorf("midb: folder %d: %w", fid, err)
 	}
 	midStr := st.midString
+	if st.size < 0 {
+		st.size = 0
+	}
 	if midStr == "" {
 		// No RFC 5322 form yet (made through MAPI): the name upstream
 		// gives midb-generated files; the file is written when the
@@ -498,8 +510,9 @@ func (s *Store) imapUpdateFlags(ctx context.Context, tx *sql.Tx, mid uint64) err
 		}
 		return 0
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE messages SET unsent=?, read=?, flagged=?, replied=?, forwarded=?, deleted=?, size=?
-		WHERE message_id=?`, b(FlagDraft), b(FlagSeen), b(FlagFlagged), b(FlagAnswered), b(FlagForwarded), b(FlagDeleted), st.size, mid)
+	_, err = tx.ExecContext(ctx, `UPDATE messages SET unsent=?, read=?, flagged=?, replied=?, forwarded=?, deleted=?,
+		size=CASE WHEN ?>=0 THEN ? ELSE size END WHERE message_id=?`,
+		b(FlagDraft), b(FlagSeen), b(FlagFlagged), b(FlagAnswered), b(FlagForwarded), b(FlagDeleted), st.size, st.size, mid)
 	return err
 }
 
@@ -613,8 +626,17 @@ func (t *Tx) IMAPScan(fid uint64, fromUID uint32, fn func(IMAPMessage) error) er
 	if t.s.midb == nil {
 		return errors.New("mailbox: no IMAP index for this store")
 	}
+	return t.imapQuery("folder_id=? AND uid>=? ORDER BY uid", []any{fid, fromUID}, fn)
+}
+
+// imapQuery calls fn for each midb message row matching where (which may
+// carry ORDER BY and LIMIT), with its MODSEQ.
+func (t *Tx) imapQuery(where string, args []any, fn func(IMAPMessage) error) error {
+	if t.s.midb == nil {
+		return errors.New("mailbox: no IMAP index for this store")
+	}
 	rows, err := t.s.midb.QueryContext(t.ctx, `SELECT message_id, uid, mid_string, read, replied, flagged, deleted, unsent, forwarded, recent,
-		size, received, keywords FROM messages WHERE folder_id=? AND uid>=? ORDER BY uid`, fid, fromUID)
+		size, received, keywords FROM messages WHERE `+where, args...)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // The original RFC 5322 form of a delivered or appended message is kept in
@@ -43,7 +42,7 @@ func (t *Tx) ReadOriginal(mid uint64) ([]byte, error) {
 	if ms == nil || *ms == "" {
 		return nil, ErrNoOriginal
 	}
-	if strings.Contains(*ms, "..") || strings.HasPrefix(*ms, "/") {
+	if !validMidString(*ms) {
 		return nil, fmt.Errorf("mailbox: bad mid_string %q", *ms)
 	}
 	rel := "eml/" + *ms

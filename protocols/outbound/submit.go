@@ -66,7 +66,7 @@ func (s *Submitter) Submit(ctx context.Context, user *directory.User, mid uint64
 			return fmt.Errorf("%w: %s", ErrDeferred, at.Time().UTC().Format(time.RFC3339))
 		}
 	}
-	m := toOxcmail(mc)
+	m := mc.Oxcmail()
 	setSender(m, user)
 	raw, err := oxcmail.Export(m, oxcmail.ExportOptions{Now: now, HideBcc: true})
 	if err != nil {
@@ -222,19 +222,4 @@ func recipientAddress(r mailbox.Props) string {
 		}
 	}
 	return ""
-}
-
-func toOxcmail(mc *mailbox.MessageContent) *oxcmail.Message {
-	m := &oxcmail.Message{Props: mc.Props}
-	for _, r := range mc.Recipients {
-		m.Recipients = append(m.Recipients, r)
-	}
-	for _, a := range mc.Attachments {
-		at := oxcmail.Attachment{Props: a.Props}
-		if a.Embedded != nil {
-			at.Embedded = toOxcmail(a.Embedded)
-		}
-		m.Attachments = append(m.Attachments, at)
-	}
-	return m
 }

@@ -1,0 +1,316 @@
+package mailbox
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/mapi/oxcmail"
+)
+
+// The store requests of the IMAP server beyond SetIMAPFlags and
+// ListIMAPFolders. Each is one client command's worth of work.
+
+// IMAPAppend stores a message given in RFC 5322 form into a folder (IMAP
+// APPEND): converted to MAPI in the store's transaction, its original bytes
+// kept, the internal date (PR_MESSAGE_DELIVERY_TIME) set from Date (now
+// when zero), and its flags and keywords applied in the same transaction.
+// The receive quota applies. Reply: the new message id (uint64); its UID
+// follows from IMAPUIDs.
+type IMAPAppend struct {
+	FolderID uint64
+	Raw      []byte
+	Flags    IMAPFlags
+	Keywords []string
+	Date     time.Time
+}
+
+func (r IMAPAppend) Write(tx *Tx) (any, error) {
+	if err := tx.checkReceiveQuota(int64(len(r.Raw))); err != nil {
+		return nil, err
+	}
+	mc, err := ConvertRFC5322(r.Raw)(tx)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: converting the message: %w", err)
+	}
+	date := mapi.FileTimeOf(time.Now())
+	if !r.Date.IsZero() {
+		date = mapi.FileTimeOf(r.Date)
+	}
+	mc.Props.Set(mapi.PrMessageDeliveryTime, date)
+	var flags int32
+	if v, ok := mc.Props.Get(mapi.PrMessageFlags); ok {
+		flags, _ = v.(int32)
+	}
+	flags &^= msgflagRead | msgflagUnsent
+	if r.Flags&FlagSeen != 0 {
+		flags |= msgflagRead
+	}
+	if r.Flags&FlagDraft != 0 {
+		flags |= msgflagUnsent
+	}
+	mc.Props.Set(mapi.PrMessageFlags, flags)
+	mid, _, _, err := tx.WriteOriginal(r.FolderID, mc, r.Raw)
+	if err != nil {
+		return nil, err
+	}
+	rest := r.Flags &^ (FlagSeen | FlagDraft | FlagRecent)
+	if rest != 0 || len(r.Keywords) > 0 {
+		if err := tx.SetIMAPFlags(mid, rest, 0, r.Keywords, nil); err != nil {
+			return nil, err
+		}
+	}
+	return mid, nil
+}
+
+// IMAPUIDs answers the UIDs of messages of a folder, in the order of
+// MessageIDs (0 for a message the folder's index does not hold). Reply:
+// []uint32.
+type IMAPUIDs struct {
+	FolderID   uint64
+	MessageIDs []uint64
+}
+
+func (r IMAPUIDs) Read(tx *Tx) (any, error) {
+	if tx.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	out := make([]uint32, len(r.MessageIDs))
+	for i, mid := range r.MessageIDs {
+		var uid sql.NullInt64
+		err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT uid FROM messages WHERE folder_id=? AND message_id=?", r.FolderID, mid).Scan(&uid)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		out[i] = uint32(uid.Int64)
+	}
+	return out, nil
+}
+
+// IMAPLookup answers the IMAP state of messages of a folder by UID, in UID
+// order, skipping UIDs the folder no longer holds. Reply: []IMAPMessage.
+type IMAPLookup struct {
+	FolderID uint64
+	UIDs     []uint32
+}
+
+// maxLookup bounds the UIDs of one IMAPLookup query.
+const maxLookup = 500
+
+func (r IMAPLookup) Read(tx *Tx) (any, error) {
+	var out []IMAPMessage
+	for uids := r.UIDs; len(uids) > 0; {
+		n := min(len(uids), maxLookup)
+		args := []any{r.FolderID}
+		for _, u := range uids[:n] {
+			args = append(args, u)
+		}
+		where := "folder_id=? AND uid IN (?" + strings.Repeat(",?", n-1) + ")"
+		if err := tx.imapQuery(where, args, func(m IMAPMessage) error {
+			out = append(out, m)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		uids = uids[n:]
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UID < out[j].UID })
+	return out, nil
+}
+
+// IMAPPage answers up to Limit messages of a folder from UID FromUID on,
+// in UID order. Reply: []IMAPMessage.
+type IMAPPage struct {
+	FolderID uint64
+	FromUID  uint32
+	Limit    int
+}
+
+func (r IMAPPage) Read(tx *Tx) (any, error) {
+	var out []IMAPMessage
+	err := tx.imapQuery("folder_id=? AND uid>=? ORDER BY uid LIMIT ?", []any{r.FolderID, r.FromUID, max(r.Limit, 1)}, func(m IMAPMessage) error {
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// IMAPFolderStatus is what STATUS and SELECT report of a folder.
+type IMAPFolderStatus struct {
+	Messages, Unseen, Deleted int64
+	Size                      int64
+	UIDNext                   uint32
+}
+
+// GetIMAPFolderStatus reads a folder's counts from its IMAP index. Reply:
+// IMAPFolderStatus.
+type GetIMAPFolderStatus struct{ FolderID uint64 }
+
+func (r GetIMAPFolderStatus) Read(tx *Tx) (any, error) {
+	if tx.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	var st IMAPFolderStatus
+	var last int64
+	if err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT uidnext FROM folders WHERE folder_id=?", r.FolderID).Scan(&last); err != nil {
+		return nil, fmt.Errorf("folder %#x: %w", r.FolderID, ErrNotFound)
+	}
+	st.UIDNext = uint32(last + 1)
+	var unseen, deleted, size sql.NullInt64
+	err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT COUNT(*), SUM(read=0), SUM(deleted!=0), SUM(size) FROM messages WHERE folder_id=?", r.FolderID).
+		Scan(&st.Messages, &unseen, &deleted, &size)
+	st.Unseen, st.Deleted, st.Size = unseen.Int64, deleted.Int64, size.Int64
+	return st, err
+}
+
+// SetIMAPFlagsBatch applies several SetIMAPFlags in one transaction (STORE
+// on a range, \Seen set by FETCH). Reply: nil.
+type SetIMAPFlagsBatch struct{ Changes []SetIMAPFlags }
+
+func (r SetIMAPFlagsBatch) Write(tx *Tx) (any, error) {
+	for _, c := range r.Changes {
+		if err := tx.SetIMAPFlags(c.MessageID, c.Add, c.Remove, c.AddKeywords, c.RemoveKeywords); err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// IMAPSubscribe marks a folder subscribed or not (IMAP SUBSCRIBE and
+// UNSUBSCRIBE; midb's folders.unsub). Reply: nil.
+type IMAPSubscribe struct {
+	FolderID   uint64
+	Subscribed bool
+}
+
+func (r IMAPSubscribe) Write(tx *Tx) (any, error) {
+	if tx.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	unsub := 1
+	if r.Subscribed {
+		unsub = 0
+	}
+	res, err := tx.s.midb.ExecContext(tx.ctx, "UPDATE folders SET unsub=? WHERE folder_id=?", unsub, r.FolderID)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, fmt.Errorf("folder %#x: %w", r.FolderID, ErrNotFound)
+	}
+	return nil, nil
+}
+
+// OriginalPath is where the RFC 5322 form of a message with this
+// mid_string lives in store dir (upstream names them "<time>.<n>.<host>"
+// or, content-addressed, "R-xx/<hash>"); "" for a name that would leave
+// eml/.
+func OriginalPath(dir, midString string) string {
+	if !validMidString(midString) {
+		return ""
+	}
+	return filepath.Join(dir, "eml", filepath.FromSlash(midString))
+}
+
+func validMidString(s string) bool {
+	return s != "" && !strings.Contains(s, "..") && !strings.HasPrefix(s, "/") && !strings.Contains(s, "\\")
+}
+
+// ExportOriginal makes sure message mid has an RFC 5322 form on disk: a
+// message made through MAPI (or EWS) is converted once, its eml file
+// written under the name its IMAP index gave it, and that index's size set
+// to the file's, so that every later FETCH and POP3 RETR sends the same
+// bytes. Reply: the path of the file (string).
+type ExportOriginal struct {
+	FolderID  uint64
+	MessageID uint64
+}
+
+func (r ExportOriginal) Write(tx *Tx) (any, error) {
+	if tx.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	var midStr string
+	err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT mid_string FROM messages WHERE message_id=?", r.MessageID).Scan(&midStr)
+	if err != nil {
+		return nil, fmt.Errorf("message %#x: %w", r.MessageID, ErrNotFound)
+	}
+	path := OriginalPath(tx.s.Dir, midStr)
+	if path == "" {
+		return nil, fmt.Errorf("mailbox: bad mid_string %q", midStr)
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if raw, err := tx.ReadOriginal(r.MessageID); err == nil {
+		// exchange.sqlite3 names another file (upstream's index was
+		// rebuilt): serve that one.
+		return path, writeFileDurable(tx.s.Dir, path, raw)
+	}
+	mc, err := tx.ReadMessage(r.MessageID)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := oxcmail.Export(mc.Oxcmail(), oxcmail.ExportOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: converting message %#x to RFC 5322: %w", r.MessageID, err)
+	}
+	if err := writeFileDurable(tx.s.Dir, path, raw); err != nil {
+		return nil, err
+	}
+	if _, err := tx.s.midb.ExecContext(tx.ctx, "UPDATE messages SET size=? WHERE message_id=?", len(raw), r.MessageID); err != nil {
+		return nil, err
+	}
+	return path, nil
+}
+
+// writeFileDurable writes a whole file through a temporary file in the
+// store's tmp/, synced, then renamed into place.
+func writeFileDurable(dir, path string, data []byte) error {
+	tmpDir := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(tmpDir, 0o770); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o770); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(tmpDir, "eml-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// Oxcmail is the message in the form the RFC 5322 converter exports.
+func (mc *MessageContent) Oxcmail() *oxcmail.Message {
+	m := &oxcmail.Message{Props: mc.Props}
+	for _, r := range mc.Recipients {
+		m.Recipients = append(m.Recipients, r)
+	}
+	for _, a := range mc.Attachments {
+		at := oxcmail.Attachment{Props: a.Props}
+		if a.Embedded != nil {
+			at.Embedded = a.Embedded.Oxcmail()
+		}
+		m.Attachments = append(m.Attachments, at)
+	}
+	return m
+}

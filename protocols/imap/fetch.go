@@ -1,0 +1,483 @@
+package imap
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/protocols/imap/imapmsg"
+	"go.uber.org/zap"
+)
+
+// headerPrefix is how much of a message file is read when only its header
+// is needed.
+const headerPrefix = 64 << 10
+
+// original opens the RFC 5322 form of a message, converting a message
+// made through MAPI first (once; the file is kept).
+func (a *session) original(m mailbox.IMAPMessage) (*os.File, error) {
+	path := mailbox.OriginalPath(a.user.Maildir, m.MidString)
+	if path != "" {
+		if f, err := os.Open(path); err == nil {
+			return f, nil
+		}
+	}
+	p, err := storeDo[string](a, mailbox.ExportOriginal{FolderID: a.sel.fid, MessageID: m.MessageID})
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
+
+// readOriginal reads a message's RFC 5322 bytes; with headerOnly, at
+// least its whole header.
+func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, error) {
+	f, err := a.original(m)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if headerOnly {
+		buf := make([]byte, headerPrefix)
+		n, err := io.ReadFull(f, buf)
+		buf = buf[:n]
+		if err == io.EOF || err == io.ErrUnexpectedEOF || bytes.Contains(buf, []byte("\r\n\r\n")) || bytes.Contains(buf, []byte("\n\n")) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		rest, err := io.ReadAll(f)
+		return append(buf, rest...), err
+	}
+	return io.ReadAll(f)
+}
+
+// originalSize is the octet count of a message's RFC 5322 form.
+func (a *session) originalSize(m mailbox.IMAPMessage) (int64, error) {
+	f, err := a.original(m)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// fetchNeeds says what of the message files a FETCH reads.
+func fetchNeeds(o *imap.FetchOptions) (body, header bool) {
+	if o.BodyStructure != nil || len(o.BinarySection) > 0 || len(o.BinarySectionSize) > 0 {
+		return true, false
+	}
+	for _, s := range o.BodySection {
+		if len(s.Part) > 0 || (s.Specifier != imap.PartSpecifierHeader && s.Specifier != "HEADER.FIELDS" && s.Specifier != "HEADER.FIELDS.NOT") {
+			return true, false
+		}
+	}
+	return false, o.Envelope || len(o.BodySection) > 0
+}
+
+// setsSeen: fetching a body part without PEEK sets \Seen (RFC 9051 6.4.5).
+func setsSeen(o *imap.FetchOptions) bool {
+	for _, s := range o.BodySection {
+		if !s.Peek {
+			return true
+		}
+	}
+	for _, s := range o.BinarySection {
+		if !s.Peek {
+			return true
+		}
+	}
+	return false
+}
+
+// fetch answers FETCH and UID FETCH (RFC 9051 6.4.5, RFC 3516), streaming
+// one page of messages at a time.
+func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.FetchOptions) error {
+	ts, err := a.resolve(numSet)
+	if err != nil {
+		return err
+	}
+	_, isUID := numSet.(imap.UIDSet)
+	needBody, needHeader := fetchNeeds(o)
+	seen := setsSeen(o) && !a.sel.readOnly
+	for len(ts) > 0 {
+		page := ts[:min(len(ts), pageSize)]
+		ts = ts[len(page):]
+		var msgs []struct {
+			t target
+			m mailbox.IMAPMessage
+		}
+		if err := a.lookup(page, func(t target, m mailbox.IMAPMessage) error {
+			msgs = append(msgs, struct {
+				t target
+				m mailbox.IMAPMessage
+			}{t, m})
+			return nil
+		}); err != nil {
+			return err
+		}
+		var seenNow []mailbox.SetIMAPFlags
+		if seen {
+			for i := range msgs {
+				if msgs[i].m.Flags&mailbox.FlagSeen == 0 {
+					seenNow = append(seenNow, mailbox.SetIMAPFlags{MessageID: msgs[i].m.MessageID, Add: mailbox.FlagSeen})
+					msgs[i].m.Flags |= mailbox.FlagSeen
+				}
+			}
+			if len(seenNow) > 0 {
+				if _, err := a.do(mailbox.SetIMAPFlagsBatch{Changes: seenNow}); err != nil {
+					return a.storeError(err)
+				}
+			}
+		}
+		for _, x := range msgs {
+			if err := a.fetchOne(w, x.t, x.m, o, isUID, needBody, needHeader, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, isUID, needBody, needHeader, seen bool) error {
+	var msg *imapmsg.Message
+	if needBody || needHeader {
+		raw, err := a.readOriginal(m, !needBody)
+		if err != nil {
+			a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
+		}
+		if needBody {
+			msg = imapmsg.Parse(raw)
+		} else {
+			msg = imapmsg.ParseHeader(raw)
+		}
+	}
+	// BINARY of a part in an unknown encoding fails the command before
+	// any of the message's response is written (RFC 3516 4.3).
+	binaries := make([][]byte, len(o.BinarySection))
+	for i, s := range o.BinarySection {
+		b, err := msg.Binary(s.Part, s.Partial)
+		if err != nil {
+			return binaryError(err)
+		}
+		binaries[i] = b
+	}
+	binSizes := make([]uint32, len(o.BinarySectionSize))
+	for i, s := range o.BinarySectionSize {
+		n, err := msg.BinarySize(s.Part)
+		if err != nil {
+			return binaryError(err)
+		}
+		binSizes[i] = n
+	}
+	var size int64
+	if o.RFC822Size {
+		if msg != nil && needBody {
+			size = int64(msg.Size())
+		} else {
+			var err error
+			if size, err = a.originalSize(m); err != nil {
+				return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
+			}
+		}
+	}
+	rw := w.CreateMessage(t.seq)
+	if o.UID || isUID {
+		rw.WriteUID(imap.UID(t.uid))
+	}
+	if o.Flags || seen {
+		a.sel.flagsChanged(m)
+		rw.WriteFlags(toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords))
+	}
+	if o.InternalDate {
+		rw.WriteInternalDate(mapi.FileTime(m.Received).Time())
+	}
+	if o.RFC822Size {
+		rw.WriteRFC822Size(size)
+	}
+	if o.Envelope {
+		rw.WriteEnvelope(msg.Envelope())
+	}
+	if o.BodyStructure != nil {
+		rw.WriteBodyStructure(msg.BodyStructure(o.BodyStructure.Extended))
+	}
+	for _, s := range o.BodySection {
+		b := msg.Section(s)
+		wc := rw.WriteBodySection(s, int64(len(b)))
+		if _, err := wc.Write(b); err != nil {
+			return err
+		}
+		if err := wc.Close(); err != nil {
+			return err
+		}
+	}
+	for i, s := range o.BinarySection {
+		wc := rw.WriteBinarySection(s, int64(len(binaries[i])))
+		if _, err := wc.Write(binaries[i]); err != nil {
+			return err
+		}
+		if err := wc.Close(); err != nil {
+			return err
+		}
+	}
+	for i, s := range o.BinarySectionSize {
+		rw.WriteBinarySectionSize(s, binSizes[i])
+	}
+	return rw.Close()
+}
+
+func binaryError(err error) error {
+	if errors.Is(err, imapmsg.ErrUnknownCTE) {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnknownCTE, Text: "unknown content-transfer-encoding"}
+	}
+	return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: err.Error()}
+}
+
+// store answers STORE and UID STORE (RFC 9051 6.4.6).
+func (a *session) store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *imap.StoreFlags) error {
+	if a.sel.readOnly {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCode("READ-ONLY"), Text: "mailbox is read-only"}
+	}
+	ts, err := a.resolve(numSet)
+	if err != nil {
+		return err
+	}
+	_, isUID := numSet.(imap.UIDSet)
+	sys, kw := fromIMAPFlags(flags.Flags)
+	const all = mailbox.FlagSeen | mailbox.FlagAnswered | mailbox.FlagFlagged | mailbox.FlagDeleted | mailbox.FlagDraft | mailbox.FlagForwarded
+	var deleted []uint64
+	for len(ts) > 0 {
+		page := ts[:min(len(ts), pageSize)]
+		ts = ts[len(page):]
+		var changes []mailbox.SetIMAPFlags
+		var touched []target
+		if err := a.lookup(page, func(t target, m mailbox.IMAPMessage) error {
+			c := mailbox.SetIMAPFlags{MessageID: m.MessageID}
+			switch flags.Op {
+			case imap.StoreFlagsAdd:
+				c.Add, c.AddKeywords = sys, kw
+			case imap.StoreFlagsDel:
+				c.Remove, c.RemoveKeywords = sys, kw
+			case imap.StoreFlagsSet:
+				c.Add, c.Remove, c.AddKeywords = sys, all&^sys, kw
+				for _, have := range m.Keywords {
+					if !containsFold(kw, have) {
+						c.RemoveKeywords = append(c.RemoveKeywords, have)
+					}
+				}
+			}
+			changes = append(changes, c)
+			touched = append(touched, t)
+			if (m.Flags|c.Add)&^c.Remove&mailbox.FlagDeleted != 0 {
+				deleted = append(deleted, m.MessageID)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		if _, err := a.do(mailbox.SetIMAPFlagsBatch{Changes: changes}); err != nil {
+			return a.storeError(err)
+		}
+		// The flags as the store now has them, sent unless .SILENT; the
+		// notification of this change is then not echoed.
+		if err := a.lookup(touched, func(t target, m mailbox.IMAPMessage) error {
+			a.sel.flagsChanged(m)
+			if flags.Silent {
+				return nil
+			}
+			rw := w.CreateMessage(t.seq)
+			if isUID {
+				rw.WriteUID(imap.UID(t.uid))
+			}
+			rw.WriteFlags(toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords))
+			return rw.Close()
+		}); err != nil {
+			return err
+		}
+	}
+	if a.s.cfg.ExpungeOnDelete && len(deleted) > 0 {
+		// imap_expunge_on_delete: the messages go now; their EXPUNGE
+		// responses follow from the store's notification.
+		if _, err := a.do(mailbox.DeleteMessages{FolderID: a.sel.fid, IDs: deleted}); err != nil {
+			return a.storeError(err)
+		}
+	}
+	return nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// expunge removes the messages marked \Deleted (RFC 9051 6.4.3, RFC 4315
+// UID EXPUNGE); CLOSE calls it without a writer.
+func (a *session) expunge(w *imapserver.ExpungeWriter, uids *imap.UIDSet) error {
+	sel := a.sel
+	if sel.readOnly {
+		return nil
+	}
+	var mids []uint64
+	if err := a.walk(0, func(m mailbox.IMAPMessage) error {
+		if m.Flags&mailbox.FlagDeleted == 0 || (uids != nil && !uids.Contains(imap.UID(m.UID))) {
+			return nil
+		}
+		if _, ok := sel.byMid[m.MessageID]; ok {
+			mids = append(mids, m.MessageID)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(mids) == 0 {
+		return nil
+	}
+	if _, err := a.do(mailbox.DeleteMessages{FolderID: sel.fid, IDs: mids}); err != nil {
+		return a.storeError(err)
+	}
+	gone := make(map[uint64]bool, len(mids))
+	for _, mid := range mids {
+		gone[mid] = true
+	}
+	return a.expunged(gone, w.WriteExpunge)
+}
+
+// expunged tells the client of removed messages, highest sequence number
+// first, and drops them from the view.
+func (a *session) expunged(gone map[uint64]bool, write func(seq uint32) error) error {
+	sel := a.sel
+	for i := len(sel.uids) - 1; i >= 0; i-- {
+		if gone[sel.mids[i]] {
+			if err := write(uint32(i + 1)); err != nil {
+				return err
+			}
+			delete(sel.gone, sel.mids[i])
+			delete(sel.changed, sel.mids[i])
+			sel.remove(i)
+		}
+	}
+	return nil
+}
+
+// copyMessages answers COPY and UID COPY (RFC 9051 6.4.7, RFC 4315
+// COPYUID).
+func (a *session) copyMessages(numSet imap.NumSet, dest string) (*imap.CopyData, error) {
+	d, _, err := a.transfer(numSet, dest, true)
+	return d, err
+}
+
+// move answers MOVE and UID MOVE (RFC 6851).
+func (a *session) move(w *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
+	if a.sel.readOnly {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCode("READ-ONLY"), Text: "mailbox is read-only"}
+	}
+	d, moved, err := a.transfer(numSet, dest, false)
+	if err != nil {
+		return err
+	}
+	if d != nil {
+		if err := w.WriteCopyData(d); err != nil {
+			return err
+		}
+	}
+	return a.expunged(moved, w.WriteExpunge)
+}
+
+// transfer copies or moves messages to dest, carrying their keywords
+// along, and answers the COPYUID data.
+func (a *session) transfer(numSet imap.NumSet, dest string, copy bool) (*imap.CopyData, map[uint64]bool, error) {
+	ts, err := a.resolve(numSet)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := a.folders()
+	if err != nil {
+		return nil, nil, err
+	}
+	to, ok := findFolder(fs, dest)
+	if !ok {
+		return nil, nil, &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeTryCreate, Text: "no such mailbox"}
+	}
+	var src []mailbox.IMAPMessage
+	if err := a.lookup(ts, func(t target, m mailbox.IMAPMessage) error {
+		src = append(src, m)
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	if len(src) == 0 {
+		return nil, map[uint64]bool{}, nil
+	}
+	mids := make([]uint64, len(src))
+	for i, m := range src {
+		mids[i] = m.MessageID
+	}
+	res, err := storeDo[mailbox.MoveCopyResult](a, mailbox.MoveCopyMessages{From: a.sel.fid, To: to.ID, IDs: mids, Copy: copy})
+	if err != nil {
+		return nil, nil, a.storeError(err)
+	}
+	var kw []mailbox.SetIMAPFlags
+	var newMids []uint64
+	srcByNew := map[uint64]mailbox.IMAPMessage{}
+	for i, nid := range res.NewIDs {
+		if nid == 0 || i >= len(src) {
+			continue
+		}
+		newMids = append(newMids, nid)
+		srcByNew[nid] = src[i]
+		if len(src[i].Keywords) > 0 {
+			kw = append(kw, mailbox.SetIMAPFlags{MessageID: nid, AddKeywords: src[i].Keywords})
+		}
+	}
+	if len(kw) > 0 {
+		if _, err := a.do(mailbox.SetIMAPFlagsBatch{Changes: kw}); err != nil {
+			return nil, nil, a.storeError(err)
+		}
+	}
+	newUIDs, err := storeDo[[]uint32](a, mailbox.IMAPUIDs{FolderID: to.ID, MessageIDs: newMids})
+	if err != nil {
+		return nil, nil, a.storeError(err)
+	}
+	type pair struct{ from, to uint32 }
+	var pairs []pair
+	moved := map[uint64]bool{}
+	for i, nid := range newMids {
+		if newUIDs[i] != 0 {
+			pairs = append(pairs, pair{srcByNew[nid].UID, newUIDs[i]})
+		}
+		moved[srcByNew[nid].MessageID] = true
+	}
+	if to.ID == a.sel.fid {
+		a.sel.checkNew = true
+	}
+	if len(pairs) == 0 {
+		return nil, moved, nil
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].from < pairs[j].from })
+	d := &imap.CopyData{UIDValidity: to.UIDValidity}
+	for _, p := range pairs {
+		d.SourceUIDs.AddNum(imap.UID(p.from))
+		d.DestUIDs.AddNum(imap.UID(p.to))
+	}
+	return d, moved, nil
+}

@@ -1,0 +1,542 @@
+package imap
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/protocols/prototest"
+)
+
+// The messages every test starts with, in Inbox order.
+var (
+	raw1 = "From: Sender <sender@example.net>\r\nTo: alice@example.org\r\nSubject: one\r\nDate: Mon, 02 Jan 2023 10:00:00 +0100\r\nMessage-ID: <1@example.net>\r\n\r\nfirst body line\r\nsecond line with needle\r\n"
+	raw2 = "From: sender@example.net\r\nTo: alice@example.org\r\nSubject: two\r\nDate: Tue, 03 Jan 2023 10:00:00 +0100\r\nMessage-ID: <2@example.net>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\npart one\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\nAAECAw==\r\n--b1--\r\n"
+	raw3 = "From: other@example.com\r\nTo: alice@example.org\r\nSubject: =?utf-8?q?dr=C3=A9i?=\r\nDate: Wed, 04 Jan 2023 10:00:00 +0100\r\nMessage-ID: <3@example.net>\r\n\r\nthird\r\n"
+)
+
+const password = "secret pw"
+
+type env struct {
+	*prototest.Env
+	srv     *Server
+	addr    string
+	tlsAddr string
+	maildir string
+	tls     *tls.Config // client side
+}
+
+func newEnv(t *testing.T, tune ...func(*Config)) *env {
+	t.Helper()
+	e := &env{Env: prototest.New(t)}
+	e.maildir = e.AddUser(t, "alice@example.org", password, "")
+	for _, raw := range []string{raw1, raw2, raw3} {
+		e.deliver(t, raw)
+	}
+	cert, clientTLS := prototest.SelfSigned(t, "imap.example.org")
+	e.tls = clientTLS
+	cfg := Config{Timeout: 20 * time.Second, IdleTimeout: time.Minute, IMAP4rev2: true,
+		TLS: &tls.Config{Certificates: []tls.Certificate{cert}}}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	e.srv = New(cfg, e.Sys, e.Spawner, e.Auth, e.Stores, e.Log)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.srv.Serve(ln)
+	go e.srv.ServeTLS(tln)
+	e.addr, e.tlsAddr = ln.Addr().String(), tln.Addr().String()
+	t.Cleanup(func() { ln.Close(); tln.Close() })
+	return e
+}
+
+// deliver stores raw in alice's Inbox as delivery does.
+func (e *env) deliver(t testing.TB, raw string) {
+	t.Helper()
+	mc, err := mailbox.ImportRFC5322([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Stores.Do(context.Background(), e.maildir, mailbox.Deliver{Raw: []byte(raw), Content: mc}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// client speaks raw IMAP so tests see the bytes on the wire.
+type client struct {
+	t   testing.TB
+	nc  net.Conn
+	r   *bufio.Reader
+	tag int
+}
+
+func (e *env) dial(t testing.TB) *client {
+	t.Helper()
+	nc, err := net.DialTimeout("tcp", e.addr, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, nc: nc, r: bufio.NewReader(nc)}
+	t.Cleanup(func() { nc.Close() })
+	if g := c.line(); !strings.HasPrefix(g, "* OK ") {
+		t.Fatalf("greeting %q", g)
+	}
+	return c
+}
+
+func (e *env) login(t testing.TB) *client {
+	t.Helper()
+	c := e.dial(t)
+	c.ok("LOGIN alice@example.org \"" + password + "\"")
+	return c
+}
+
+// line reads one response line, literals included in place.
+func (c *client) line() string {
+	c.t.Helper()
+	c.nc.SetReadDeadline(time.Now().Add(20 * time.Second))
+	var b strings.Builder
+	for {
+		l, err := c.r.ReadString('\n')
+		if err != nil {
+			c.t.Fatalf("read: %v (got %q)", err, b.String()+l)
+		}
+		l = strings.TrimSuffix(l, "\r\n")
+		b.WriteString(l)
+		// A literal {n} at the end of the line: its bytes follow.
+		if i := strings.LastIndexByte(l, '{'); i >= 0 && strings.HasSuffix(l, "}") {
+			if n, err := strconv.Atoi(l[i+1 : len(l)-1]); err == nil {
+				buf := make([]byte, n)
+				if _, err := io.ReadFull(c.r, buf); err != nil {
+					c.t.Fatal(err)
+				}
+				b.WriteString("\r\n")
+				b.Write(buf)
+				continue
+			}
+		}
+		return b.String()
+	}
+}
+
+func (c *client) send(s string) {
+	c.t.Helper()
+	c.nc.SetWriteDeadline(time.Now().Add(20 * time.Second))
+	if _, err := c.nc.Write([]byte(s)); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// cmd sends a tagged command and returns the untagged lines and the
+// tagged status line, which must start with want (OK, NO, BAD).
+func (c *client) cmd(want, command string) ([]string, string) {
+	c.t.Helper()
+	c.tag++
+	tag := fmt.Sprintf("t%d", c.tag)
+	c.send(tag + " " + command + "\r\n")
+	var untagged []string
+	for {
+		l := c.line()
+		if strings.HasPrefix(l, tag+" ") {
+			st := strings.TrimPrefix(l, tag+" ")
+			if !strings.HasPrefix(st, want+" ") {
+				c.t.Fatalf("%s: got %q, want %s (untagged %q)", command, st, want, untagged)
+			}
+			return untagged, st
+		}
+		if strings.HasPrefix(l, "+ ") {
+			c.t.Fatalf("%s: unexpected continuation %q", command, l)
+		}
+		untagged = append(untagged, l)
+	}
+}
+
+func (c *client) ok(command string) []string {
+	c.t.Helper()
+	u, _ := c.cmd("OK", command)
+	return u
+}
+
+// has fails unless one of lines equals want.
+func has(t testing.TB, lines []string, want string) {
+	t.Helper()
+	for _, l := range lines {
+		if l == want {
+			return
+		}
+	}
+	t.Fatalf("no line %q in %q", want, lines)
+}
+
+func TestLoginAndCapabilities(t *testing.T) {
+	e := newEnv(t)
+	c := e.dial(t)
+	u := c.ok("CAPABILITY")
+	if !strings.Contains(u[0], "STARTTLS") || !strings.Contains(u[0], "AUTH=PLAIN") {
+		t.Errorf("capabilities before login: %q", u)
+	}
+	c.cmd("NO", "LOGIN alice@example.org wrong")
+	c.ok(`LOGIN alice@example.org "secret pw"`)
+	u = c.ok("CAPABILITY")
+	for _, want := range []string{"IMAP4rev1", "IMAP4rev2", "IDLE", "MOVE", "UIDPLUS", "SPECIAL-USE", "LIST-STATUS", "ESEARCH", "BINARY", "NAMESPACE", "APPENDLIMIT=", "LITERAL+", "CHILDREN", "STATUS=SIZE"} {
+		if !strings.Contains(u[0], want) {
+			t.Errorf("capability %s missing: %q", want, u[0])
+		}
+	}
+	// The fail2ban line upstream documents.
+	found := false
+	for _, l := range e.Logs.All() {
+		if strings.Contains(l.Message, "user=alice@example.org") && strings.Contains(l.Message, "rejected") && strings.Contains(l.Message, "rhost=[127.0.0.1]") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no fail2ban line in %v", e.Logs.All())
+	}
+	// AUTHENTICATE PLAIN with an initial response (SASL-IR).
+	c2 := e.dial(t)
+	c2.ok("AUTHENTICATE PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHNlY3JldCBwdw==")
+	c2.ok("SELECT INBOX")
+}
+
+func TestTooManyFailures(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxAuthFailures = 2 })
+	c := e.dial(t)
+	c.cmd("NO", "LOGIN bob@example.org x")
+	c.tag++
+	c.send("t9 LOGIN bob@example.org y\r\n")
+	var lines []string
+	for {
+		c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		l, err := c.r.ReadString('\n')
+		if err != nil {
+			break
+		}
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	if len(lines) == 0 || !strings.HasPrefix(lines[len(lines)-1], "* BYE") && !strings.HasPrefix(lines[0], "* BYE") {
+		t.Errorf("after the second failure: %q, want a BYE and the end", lines)
+	}
+}
+
+func TestListFolders(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	u := c.ok(`LIST "" "*"`)
+	has(t, u, `* LIST (\HasNoChildren) "/" INBOX`)
+	has(t, u, `* LIST (\HasNoChildren \Sent) "/" "Sent Items"`)
+	has(t, u, `* LIST (\HasNoChildren \Trash) "/" "Deleted Items"`)
+	has(t, u, `* LIST (\HasNoChildren \Drafts) "/" "Drafts"`)
+	has(t, u, `* LIST (\HasNoChildren \Junk) "/" "Junk Email"`)
+	for _, l := range u {
+		for _, hidden := range []string{"Calendar", "Contacts", "Tasks", "Notes", "Journal", "Outbox", "Sync Issues"} {
+			if strings.Contains(l, hidden) {
+				t.Errorf("folder IMAP must not show: %q", l)
+			}
+		}
+	}
+	has(t, c.ok(`LIST "" ""`), `* LIST (\Noselect) "/" ""`)
+	c.ok("CREATE Projects/Alpha")
+	c.ok(`CREATE "Archiv/&ANw-berf&AOQ-llig"`) // modified UTF-7
+	u = c.ok(`LIST "" "*"`)
+	has(t, u, `* LIST (\HasChildren) "/" "Projects"`)
+	has(t, u, `* LIST (\HasNoChildren) "/" "Projects/Alpha"`)
+	has(t, u, `* LIST (\HasNoChildren) "/" "Archiv/&ANw-berf&AOQ-llig"`)
+	has(t, c.ok(`LIST "" "Projects/%"`), `* LIST (\HasNoChildren) "/" "Projects/Alpha"`)
+	c.cmd("NO", "CREATE Projects/Alpha")
+	c.cmd("NO", "CREATE inbox")
+	c.cmd("NO", `CREATE "a//b"`)
+	c.cmd("NO", "DELETE Projects") // has children
+	c.cmd("NO", `DELETE "Sent Items"`)
+	c.ok("RENAME Projects/Alpha Projects/Beta")
+	u = c.ok(`LIST "" "Projects*"`)
+	has(t, u, `* LIST (\HasNoChildren) "/" "Projects/Beta"`)
+	c.ok("DELETE Projects/Beta")
+	c.ok("DELETE Projects")
+	c.cmd("NO", "SELECT Projects")
+	// Subscriptions: only INBOX at first (as upstream), then what the
+	// client asks.
+	u = c.ok(`LSUB "" "*"`)
+	has(t, u, `* LSUB (\HasNoChildren \Subscribed) "/" INBOX`)
+	if len(u) != 1 {
+		t.Errorf("LSUB: %q", u)
+	}
+	c.ok(`SUBSCRIBE "Sent Items"`)
+	u = c.ok(`LIST (SUBSCRIBED) "" "*"`)
+	has(t, u, `* LIST (\HasNoChildren \Sent \Subscribed) "/" "Sent Items"`)
+	c.ok(`UNSUBSCRIBE "Sent Items"`)
+	u = c.ok(`LIST "" "*" RETURN (STATUS (MESSAGES UNSEEN))`)
+	has(t, u, `* STATUS INBOX (MESSAGES 3 UNSEEN 3)`)
+	u = c.ok(`STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN SIZE)`)
+	size := len(raw1) + len(raw2) + len(raw3)
+	has(t, u, fmt.Sprintf(`* STATUS INBOX (MESSAGES 3 UIDNEXT 4 UIDVALIDITY %d UNSEEN 3 SIZE %d)`, mapi.PrivateFIDInbox, size))
+}
+
+func TestSelectFetch(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	u := c.ok("EXAMINE INBOX")
+	has(t, u, "* 3 EXISTS")
+	has(t, u, fmt.Sprintf("* OK [UIDVALIDITY %d] UIDs valid", mapi.PrivateFIDInbox))
+	u = c.ok("FETCH 1:* (UID FLAGS RFC822.SIZE)")
+	has(t, u, fmt.Sprintf("* 1 FETCH (UID 1 FLAGS () RFC822.SIZE %d)", len(raw1)))
+	has(t, u, fmt.Sprintf("* 3 FETCH (UID 3 FLAGS () RFC822.SIZE %d)", len(raw3)))
+	// Byte-exact bodies and sections.
+	u = c.ok("UID FETCH 2 (BODY.PEEK[])")
+	has(t, u, fmt.Sprintf("* 2 FETCH (UID 2 BODY[] {%d}\r\n%s)", len(raw2), raw2))
+	u = c.ok("FETCH 2 (BODY.PEEK[1] BODY.PEEK[2.MIME] BINARY.PEEK[2] BINARY.SIZE[2])")
+	mime := "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\n"
+	has(t, u, fmt.Sprintf("* 2 FETCH (BODY[1] {8}\r\npart one BODY[2.MIME] {%d}\r\n%s BINARY[2] ~{4}\r\n\x00\x01\x02\x03 BINARY.SIZE[2] 4)", len(mime), mime))
+	u = c.ok("FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)])")
+	has(t, u, "* 1 FETCH (BODY[HEADER.FIELDS (\"Subject\")] {16}\r\nSubject: one\r\n\r\n)")
+	u = c.ok("FETCH 1 (ENVELOPE)")
+	has(t, u, `* 1 FETCH (ENVELOPE ("Mon, 02 Jan 2023 10:00:00 +0100" "one" (("Sender" NIL "sender" "example.net")) (("Sender" NIL "sender" "example.net")) (("Sender" NIL "sender" "example.net")) ((NIL NIL "alice" "example.org")) NIL NIL NIL "<1@example.net>"))`)
+	u = c.ok("FETCH 2 (BODYSTRUCTURE)")
+	if !strings.Contains(u[0], `"boundary" "b1"`) || !strings.Contains(u[0], `("attachment" ("filename" "a.bin"))`) {
+		t.Errorf("BODYSTRUCTURE without boundary or disposition: %q", u)
+	}
+	// EXAMINE is read-only: BODY[] does not set \Seen, STORE is refused.
+	c.ok("FETCH 1 (BODY[])")
+	has(t, c.ok("FETCH 1 (FLAGS)"), "* 1 FETCH (FLAGS ())")
+	c.cmd("NO", `STORE 1 +FLAGS (\Seen)`)
+	// SELECT: BODY[] sets \Seen and reports it.
+	c.ok("SELECT INBOX")
+	u = c.ok("FETCH 1 (BODY[TEXT])")
+	has(t, u, "* 1 FETCH (FLAGS (\\Seen) BODY[TEXT] {42}\r\nfirst body line\r\nsecond line with needle\r\n)")
+	c.cmd("BAD", "FETCH 9 (FLAGS)")
+	if u := c.ok("UID FETCH 9:10 (FLAGS)"); len(u) != 0 {
+		t.Errorf("UID FETCH of UIDs that do not exist: %q", u)
+	}
+	// n:* includes the highest UID even when it is below n.
+	has(t, c.ok("UID FETCH 7:* (FLAGS)"), "* 3 FETCH (UID 3 FLAGS ())")
+}
+
+func TestStoreMapsToMAPI(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("SELECT INBOX")
+	u := c.ok(`STORE 1 +FLAGS (\Seen \Flagged $Label1)`)
+	has(t, u, `* 1 FETCH (FLAGS (\Seen \Flagged $Label1))`)
+	u = c.ok(`UID STORE 2 FLAGS (\Answered Custom)`)
+	has(t, u, `* 2 FETCH (UID 2 FLAGS (\Answered Custom))`)
+	if u := c.ok(`STORE 3 +FLAGS.SILENT (\Deleted)`); len(u) != 0 {
+		t.Errorf("STORE .SILENT answered %q", u)
+	}
+	// What Outlook sees: the read state, the follow-up flag, the last
+	// verb, the categories.
+	props := func(uid uint32, tags ...mapi.PropTag) mailbox.Props {
+		t.Helper()
+		uids, err := mailbox.Do[[]uint32](context.Background(), e.Stores, e.maildir, mailbox.IMAPUIDs{FolderID: mapi.PrivateFIDInbox})
+		_ = uids
+		msgs, err := mailbox.Do[[]mailbox.IMAPMessage](context.Background(), e.Stores, e.maildir, mailbox.IMAPLookup{FolderID: mapi.PrivateFIDInbox, UIDs: []uint32{uid}})
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("lookup %d: %v %v", uid, msgs, err)
+		}
+		p, err := mailbox.Do[mailbox.Props](context.Background(), e.Stores, e.maildir, mailbox.GetMessageProps{MessageID: msgs[0].MessageID, Tags: tags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := props(1, mapi.PrMessageFlags, mapi.PrFlagStatus)
+	if v, _ := p.Get(mapi.PrMessageFlags); v.(int32)&1 == 0 {
+		t.Errorf("\\Seen did not mark the message read: %v", p)
+	}
+	if v, ok := p.Get(mapi.PrFlagStatus); !ok || v.(int32) != 2 {
+		t.Errorf("\\Flagged did not set the follow-up flag: %v", p)
+	}
+	p = props(2, mapi.PrIconIndex)
+	if v, ok := p.Get(mapi.PrIconIndex); !ok || v.(int32) != 0x105 {
+		t.Errorf("\\Answered did not set the replied icon: %v", p)
+	}
+	// And the other way round: Outlook marks message 3 read.
+	msgs, _ := mailbox.Do[[]mailbox.IMAPMessage](context.Background(), e.Stores, e.maildir, mailbox.IMAPLookup{FolderID: mapi.PrivateFIDInbox, UIDs: []uint32{3}})
+	if _, err := e.Stores.Do(context.Background(), e.maildir, mailbox.SetReadState{MessageID: msgs[0].MessageID, Read: true}); err != nil {
+		t.Fatal(err)
+	}
+	has(t, c.ok("NOOP"), `* 3 FETCH (UID 3 FLAGS (\Seen \Deleted))`)
+	// EXPUNGE removes the \Deleted one.
+	u = c.ok("EXPUNGE")
+	has(t, u, "* 3 EXPUNGE")
+	has(t, c.ok("SEARCH ALL"), "* SEARCH 1 2")
+}
+
+func TestSearch(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("SELECT INBOX")
+	c.ok(`STORE 2 +FLAGS (\Flagged)`)
+	for _, tc := range []struct{ q, want string }{
+		{"SEARCH ALL", "* SEARCH 1 2 3"},
+		{"SEARCH FLAGGED", "* SEARCH 2"},
+		{"SEARCH UNFLAGGED", "* SEARCH 1 3"},
+		{"SEARCH BODY needle", "* SEARCH 1"},
+		{"SEARCH TEXT \"part ONE\"", "* SEARCH 2"},
+		{"SEARCH SUBJECT dréi", "* SEARCH 3"},
+		{"SEARCH FROM example.com", "* SEARCH 3"},
+		{"SEARCH HEADER Message-ID <2@example.net>", "* SEARCH 2"},
+		{"SEARCH SENTBEFORE 3-Jan-2023", "* SEARCH 1"},
+		{"SEARCH SENTSINCE 3-Jan-2023", "* SEARCH 2 3"},
+		{"SEARCH OR FLAGGED BODY third", "* SEARCH 2 3"},
+		{"SEARCH NOT BODY needle", "* SEARCH 2 3"},
+		{"SEARCH LARGER 300", "* SEARCH 2"},
+		{"SEARCH 2:3 UNSEEN", "* SEARCH 2 3"},
+		{"UID SEARCH UID 2:*", "* SEARCH 2 3"},
+		{"SEARCH CHARSET UTF-8 BODY needle", "* SEARCH 1"},
+	} {
+		u, _ := c.cmd("OK", tc.q)
+		if len(u) != 1 || u[0] != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.q, u, tc.want)
+		}
+	}
+	u := c.ok("SEARCH RETURN (MIN MAX COUNT) ALL")
+	if len(u) != 1 || !strings.Contains(u[0], "MIN 1 MAX 3 COUNT 3") {
+		t.Errorf("ESEARCH: %q", u)
+	}
+	_, st := c.cmd("NO", "SEARCH CHARSET KOI8-R BODY x")
+	if !strings.Contains(st, "[BADCHARSET") {
+		t.Errorf("unknown charset: %q", st)
+	}
+}
+
+func TestAppendCopyMove(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("CREATE Work")
+	msg := "From: me@example.org\r\nSubject: appended\r\n\r\nhello\r\n"
+	u, st := c.cmd("OK", fmt.Sprintf(`APPEND Work (\Seen $Forwarded ProjectX) "15-Jun-2023 09:30:00 +0200" {%d+}`+"\r\n%s", len(msg), msg))
+	_ = u
+	workValidity := strings.Fields(strings.TrimPrefix(st, "OK [APPENDUID "))[0]
+	if !strings.HasPrefix(st, "OK [APPENDUID ") || !strings.Contains(st, " 1]") {
+		t.Fatalf("APPEND: %q", st)
+	}
+	c.ok("SELECT Work")
+	u = c.ok("FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])")
+	has(t, u, fmt.Sprintf("* 1 FETCH (FLAGS (\\Seen $Forwarded ProjectX) INTERNALDATE \"15-Jun-2023 07:30:00 +0000\" RFC822.SIZE %d BODY[] {%d}\r\n%s)", len(msg), len(msg), msg))
+	c.cmd("NO", "APPEND Nowhere {1+}\r\nx")
+	// COPY keeps the internal date and the keywords, and says where the
+	// copies went.
+	_, st = c.cmd("OK", "COPY 1 INBOX")
+	if !strings.HasPrefix(st, fmt.Sprintf("OK [COPYUID %d 1 4]", mapi.PrivateFIDInbox)) {
+		t.Errorf("COPY: %q", st)
+	}
+	c.ok("SELECT INBOX")
+	u = c.ok("FETCH 4 (UID FLAGS INTERNALDATE)")
+	has(t, u, `* 4 FETCH (UID 4 FLAGS (\Seen $Forwarded ProjectX) INTERNALDATE "15-Jun-2023 07:30:00 +0000")`)
+	// MOVE: COPYUID, then EXPUNGE of the moved ones.
+	c.ok(`STORE 1 +FLAGS (Kw2)`)
+	u, st = c.cmd("OK", "MOVE 1:2 Work")
+	has(t, u, fmt.Sprintf("* OK [COPYUID %s 1:2 2:3] COPY completed", workValidity))
+	has(t, u, "* 2 EXPUNGE")
+	has(t, u, "* 1 EXPUNGE")
+	u = c.ok("UID FETCH 1:* (FLAGS)")
+	if len(u) != 2 {
+		t.Errorf("after MOVE, INBOX: %q", u)
+	}
+	c.ok("SELECT Work")
+	has(t, c.ok("UID FETCH 2 (FLAGS)"), "* 2 FETCH (UID 2 FLAGS (Kw2))")
+	_ = st
+}
+
+// TestLiveUpdates: a session sees what other sessions, other protocols
+// and delivery change, at its next command and at once during IDLE.
+func TestLiveUpdates(t *testing.T) {
+	e := newEnv(t)
+	a := e.login(t)
+	b := e.login(t)
+	a.ok("SELECT INBOX")
+	b.ok("SELECT INBOX")
+	// Delivery: EXISTS at the next command.
+	e.deliver(t, "Subject: four\r\n\r\nfour\r\n")
+	has(t, a.ok("NOOP"), "* 4 EXISTS")
+	// IDLE: at once.
+	b.send("i1 IDLE\r\n")
+	if l := b.line(); !strings.HasPrefix(l, "+ ") {
+		t.Fatalf("IDLE: %q", l)
+	}
+	if l := b.line(); l != "* 4 EXISTS" {
+		t.Fatalf("IDLE after a delivery: %q", l)
+	}
+	a.ok(`STORE 2 +FLAGS (\Flagged)`)
+	if l := b.line(); l != `* 2 FETCH (UID 2 FLAGS (\Flagged))` {
+		t.Fatalf("IDLE after STORE in another session: %q", l)
+	}
+	a.ok(`STORE 1 +FLAGS.SILENT (\Deleted)`)
+	if l := b.line(); l != `* 1 FETCH (UID 1 FLAGS (\Deleted))` {
+		t.Fatalf("IDLE after STORE \\Deleted: %q", l)
+	}
+	has(t, a.ok("EXPUNGE"), "* 1 EXPUNGE")
+	if l := b.line(); l != "* 1 EXPUNGE" {
+		t.Fatalf("IDLE after EXPUNGE: %q", l)
+	}
+	b.send("DONE\r\n")
+	if l := b.line(); !strings.HasPrefix(l, "i1 OK") {
+		t.Fatalf("DONE: %q", l)
+	}
+	// A FETCH by sequence number does not see EXPUNGE; UID FETCH does.
+	a.ok("UID STORE 3 +FLAGS.SILENT (\\Deleted)")
+	a.ok("EXPUNGE")
+	u := b.ok("FETCH 1:* (FLAGS)")
+	for _, l := range u {
+		if strings.HasSuffix(l, "EXPUNGE") {
+			t.Errorf("EXPUNGE during FETCH: %q", u)
+		}
+	}
+	has(t, b.ok("NOOP"), "* 2 EXPUNGE")
+	// UIDs are never reused and UIDVALIDITY stays.
+	e.deliver(t, "Subject: five\r\n\r\nfive\r\n")
+	has(t, b.ok("NOOP"), "* 3 EXISTS")
+	has(t, b.ok("FETCH 3 (UID)"), "* 3 FETCH (UID 5)")
+}
+
+// TestPanicEndsOneSession: a panic while serving one client ends that
+// session only.
+func TestPanicEndsOneSession(t *testing.T) {
+	e := newEnv(t)
+	var boom atomic.Bool
+	e.srv.testHook = func(cmd string) {
+		if cmd == "STATUS" && boom.CompareAndSwap(true, false) {
+			panic("test panic")
+		}
+	}
+	a := e.login(t)
+	b := e.login(t)
+	b.ok("SELECT INBOX")
+	boom.Store(true)
+	a.tag++
+	a.send("x1 STATUS INBOX (MESSAGES)\r\n")
+	a.nc.SetReadDeadline(time.Now().Add(20 * time.Second))
+	rest, _ := io.ReadAll(a.r)
+	if strings.Contains(string(rest), "x1 OK") {
+		t.Errorf("the panicking session answered OK: %q", rest)
+	}
+	has(t, b.ok("FETCH 1:* (FLAGS)"), "* 3 FETCH (FLAGS ())")
+	c := e.login(t)
+	c.ok("STATUS INBOX (MESSAGES)")
+}
+
+func TestSearchRes(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("SELECT INBOX")
+	c.ok("ENABLE IMAP4rev2")
+	c.ok("SEARCH RETURN (SAVE) FROM sender")
+	has(t, c.ok("FETCH $ (UID)"), "* 2 FETCH (UID 2)")
+	has(t, c.ok("UID SEARCH UID $ SUBJECT two"), "* ESEARCH (TAG \"t6\") UID ALL 2")
+}

@@ -1,0 +1,386 @@
+package imap
+
+import (
+	"sort"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/gromox-go/gromox/mailbox"
+)
+
+// pageSize is how many messages one store request reads for a command
+// that walks a folder: memory stays bounded on folders of any size.
+const pageSize = 256
+
+// selected is the client's view of its selected folder: sequence number
+// i+1 is uids[i]. It changes only when the client is told.
+type selected struct {
+	fid         uint64
+	name        string
+	readOnly    bool
+	uidValidity uint32
+	subID       uint64
+
+	uids  []uint32
+	mids  []uint64
+	byMid map[uint64]uint32 // message id -> UID, for notifications
+
+	// Pending changes from notifications, sent at the next poll.
+	checkNew bool                // messages may have arrived
+	gone     map[uint64]bool     // message ids removed from the folder
+	changed  map[uint64]bool     // message ids whose flags changed
+	sent     map[uint32]flagSent // flags last sent per UID, to skip echoes
+}
+
+type flagSent struct {
+	flags    mailbox.IMAPFlags
+	keywords string
+}
+
+func (s *selected) add(uid uint32, mid uint64) {
+	s.uids = append(s.uids, uid)
+	s.mids = append(s.mids, mid)
+	s.byMid[mid] = uid
+}
+
+// index is the position of uid in the view, or -1.
+func (s *selected) index(uid uint32) int {
+	i := sort.Search(len(s.uids), func(i int) bool { return s.uids[i] >= uid })
+	if i < len(s.uids) && s.uids[i] == uid {
+		return i
+	}
+	return -1
+}
+
+// remove drops the message at index i from the view (after its EXPUNGE
+// was sent).
+func (s *selected) remove(i int) {
+	delete(s.byMid, s.mids[i])
+	delete(s.sent, s.uids[i])
+	s.uids = append(s.uids[:i], s.uids[i+1:]...)
+	s.mids = append(s.mids[:i], s.mids[i+1:]...)
+}
+
+func (s *selected) maxUID() uint32 {
+	if len(s.uids) == 0 {
+		return 0
+	}
+	return s.uids[len(s.uids)-1]
+}
+
+// note records the events of one notification; true when something is
+// pending for the client.
+func (s *selected) note(events []mailbox.Event) bool {
+	pending := false
+	for _, e := range events {
+		if e.Folder {
+			continue
+		}
+		switch e.Kind {
+		case mailbox.EventNewMail, mailbox.EventCreated, mailbox.EventCopied:
+			if e.FolderID == s.fid {
+				s.checkNew, pending = true, true
+			}
+		case mailbox.EventMoved:
+			old := e.OldMessageID
+			if old == 0 {
+				old = e.MessageID
+			}
+			if e.OldFolderID == s.fid {
+				if _, ok := s.byMid[old]; ok {
+					s.gone[old], pending = true, true
+				}
+			}
+			if e.FolderID == s.fid {
+				s.checkNew, pending = true, true
+			}
+		case mailbox.EventDeleted:
+			if _, ok := s.byMid[e.MessageID]; ok && e.FolderID == s.fid {
+				s.gone[e.MessageID], pending = true, true
+			}
+		case mailbox.EventModified:
+			if _, ok := s.byMid[e.MessageID]; ok && e.FolderID == s.fid {
+				s.changed[e.MessageID], pending = true, true
+			}
+		}
+	}
+	return pending
+}
+
+var permanentFlags = []imap.Flag{imap.FlagSeen, imap.FlagAnswered, imap.FlagFlagged, imap.FlagDeleted, imap.FlagDraft, imap.FlagForwarded, imap.FlagWildcard}
+
+// selectFolder opens a folder (RFC 9051 6.3.2, 6.3.3).
+func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.SelectData, error) {
+	a.unselect()
+	f, err := a.folder(name)
+	if err != nil {
+		return nil, err
+	}
+	sel := &selected{fid: f.ID, name: f.Name, readOnly: options.ReadOnly, uidValidity: f.UIDValidity,
+		byMid: map[uint64]uint32{}, gone: map[uint64]bool{}, changed: map[uint64]bool{}, sent: map[uint32]flagSent{}}
+	// Subscribe first: a change after the subscription and before the
+	// view is loaded is then seen twice, which the view tolerates, rather
+	// than not at all.
+	if a.inbox == nil {
+		a.inbox = a.s.sys.NewInbox(a.notified)
+	}
+	subID, err := storeDo[uint64](a, mailbox.Subscribe{Subscriber: a.inbox.PID(), FolderID: f.ID,
+		Kinds: mailbox.EventNewMail | mailbox.EventCreated | mailbox.EventDeleted | mailbox.EventModified | mailbox.EventMoved | mailbox.EventCopied})
+	if err != nil {
+		return nil, a.storeError(err)
+	}
+	sel.subID = subID
+	a.sel = sel
+	var firstUnseen uint32
+	if err := a.walk(0, func(m mailbox.IMAPMessage) error {
+		sel.add(m.UID, m.MessageID)
+		if firstUnseen == 0 && m.Flags&mailbox.FlagSeen == 0 {
+			firstUnseen = uint32(len(sel.uids))
+		}
+		return nil
+	}); err != nil {
+		a.unselect()
+		return nil, err
+	}
+	st, err := storeDo[mailbox.IMAPFolderStatus](a, mailbox.GetIMAPFolderStatus{FolderID: f.ID})
+	if err != nil {
+		a.unselect()
+		return nil, a.storeError(err)
+	}
+	d := &imap.SelectData{
+		Flags:             []imap.Flag{imap.FlagSeen, imap.FlagAnswered, imap.FlagFlagged, imap.FlagDeleted, imap.FlagDraft, imap.FlagForwarded},
+		NumMessages:       uint32(len(sel.uids)),
+		FirstUnseenSeqNum: firstUnseen,
+		UIDNext:           imap.UID(max(st.UIDNext, sel.maxUID()+1)),
+		UIDValidity:       f.UIDValidity,
+	}
+	if !options.ReadOnly {
+		d.PermanentFlags = permanentFlags
+	}
+	return d, nil
+}
+
+// walk calls fn for each message of the selected folder from UID from on,
+// reading the store a page at a time.
+func (a *session) walk(from uint32, fn func(mailbox.IMAPMessage) error) error {
+	for {
+		page, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPPage{FolderID: a.sel.fid, FromUID: from, Limit: pageSize})
+		if err != nil {
+			return a.storeError(err)
+		}
+		for _, m := range page {
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+		if len(page) < pageSize {
+			return nil
+		}
+		from = page[len(page)-1].UID + 1
+	}
+}
+
+func (a *session) unselect() {
+	a.searchRes = nil
+	if a.sel == nil {
+		return
+	}
+	if a.user != nil {
+		a.do(mailbox.Unsubscribe{ID: a.sel.subID})
+	}
+	a.sel = nil
+}
+
+// poll sends the pending changes of the selected folder (RFC 9051 5.2,
+// 7.4.1): expunges (when allowed), new messages, changed flags.
+func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
+	sel := a.sel
+	if sel == nil {
+		return nil
+	}
+	// A store round trip: every change the store committed before it
+	// answers is queued by then.
+	st, err := storeDo[mailbox.IMAPFolderStatus](a, mailbox.GetIMAPFolderStatus{FolderID: sel.fid})
+	if err != nil {
+		return a.storeError(err)
+	}
+	a.takeNotifications()
+	if st.UIDNext > sel.maxUID()+1 {
+		sel.checkNew = true
+	}
+	if allowExpunge && len(sel.gone) > 0 {
+		for i := len(sel.uids) - 1; i >= 0; i-- {
+			if sel.gone[sel.mids[i]] {
+				if err := w.WriteExpunge(uint32(i + 1)); err != nil {
+					return err
+				}
+				delete(sel.gone, sel.mids[i])
+				delete(sel.changed, sel.mids[i])
+				sel.remove(i)
+			}
+		}
+		clear(sel.gone)
+	}
+	if sel.checkNew {
+		sel.checkNew = false
+		n := len(sel.uids)
+		if err := a.walk(sel.maxUID()+1, func(m mailbox.IMAPMessage) error {
+			sel.add(m.UID, m.MessageID)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(sel.uids) != n {
+			if err := w.WriteNumMessages(uint32(len(sel.uids))); err != nil {
+				return err
+			}
+		}
+	}
+	if len(sel.changed) > 0 {
+		var uids []uint32
+		for mid := range sel.changed {
+			if uid, ok := sel.byMid[mid]; ok && !sel.gone[mid] {
+				uids = append(uids, uid)
+			}
+		}
+		clear(sel.changed)
+		sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
+		msgs, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPLookup{FolderID: sel.fid, UIDs: uids})
+		if err != nil {
+			return a.storeError(err)
+		}
+		for _, m := range msgs {
+			i := sel.index(m.UID)
+			if i < 0 || !sel.flagsChanged(m) {
+				continue
+			}
+			if err := w.WriteMessageFlags(uint32(i+1), imap.UID(m.UID), toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flagsChanged records m's flags as sent; false when the client already
+// has them.
+func (s *selected) flagsChanged(m mailbox.IMAPMessage) bool {
+	fs := flagSent{flags: m.Flags &^ mailbox.FlagRecent, keywords: joinKeywords(m.Keywords)}
+	if old, ok := s.sent[m.UID]; ok && old == fs {
+		return false
+	}
+	s.sent[m.UID] = fs
+	return true
+}
+
+func joinKeywords(kw []string) string {
+	out := ""
+	for i, k := range kw {
+		if i > 0 {
+			out += " "
+		}
+		out += k
+	}
+	return out
+}
+
+// target is one message a command addresses: its sequence number and
+// UID in the client's view.
+type target struct {
+	seq uint32
+	uid uint32
+	mid uint64
+}
+
+// resolve turns a sequence or UID set into the view's messages, in
+// sequence order (RFC 9051 6.4.8: a UID range n:* includes the highest
+// UID even when it is below n).
+func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
+	sel := a.sel
+	if imap.IsSearchRes(numSet) {
+		numSet = a.searchRes // RFC 5182: "$"
+	}
+	n := len(sel.uids)
+	var out []target
+	seen := make(map[int]bool)
+	addIdx := func(i int) {
+		if i >= 0 && i < n && !seen[i] {
+			seen[i] = true
+			out = append(out, target{seq: uint32(i + 1), uid: sel.uids[i], mid: sel.mids[i]})
+		}
+	}
+	switch set := numSet.(type) {
+	case imap.SeqSet:
+		for _, r := range set {
+			start, stop := r.Start, r.Stop
+			if start == 0 {
+				start = uint32(n)
+			}
+			if stop == 0 {
+				stop = uint32(n)
+			}
+			if start > stop {
+				start, stop = stop, start
+			}
+			if start == 0 || int(stop) > n {
+				// RFC 9051 6.4.8 (and 9.): a sequence number beyond the
+				// view is a client error.
+				return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "invalid message sequence number"}
+			}
+			for i := int(start) - 1; i < int(stop) && i < n; i++ {
+				addIdx(i)
+			}
+		}
+	case imap.UIDSet:
+		max := sel.maxUID()
+		for _, r := range set {
+			start, stop := uint32(r.Start), uint32(r.Stop)
+			if start == 0 {
+				start = max
+			}
+			if stop == 0 {
+				stop = max
+			}
+			if start > stop {
+				start, stop = stop, start
+			}
+			lo := sort.Search(n, func(i int) bool { return sel.uids[i] >= start })
+			for i := lo; i < n && sel.uids[i] <= stop; i++ {
+				addIdx(i)
+			}
+		}
+	default:
+		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "unsupported number set"}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out, nil
+}
+
+// lookup reads the store state of targets, a page at a time, calling fn
+// for each target the folder still holds.
+func (a *session) lookup(ts []target, fn func(t target, m mailbox.IMAPMessage) error) error {
+	for len(ts) > 0 {
+		page := ts[:min(len(ts), pageSize)]
+		ts = ts[len(page):]
+		uids := make([]uint32, len(page))
+		for i, t := range page {
+			uids[i] = t.uid
+		}
+		msgs, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPLookup{FolderID: a.sel.fid, UIDs: uids})
+		if err != nil {
+			return a.storeError(err)
+		}
+		j := 0
+		for _, t := range page {
+			for j < len(msgs) && msgs[j].UID < t.uid {
+				j++
+			}
+			if j < len(msgs) && msgs[j].UID == t.uid {
+				if err := fn(t, msgs[j]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
