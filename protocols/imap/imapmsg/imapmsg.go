@@ -68,7 +68,7 @@ func ParseHeader(raw []byte) *Message {
 }
 
 // Raw returns the message as stored (RFC822, BODY[]).
-func (m *Message) Raw() []byte { return m.raw }
+func (m *Message) Raw() []byte { return m.raw[:len(m.raw):len(m.raw)] }
 
 // Size is the message size in octets (RFC822.SIZE).
 func (m *Message) Size() int { return len(m.raw) }
@@ -204,8 +204,10 @@ func (e *entity) get(raw []byte, name string) (string, bool) {
 	return "", false
 }
 
-func (e *entity) header(raw []byte) []byte { return raw[e.start:e.bodyStart] }
-func (e *entity) body(raw []byte) []byte   { return raw[e.bodyStart:e.end] }
+// header and body are capped at their length, so that a caller appending to
+// a section cannot overwrite the message.
+func (e *entity) header(raw []byte) []byte { return raw[e.start:e.bodyStart:e.bodyStart] }
+func (e *entity) body(raw []byte) []byte   { return raw[e.bodyStart:e.end:e.end] }
 
 // parser builds the entity tree below the root.
 type parser struct {

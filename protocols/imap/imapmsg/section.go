@@ -20,7 +20,7 @@ var ErrUnknownCTE = errors.New("imapmsg: unknown content-transfer-encoding")
 // modify it.
 func (m *Message) Section(item *imap.FetchItemBodySection) []byte {
 	if item == nil {
-		return m.raw
+		return m.Raw()
 	}
 	return partial(m.section(item), item.Partial)
 }
@@ -30,7 +30,7 @@ func (m *Message) section(item *imap.FetchItemBodySection) []byte {
 	if len(item.Part) == 0 {
 		switch item.Specifier {
 		case imap.PartSpecifierNone:
-			return raw
+			return m.Raw()
 		case imap.PartSpecifierMIME:
 			return []byte{}
 		}
@@ -108,7 +108,7 @@ func partial(b []byte, p *imap.SectionPartial) []byte {
 	}
 	b = b[off:]
 	if p.Size >= 0 && p.Size < int64(len(b)) {
-		b = b[:p.Size]
+		b = b[:p.Size:p.Size]
 	}
 	return b
 }
@@ -155,7 +155,7 @@ func (m *Message) BinarySize(part []int) (uint32, error) {
 
 func (m *Message) binary(part []int) ([]byte, error) {
 	if len(part) == 0 {
-		return m.raw, nil
+		return m.Raw(), nil
 	}
 	e := m.find(part)
 	if e == nil {

@@ -214,3 +214,22 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error("Header(X-None) found")
 	}
 }
+
+// TestSectionAppendSafe: appending to a returned section does not change
+// the message.
+func TestSectionAppendSafe(t *testing.T) {
+	raw := crlf(mixedMsg)
+	orig := string(raw)
+	m := Parse(raw)
+	for _, item := range []*imap.FetchItemBodySection{
+		{}, {Part: []int{1}}, {Specifier: imap.PartSpecifierHeader}, {Part: []int{1}, Specifier: imap.PartSpecifierMIME},
+		{Part: []int{1}, Partial: &imap.SectionPartial{Offset: 0, Size: 3}},
+	} {
+		_ = append(m.Section(item), "XXXX"...)
+	}
+	b, _ := m.Binary([]int{1}, nil)
+	_ = append(b, "XXXX"...)
+	if string(raw) != orig {
+		t.Fatal("appending to a section changed the message")
+	}
+}
