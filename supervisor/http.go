@@ -39,8 +39,12 @@ func (s *Server) startHTTP() error {
 	if err != nil {
 		return fmt.Errorf("autodiscover: %w", err)
 	}
-	basic := &gxhttp.Basic{Dir: s.Auth, Realm: adCfg.Host}
-	autodiscover.New(adCfg, discoverDirectory{s.Lookup, s.Dir}, storeAccess{s.Stores}, s.Log.Named("autodiscover")).Register(front, basic)
+	if v := st.Files["http.cfg"]; v == nil || v.Bool("http_auth_basic") {
+		front.SetAuthenticators(&gxhttp.Basic{Dir: s.Auth, Realm: adCfg.Host})
+	} else {
+		s.Log.Warn("http.cfg: http_auth_basic is off and no other scheme is available; authenticated paths answer 401")
+	}
+	autodiscover.New(adCfg, discoverDirectory{s.Lookup, s.Dir}, storeAccess{s.Stores}, s.Log.Named("autodiscover")).Register(front)
 
 	for _, l := range []struct {
 		key      string

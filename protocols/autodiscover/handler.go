@@ -26,9 +26,9 @@ const (
 // MS-OXDSCLI 2.2.4.1.1.1.3 only asks that it name the deployment).
 const deploymentID = "eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee"
 
-// Register puts the AutoDiscover paths on the front: v1 POX behind auths,
-// v2 JSON (which says nothing about a mailbox) without authentication, as
-// upstream.
+// Register puts the AutoDiscover paths on the front: v1 POX behind auths
+// (none: the front's own), v2 JSON (which says nothing about a mailbox)
+// without authentication, as upstream.
 func (s *Service) Register(front *gxhttp.Server, auths ...gxhttp.Authenticator) {
 	rt := front.Router()
 	rt.Handle(PathXML, front.Authenticated(http.HandlerFunc(s.ServeXML), auths...))

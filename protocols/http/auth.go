@@ -99,9 +99,14 @@ func UserFrom(ctx context.Context) (*directory.User, bool) {
 // credentials in one of auths' schemes; the user is in the request
 // context (UserFrom) and in the access log line. Others get 401 with one
 // challenge per scheme; a client blocked by the user filter gets 429, and a
-// directory outage 503.
+// directory outage 503. Without auths, the server's (SetAuthenticators)
+// apply, as they are when the request comes.
 func (s *Server) Authenticated(h http.Handler, auths ...Authenticator) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auths := auths
+		if len(auths) == 0 {
+			auths = s.auths
+		}
 		scheme, creds, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		var err error = ErrNoCredentials
 		for _, a := range auths {
@@ -135,8 +140,6 @@ func (s *Server) Authenticated(h http.Handler, auths ...Authenticator) http.Hand
 			w.Header().Set("Retry-After", "30")
 			http.Error(w, "authentication temporarily unavailable", http.StatusServiceUnavailable)
 			return
-		case r.Context().Err() != nil:
-			return // the client went away
 		}
 		for _, a := range auths {
 			w.Header().Add("WWW-Authenticate", a.Challenge())

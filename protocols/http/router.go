@@ -18,15 +18,22 @@ type RouteOption func(*route)
 func Prefix() RouteOption { return func(r *route) { r.prefix = true } }
 
 // LongPoll exempts the path from the per-request deadline (Config.
-// RequestTimeout), for requests that wait for events (MAPI/HTTP
-// NotificationWait, EWS streaming subscriptions). Such a request's context
-// is cancelled when the server shuts down.
-func LongPoll() RouteOption { return func(r *route) { r.longPoll = true } }
+// RequestTimeout), for requests that wait for events (EWS streaming
+// subscriptions). Such a request's context is cancelled when the server
+// shuts down.
+func LongPoll() RouteOption { return LongPollIf(func(*http.Request) bool { return true }) }
+
+// LongPollIf is LongPoll for the requests of the path that match: MAPI/HTTP
+// waits only in NotificationWait (X-RequestType), its other requests keep
+// the deadline.
+func LongPollIf(match func(*http.Request) bool) RouteOption {
+	return func(r *route) { r.longPoll = match }
+}
 
 type route struct {
 	path     string // lower-cased, without a trailing slash (except "/")
 	prefix   bool
-	longPoll bool
+	longPoll func(*http.Request) bool // nil: never
 	h        http.Handler
 }
 

@@ -19,6 +19,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -75,6 +76,10 @@ func (c *Config) defaults() {
 	}
 }
 
+// writeGrace is how long past a request's deadline its response may still
+// be written.
+const writeGrace = 5 * time.Second
+
 // Server is the HTTP front: one net/http server for all its listeners.
 type Server struct {
 	cfg    Config
@@ -82,6 +87,7 @@ type Server struct {
 	router *Router
 	srv    *http.Server
 
+	auths    []Authenticator // for Authenticated without its own list
 	stopCtx  context.Context // cancelled when Shutdown begins (long polls)
 	stop     context.CancelFunc
 	shutOnce sync.Once
@@ -108,6 +114,11 @@ func New(cfg Config, log *zap.Logger) *Server {
 	}
 	return s
 }
+
+// SetAuthenticators sets the schemes Authenticated offers when it is given
+// none (the server's configured ones: Basic now, NTLM/Negotiate later).
+// Call it before serving.
+func (s *Server) SetAuthenticators(auths ...Authenticator) { s.auths = auths }
 
 // Router is where protocol packages register their paths.
 func (s *Server) Router() *Router { return s.router }
@@ -218,7 +229,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(sw, r.Body, s.cfg.MaxBodyBytes)
 
 	rc := http.NewResponseController(sw)
-	if rt.longPoll {
+	if rt.longPoll != nil && rt.longPoll(r) {
 		// A deadline set for an earlier request on this connection
 		// would still apply: clear it.
 		_ = rc.SetReadDeadline(time.Time{})
@@ -229,8 +240,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer context.AfterFunc(s.stopCtx, cancel)()
 	} else {
 		dl := t0.Add(s.cfg.RequestTimeout)
-		_ = rc.SetReadDeadline(dl)
-		_ = rc.SetWriteDeadline(dl)
+		if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+			// Bound reading the body. The deadline must be gone once the
+			// body is read: net/http then reads the connection in the
+			// background, and a deadline expiring there would cancel the
+			// context of this and every later request on the connection.
+			_ = rc.SetReadDeadline(dl)
+			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+		}
+		// The handler's context ends at dl; the connection takes writes a
+		// little longer, so that a handler can still say it timed out.
+		_ = rc.SetWriteDeadline(dl.Add(writeGrace))
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, dl)
 		defer cancel()
@@ -266,6 +286,22 @@ func remoteString(ap netip.AddrPort) string {
 		return ap.Addr().Unmap().String()
 	}
 	return net.JoinHostPort(ap.Addr().Unmap().String(), strconv.Itoa(int(ap.Port())))
+}
+
+// deadlineBody clears the connection's read deadline when the body ends.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !b.done {
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // statusWriter records the status and the body bytes written. It passes

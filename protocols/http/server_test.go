@@ -480,3 +480,33 @@ func TestTLSKeepAliveAndChunks(t *testing.T) {
 		t.Fatalf("rest %q", rest)
 	}
 }
+
+// TestLongPollIf: only the matching requests of a path wait past the
+// request deadline; the server's authenticators apply where a handler
+// names none.
+func TestLongPollIfAndDefaultAuth(t *testing.T) {
+	s, base, _ := testFront(t, Config{RequestTimeout: 100 * time.Millisecond})
+	s.SetAuthenticators(handshake{})
+	s.Router().Handle("/mapi/emsmdb", s.Authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(300 * time.Millisecond):
+			io.WriteString(w, "waited")
+		case <-r.Context().Done():
+			io.WriteString(w, "cut")
+		}
+	})), Prefix(), LongPollIf(func(r *http.Request) bool { return r.Header.Get("X-RequestType") == "NotificationWait" }))
+	// In this order on one keep-alive connection: a request cut at its
+	// deadline must not spoil the next one's context.
+	for _, c := range []struct{ typ, body, want string }{
+		{"Execute", "", "cut"}, {"NotificationWait", "", "waited"},
+		{"Execute", "rop buffer", "cut"}, {"NotificationWait", "aux", "waited"}, {"Execute", "", "cut"},
+	} {
+		resp, body := do(t, "POST", base+"/mapi/emsmdb/?MailboxId=x", strings.NewReader(c.body), "X-RequestType", c.typ, "Authorization", "NTLM leg2")
+		if resp.StatusCode != 200 || body != c.want {
+			t.Errorf("%s: %d %q, want %q", c.typ, resp.StatusCode, body, c.want)
+		}
+	}
+	if resp, _ := do(t, "POST", base+"/mapi/emsmdb/", nil); resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != "NTLM" {
+		t.Errorf("default authenticators: %d %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+}
