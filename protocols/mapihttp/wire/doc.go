@@ -15,8 +15,11 @@
 //   - Decompression writes at most the size the RPC_HEADER_EXT announces
 //     (SizeActual), and a whole chain at most the limit its caller gives.
 //   - Decoders copy: no decoded value aliases the input.
-//   - What a decoder accepts, the matching encoder writes back byte for
-//     byte, and what an encoder writes, the decoder accepts (fuzzed).
+//   - What an encoder writes, the decoder accepts and gives back; what a
+//     decoder accepts, the encoder writes in a form that decodes to the
+//     same value (fuzzed). The bytes can differ where the wire allows
+//     variants: a Has* byte other than 0x01, an unpaired UTF-16
+//     surrogate (read as U+FFFD), another compressor's choices.
 //   - Field layouts come from the specifications; the section is named on
 //     the line that implements it. Values in the bodies use the one
 //     binary codec of package mapi.

@@ -60,8 +60,9 @@ func extError(index int, format string, args ...any) error {
 // decompressed. The chain must end with the buffer that has the Last flag
 // and nothing may follow it. maxTotal bounds the sum of the payload sizes
 // (SizeActual) so that a small request cannot make the server inflate
-// many 64 KiB payloads; maxTotal <= 0 means no bound beyond the input's
-// own.
+// many 64 KiB payloads (a compressed buffer of about 20 bytes can
+// announce 65,535); maxTotal <= 0 means no bound, which only a caller
+// that has bounded the input itself should use.
 func ParseExtended(b []byte, maxTotal int) ([][]byte, error) {
 	var payloads [][]byte
 	total := 0
