@@ -3,12 +3,7 @@ package tests
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
@@ -16,9 +11,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"math/big"
 	"math/bits"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -27,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gromox-go/gromox/protocols/prototest"
 	_ "modernc.org/sqlite"
 )
 
@@ -250,23 +244,14 @@ func TestHTTPAutoDiscover(t *testing.T) {
 // http.cfg names (HTTP/1.1 over TLS), and is not bound without one.
 func TestHTTPSListener(t *testing.T) {
 	dataDir := t.TempDir()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, clientTLS := prototest.SelfSigned(t, "mail.gromox.test")
+	kder, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, _ := x509.MarshalECPrivateKey(key)
 	certPath, keyPath := filepath.Join(dataDir, "cert.pem"), filepath.Join(dataDir, "key.pem")
-	os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
-	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o644)
+	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600)
 	const cfg = "admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\nhttp_listen_tls = 127.0.0.1:0\n"
 	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte(cfg), 0o644)
 
@@ -282,10 +267,7 @@ func TestHTTPSListener(t *testing.T) {
 	os.WriteFile(filepath.Join(dataDir, "http.cfg"), []byte("http_support_tls = yes\nhttp_certificate_path = "+certPath+"\nhttp_private_key_path = "+keyPath+"\n"), 0o644)
 	srv = startServer(t, "--data-dir", dataDir)
 	addr := httpListenerOf(t, srv, "https")
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: clientTLS, ForceAttemptHTTP2: true}}
 	resp, err := client.Get("https://" + addr + "/autodiscover/autodiscover.json?Email=bob@gromox.test&Protocol=Ews")
 	if err != nil {
 		t.Fatal(err)

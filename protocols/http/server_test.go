@@ -2,16 +2,10 @@ package http
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -22,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/protocols/prototest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 )
@@ -390,37 +385,11 @@ func TestRemoteHostHeader(t *testing.T) {
 	}
 }
 
-// selfSigned makes a certificate for 127.0.0.1.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
-}
-
 // TestTLSKeepAliveAndChunks: HTTPS with HTTP/1.1 only, several requests
 // on one connection, and a streamed response whose first chunk arrives
 // before the handler is done (as MAPI/HTTP's PROCESSING/PENDING chunks).
 func TestTLSKeepAliveAndChunks(t *testing.T) {
-	cert, pool := selfSigned(t)
+	cert, clientTLS := prototest.SelfSigned(t, "mail.example.org")
 	s := New(Config{}, nil)
 	release := make(chan struct{})
 	s.Router().HandleFunc("/stream", func(w http.ResponseWriter, r *http.Request) {
@@ -438,7 +407,7 @@ func TestTLSKeepAliveAndChunks(t *testing.T) {
 	defer s.Shutdown(context.Background())
 	base := "https://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{
-		TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true,
+		TLSClientConfig: clientTLS, ForceAttemptHTTP2: true,
 	}}
 
 	var reused int
