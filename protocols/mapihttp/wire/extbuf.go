@@ -144,6 +144,12 @@ type ExtOptions struct {
 // compressed (when allowed and smaller) and then obfuscated; only the
 // last header has the Last flag. At least one payload is needed; an
 // empty payload is a buffer of size 0.
+//
+// Splitting suits byte streams such as auxiliary data. A ROP output
+// buffer must not be split: each extended buffer of rgbOut carries whole
+// ROP responses with their handle table (3.1.4.2.1.1.2), and the server
+// keeps each within 32 KB (3.1.4.2.1.2.2), so callers pass one payload
+// per ROP buffer, each no longer than the limit.
 func AppendExtended(dst []byte, payloads [][]byte, opt ExtOptions) ([]byte, error) {
 	limit := opt.MaxPayload
 	if limit == 0 {

@@ -143,3 +143,22 @@ func TestObfuscate(t *testing.T) {
 		t.Errorf("Obfuscate = % x", b)
 	}
 }
+
+// A 64 KiB ROP-like output in two 32 KiB buffers, compressed and
+// obfuscated, then parsed back.
+func BenchmarkExtendedRoundTrip(b *testing.B) {
+	in := ropLikeData(64 << 10)
+	payloads := [][]byte{in[:32<<10], in[32<<10:]}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	var buf []byte
+	for b.Loop() {
+		var err error
+		if buf, err = AppendExtended(buf[:0], payloads, ExtOptions{Compress: true, Xor: true}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ParseExtended(buf, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
