@@ -2,11 +2,13 @@ package imap
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -36,7 +38,7 @@ type env struct {
 	tls     *tls.Config // client side
 }
 
-func newEnv(t *testing.T, tune ...func(*Config)) *env {
+func newEnv(t testing.TB, tune ...func(*Config)) *env {
 	t.Helper()
 	e := &env{Env: prototest.New(t)}
 	e.maildir = e.AddUser(t, "alice@example.org", password, "")
@@ -539,4 +541,170 @@ func TestSearchRes(t *testing.T) {
 	c.ok("SEARCH RETURN (SAVE) FROM sender")
 	has(t, c.ok("FETCH $ (UID)"), "* 2 FETCH (UID 2)")
 	has(t, c.ok("UID SEARCH UID $ SUBJECT two"), "* ESEARCH (TAG \"t6\") UID ALL 2")
+}
+
+func TestTLS(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.ForceTLS = true })
+	// Plain: STARTTLS offered, logins refused until TLS.
+	c := e.dial(t)
+	u := c.ok("CAPABILITY")
+	if !strings.Contains(u[0], "STARTTLS") || !strings.Contains(u[0], "LOGINDISABLED") {
+		t.Errorf("capabilities before STARTTLS with forced TLS: %q", u)
+	}
+	c.cmd("NO", `LOGIN alice@example.org "secret pw"`)
+	c.ok("STARTTLS")
+	tc := tls.Client(c.nc, e.tls)
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	c.nc, c.r = tc, bufio.NewReader(tc)
+	c.ok(`LOGIN alice@example.org "secret pw"`)
+	has(t, c.ok("SELECT INBOX"), "* 3 EXISTS")
+	// Implicit TLS.
+	nc, err := tls.Dial("tcp", e.tlsAddr, e.tls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	c2 := &client{t: t, nc: nc, r: bufio.NewReader(nc)}
+	if g := c2.line(); !strings.HasPrefix(g, "* OK ") {
+		t.Fatalf("greeting %q", g)
+	}
+	c2.ok(`LOGIN alice@example.org "secret pw"`)
+}
+
+// TestMAPIMessage: a message made through MAPI (no RFC 5322 original) is
+// converted once and served the same way every time.
+func TestMAPIMessage(t *testing.T) {
+	e := newEnv(t)
+	mc := &mailbox.MessageContent{Props: mailbox.Props{
+		{Tag: mapi.PrSubject, Value: "made in Outlook"},
+		{Tag: mapi.PrBody, Value: "typed body"},
+		{Tag: mapi.PrMessageClass, Value: "IPM.Note"},
+	}}
+	if _, err := e.Stores.Do(context.Background(), e.maildir, mailbox.WriteMessage{FolderID: mapi.PrivateFIDInbox, Content: mc}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login(t)
+	c.ok("SELECT INBOX")
+	u := c.ok("FETCH 4 (RFC822.SIZE BODY.PEEK[])")
+	if len(u) != 1 || !strings.Contains(u[0], "Subject: made in Outlook") || !strings.Contains(u[0], "typed body") {
+		t.Fatalf("MAPI message over IMAP: %q", u)
+	}
+	size := between(u[0], "RFC822.SIZE ", " ")
+	if !strings.Contains(u[0], "BODY[] {"+size+"}") {
+		t.Errorf("RFC822.SIZE %s does not match BODY[]: %q", size, u[0])
+	}
+	again := c.ok("FETCH 4 (RFC822.SIZE BODY.PEEK[])")
+	if again[0] != u[0] {
+		t.Errorf("second FETCH differs:\n%q\n%q", u[0], again[0])
+	}
+	c.ok("FETCH 4 (BODYSTRUCTURE ENVELOPE)")
+}
+
+// TestUIDValidityAcrossUnload: closing and reopening the store (as
+// passivation and restarts do) keeps UIDVALIDITY and UIDs.
+func TestUIDValidityAcrossUnload(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	u1 := c.ok("SELECT INBOX")
+	f1 := c.ok("UID FETCH 1:* (UID)")
+	c.ok("LOGOUT")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.Stores.Unload(ctx, e.maildir); err != nil {
+		t.Fatal(err)
+	}
+	c = e.login(t)
+	u2 := c.ok("SELECT INBOX")
+	f2 := c.ok("UID FETCH 1:* (UID)")
+	if fmt.Sprint(u1) != fmt.Sprint(u2) || fmt.Sprint(f1) != fmt.Sprint(f2) {
+		t.Errorf("before unload %q %q, after %q %q", u1, f1, u2, f2)
+	}
+}
+
+// TestVanishingClients: hundreds of connections abandoned in every state
+// leave no goroutine and no session actor behind.
+func TestVanishingClients(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t) // warm up
+	c.ok("LOGOUT")
+	sessions := func() int {
+		n := 0
+		for _, a := range e.Sys.Actors() {
+			if a.Kind == "imap-session" {
+				n++
+			}
+		}
+		return n
+	}
+	settle := func() int {
+		n := 0
+		for i := 0; i < 3; i++ {
+			runtime.GC()
+			time.Sleep(50 * time.Millisecond)
+			n = runtime.NumGoroutine()
+		}
+		return n
+	}
+	base := settle()
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for i := 0; i < 300; i++ {
+		nc, err := net.DialTimeout("tcp", e.addr, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i % 6 {
+		case 0: // gone at once
+		case 1: // half a command
+			nc.Write([]byte("a1 LOGIN alice@exa"))
+		case 2: // logged in, selected, fetching, gone
+			nc.Write([]byte("a1 LOGIN alice@example.org \"secret pw\"\r\na2 SELECT INBOX\r\na3 FETCH 1:* (BODY[])\r\n"))
+		case 3: // a huge literal announced and never sent
+			nc.Write([]byte("a1 LOGIN alice@example.org \"secret pw\"\r\na2 APPEND INBOX {50000000}\r\n"))
+		case 4: // a 1 MiB command line
+			nc.Write(bytes.Repeat([]byte("x"), 1<<20))
+		case 5: // IDLE, gone
+			nc.Write([]byte("a1 LOGIN alice@example.org \"secret pw\"\r\na2 SELECT INBOX\r\na3 IDLE\r\n"))
+		}
+		time.Sleep(time.Millisecond)
+		nc.Close()
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n := settle()
+		if n <= base+3 && sessions() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("goroutines: %d before, %d after; %d session actors left\n%s", base, n, sessions(), buf[:runtime.Stack(buf, true)])
+		}
+	}
+	var ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
+	if grown := int64(ms1.HeapInuse) - int64(ms0.HeapInuse); grown > 16<<20 {
+		t.Errorf("heap grew by %d bytes after the connections ended", grown)
+	}
+	c = e.login(t) // the server goes on
+	c.ok("SELECT INBOX")
+}
+
+func TestMalformedInput(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.cmd("BAD", "FETCH")
+	c.cmd("BAD", "SELECT")
+	c.cmd("BAD", "NOSUCHCOMMAND x")
+	c.cmd("NO", `SELECT "../.."`)
+	c.cmd("NO", `CREATE "/a"`)
+	c.ok(`CREATE "../.."`) // a folder may be called that; it is a name, not a path
+	has(t, c.ok(`LIST "" "../*"`), `* LIST (\HasNoChildren) "/" "../.."`)
+	c.cmd("BAD", "FETCH 1 (BODY[")
+	c.send("x1 SELECT INBOX\r\n")
+	c.tag++
+	// Invalid UTF-8 in a quoted string.
+	c.cmd("NO", "SELECT \"\xff\xfe\"")
+	c.ok("NOOP")
 }
