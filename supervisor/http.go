@@ -88,6 +88,10 @@ func (d discoverDirectory) Domain(ctx context.Context, name string) (*directory.
 	return d.db.Domain(ctx, name)
 }
 
+func (d discoverDirectory) Domains(ctx context.Context) ([]directory.Domain, error) {
+	return d.db.Domains(ctx)
+}
+
 // storeAccess lets a user discover another user's mailbox when it grants
 // them a right, as upstream's get_mbox_perm reckons them: a permission on
 // any of its folders (directly or by the default row) or a place in its

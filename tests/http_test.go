@@ -201,6 +201,14 @@ func TestHTTPAutoDiscover(t *testing.T) {
 		}
 	}
 
+	// Named by its legacy DN instead of an address (MS-OXDSCLI 2.2.3.1.1.1.2).
+	byDN := strings.Replace(outlookADRequest(""), "<EMailAddress></EMailAddress>", "<LegacyDN>"+wantDN+"</LegacyDN>", 1)
+	if code, body := httpPostAD(t, base+"/autodiscover/autodiscover.xml", "bob@gromox.test", "s3cret", byDN); code != 200 {
+		t.Fatalf("by legacy DN: %d %s", code, body)
+	} else {
+		check("legacy DN request", body)
+	}
+
 	// The alias as the address: Outlook is sent to the primary address.
 	_, body = httpPostAD(t, base+"/autodiscover/autodiscover.xml", "bob@gromox.test", "s3cret", outlookADRequest("builder@gromox.test"))
 	var a adAnswer

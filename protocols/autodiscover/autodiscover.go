@@ -196,10 +196,13 @@ func iniTrue(v string) bool {
 }
 
 // Directory finds accounts and domains (*directory.Cached for Lookup,
-// *directory.DB for Domain).
+// *directory.DB for the domains).
 type Directory interface {
 	Lookup(ctx context.Context, login string) (*directory.User, error)
 	Domain(ctx context.Context, name string) (*directory.Domain, error)
+	// Domains lists every domain (for requests that name a mailbox by
+	// its legacy DN, which carries the domain's id).
+	Domains(ctx context.Context) ([]directory.Domain, error)
 }
 
 // Access decides whether actor may discover the mailbox of target, which

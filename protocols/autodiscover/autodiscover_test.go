@@ -49,6 +49,10 @@ func (fakeDir) Domain(_ context.Context, name string) (*directory.Domain, error)
 	return nil, directory.ErrNotFound
 }
 
+func (fakeDir) Domains(context.Context) ([]directory.Domain, error) {
+	return []directory.Domain{{ID: 1, Name: "example.net"}, {ID: 2, Name: "example.org"}}, nil
+}
+
 // users authenticates anyone whose password is "pw".
 type users struct{}
 
@@ -233,6 +237,35 @@ func TestErrors(t *testing.T) {
 		if code != 401 || strings.Contains(string(body), "Alice") {
 			t.Errorf("user %q: %d %s", user, code, body)
 		}
+	}
+}
+
+// TestLegacyDNRequest: a request that names the mailbox by its legacy DN
+// (no EMailAddress) gets that mailbox's settings; a DN of no mailbox, 500.
+func TestLegacyDNRequest(t *testing.T) {
+	base := testServer(t, testConfig)
+	url := base + "/autodiscover/autodiscover.xml"
+	req := func(dn string) string {
+		return strings.Replace(outlookRequest(""), "<EMailAddress></EMailAddress>", "<LegacyDN>"+dn+"</LegacyDN>", 1)
+	}
+	dn := LegacyDN("Some Other Org", 2, 5, "alice@example.org")
+	_, body := post(t, url, "alice@example.org", req(strings.ToUpper(dn)))
+	var r Response
+	if err := xml.Unmarshal(body, &r); err != nil || r.Response.User == nil || r.Response.User.AutoDiscoverSMTPAddress != "alice@example.org" {
+		t.Fatalf("by legacy DN: %v %s", err, body)
+	}
+	for _, bad := range []string{
+		LegacyDN("x", 2, 6, "alice@example.org"), // bob's id with alice's name
+		LegacyDN("x", 3, 5, "alice@example.org"), // no such domain
+		"/o=x/ou=y/cn=Recipients/cn=zz",
+	} {
+		if _, body := post(t, url, "alice@example.org", req(bad)); !strings.Contains(string(body), "<ErrorCode>500</ErrorCode>") {
+			t.Errorf("%s: %s", bad, body)
+		}
+	}
+	domainID, userID, local, ok := ParseLegacyDN(LegacyDN("o", 0x01020304, 7, "x.y@z"))
+	if !ok || domainID != 0x01020304 || userID != 7 || local != "x.y" {
+		t.Errorf("ParseLegacyDN: %x %d %q %v", domainID, userID, local, ok)
 	}
 }
 

@@ -78,7 +78,15 @@ func (s *Service) ServeXML(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, schema, fail(CodeProviderUnavailable, ""))
 		return
 	}
-	resp, aerr := s.settings(r.Context(), actor, req.EMailAddress, r.UserAgent())
+	email := req.EMailAddress
+	if email == "" {
+		var aerr *adError
+		if email, aerr = s.addressOfDN(r.Context(), req.LegacyDN); aerr != nil {
+			s.writeError(w, schema, aerr)
+			return
+		}
+	}
+	resp, aerr := s.settings(r.Context(), actor, email, r.UserAgent())
 	if aerr != nil {
 		s.writeError(w, schema, aerr)
 		return
@@ -131,6 +139,37 @@ func (s *Service) settings(ctx context.Context, actor *directory.User, email, us
 		resp = s.privateSettings(u, userAgent)
 	}
 	return resp, nil
+}
+
+// addressOfDN finds the address of the mailbox a legacy DN names: the
+// domain by its id, the account by local part and domain, checked against
+// the user id.
+func (s *Service) addressOfDN(ctx context.Context, dn string) (string, *adError) {
+	domainID, userID, local, ok := ParseLegacyDN(dn)
+	if !ok {
+		return "", fail(CodeNotFound, "")
+	}
+	domains, err := s.dir.Domains(ctx)
+	if err != nil {
+		return "", s.lookupFailure(dn, err)
+	}
+	for _, d := range domains {
+		if uint32(d.ID) != domainID {
+			continue
+		}
+		if userID == 0 {
+			return publicFolderRoot + "@" + d.Name, nil
+		}
+		u, err := s.dir.Lookup(ctx, local+"@"+d.Name)
+		if err != nil {
+			return "", s.lookupFailure(dn, err)
+		}
+		if uint32(u.ID) != userID {
+			return "", fail(CodeNotFound, "")
+		}
+		return u.Username, nil
+	}
+	return "", fail(CodeNotFound, "")
 }
 
 func (s *Service) lookupFailure(email string, err error) *adError {

@@ -72,3 +72,23 @@ func ServerVersionHex(dotted string) string {
 	w := uint32(0x70008000) | (v[0]&0x3f)<<22 | (v[1]&0x3f)<<16 | v[2]&0x7ffff
 	return fmt.Sprintf("%08X", w)
 }
+
+// ParseLegacyDN reads the ids and the local part of a mailbox's ESSDN (see
+// LegacyDN), whatever its organization; ok is false for any other DN.
+func ParseLegacyDN(dn string) (domainID, userID uint32, local string, ok bool) {
+	const marker = "/cn=recipients/cn="
+	i := strings.LastIndex(strings.ToLower(dn), marker)
+	if i < 0 {
+		return 0, 0, "", false
+	}
+	rest := dn[i+len(marker):]
+	if len(rest) < 18 || rest[16] != '-' {
+		return 0, 0, "", false
+	}
+	var ids [8]byte
+	if _, err := hex.Decode(ids[:], []byte(rest[:16])); err != nil {
+		return 0, 0, "", false
+	}
+	// The hex digits are the byte-swapped ids: the bytes little-endian.
+	return binary.LittleEndian.Uint32(ids[:4]), binary.LittleEndian.Uint32(ids[4:]), rest[17:], true
+}

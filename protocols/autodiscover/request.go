@@ -42,7 +42,8 @@ const maxDepth = 32
 // ParseRequest reads a POX request: <Autodiscover> (any namespace, the name
 // without regard to case, as upstream) containing <Request> with
 // <EMailAddress>, <LegacyDN> and <AcceptableResponseSchema>; other elements
-// are ignored. An EMailAddress must contain '@'.
+// are ignored. The request names the mailbox by an EMailAddress with '@'
+// or, without one, by a LegacyDN (MS-OXDSCLI 2.2.3.1.1.1.2).
 func ParseRequest(body []byte) (*Request, error) {
 	if len(body) > maxRequestBytes {
 		return nil, ErrInvalidRequest
@@ -118,7 +119,7 @@ func ParseRequest(body []byte) (*Request, error) {
 	if !sawRoot || len(path) != 0 || !sawReq {
 		return nil, ErrInvalidRequest
 	}
-	if !strings.Contains(req.EMailAddress, "@") {
+	if !strings.Contains(req.EMailAddress, "@") && (req.EMailAddress != "" || !strings.HasPrefix(req.LegacyDN, "/")) {
 		return nil, ErrInvalidRequest
 	}
 	if req.AcceptableResponseSchema == "" {
