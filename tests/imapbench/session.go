@@ -142,7 +142,11 @@ type Result struct {
 	Payload  int64 // message bytes appended or retrieved (0 where none)
 	Elapsed  time.Duration
 	P50, P99 time.Duration
-	Extra    string // row-specific key=value pairs
+	// First, Last are the p50 of the first and the last tenth of the
+	// operations by number (rows of 100 operations or more): an APPEND
+	// that slows down as the folder grows shows here.
+	First, Last time.Duration
+	Extra       string // row-specific key=value pairs
 }
 
 func (r Result) String() string {
@@ -154,6 +158,9 @@ func (r Result) String() string {
 		r.Row, r.Conc, r.Ops, r.Msgs, r.Elapsed.Seconds(), loadgen.Rate(r.Ops, r.Elapsed), loadgen.Rate(r.Msgs, r.Elapsed),
 		float64(payload)/1e6/max(r.Elapsed.Seconds(), 1e-9), float64(r.Bytes)/1e6,
 		fmtDur(r.P50), fmtDur(r.P99))
+	if r.First > 0 {
+		s += fmt.Sprintf(" p50-first10%%=%s p50-last10%%=%s", fmtDur(r.First), fmtDur(r.Last))
+	}
 	if r.Extra != "" {
 		s += " " + r.Extra
 	}
@@ -192,6 +199,8 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 		next    atomic.Int64
 		mu      sync.Mutex
 		lat     []time.Duration
+		first   []time.Duration
+		last    []time.Duration
 		errs    []error
 		wg      sync.WaitGroup
 		msgs    atomic.Int64
@@ -206,6 +215,7 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
+			var myFirst, myLast []time.Duration
 			err := func() error {
 				s, err := wk.Open(ctx, &wire)
 				if err != nil {
@@ -227,7 +237,13 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 					if err != nil {
 						return fmt.Errorf("%s op %d: %w", row, i, err)
 					}
-					mine = append(mine, time.Since(t0))
+					d := time.Since(t0)
+					mine = append(mine, d)
+					if total >= 100 && i < total/10 {
+						myFirst = append(myFirst, d)
+					} else if total >= 100 && i >= total-total/10 {
+						myLast = append(myLast, d)
+					}
 					msgs.Add(int64(m))
 					payload.Add(p)
 					if wk.After != nil {
@@ -241,6 +257,8 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 			}()
 			mu.Lock()
 			lat = append(lat, mine...)
+			first = append(first, myFirst...)
+			last = append(last, myLast...)
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -254,5 +272,6 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 	res.Payload = payload.Load()
 	res.Bytes = wire.In.Load() + wire.Out.Load()
 	res.P50, res.P99 = loadgen.Percentile(lat, 50), loadgen.Percentile(lat, 99)
+	res.First, res.Last = loadgen.Percentile(first, 50), loadgen.Percentile(last, 50)
 	return res, errors.Join(errs...)
 }
