@@ -25,6 +25,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -182,6 +183,9 @@ func RemoteAddr(r *http.Request) netip.AddrPort {
 func (s *Server) remote(r *http.Request) netip.AddrPort {
 	if h := s.cfg.RemoteHostHeader; h != "" {
 		if v := r.Header.Get(h); v != "" {
+			// A proxy chain (X-Forwarded-For) lists the client first.
+			v, _, _ = strings.Cut(v, ",")
+			v = strings.TrimSpace(v)
 			if ap, err := netip.ParseAddrPort(v); err == nil {
 				return ap
 			}
@@ -216,22 +220,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logAccess(r, sw, rec, t0)
 	}()
 
+	// Deadlines first, for every request: one left by an earlier request
+	// on this keep-alive connection must not apply to this one.
 	rt := s.router.match(r.URL.Path)
-	if rt == nil {
-		http.NotFound(sw, r)
-		return
-	}
-	if r.ContentLength > s.cfg.MaxBodyBytes {
-		sw.Header().Set("Connection", "close")
-		http.Error(sw, "request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
-	r.Body = http.MaxBytesReader(sw, r.Body, s.cfg.MaxBodyBytes)
-
 	rc := http.NewResponseController(sw)
-	if rt.longPoll != nil && rt.longPoll(r) {
-		// A deadline set for an earlier request on this connection
-		// would still apply: clear it.
+	if rt != nil && rt.longPoll != nil && rt.longPoll(r) {
 		_ = rc.SetReadDeadline(time.Time{})
 		_ = rc.SetWriteDeadline(time.Time{})
 		var cancel context.CancelFunc
@@ -255,6 +248,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel = context.WithDeadline(ctx, dl)
 		defer cancel()
 	}
+
+	if rt == nil {
+		http.NotFound(sw, r)
+		return
+	}
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		sw.Header().Set("Connection", "close")
+		http.Error(sw, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	r.Body = http.MaxBytesReader(sw, r.Body, s.cfg.MaxBodyBytes)
 	rt.h.ServeHTTP(sw, r.WithContext(ctx))
 }
 

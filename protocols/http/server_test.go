@@ -380,6 +380,12 @@ func TestRemoteHostHeader(t *testing.T) {
 	if _, body := do(t, "GET", base+"/x", nil, "X-Real-IP", "192.0.2.7"); body != "192.0.2.7" {
 		t.Fatalf("remote from the header: %q", body)
 	}
+	if _, body := do(t, "GET", base+"/x", nil, "X-Real-IP", "2001:db8::1, 192.0.2.9"); body != "2001:db8::1" {
+		t.Fatalf("remote from a proxy list: %q", body)
+	}
+	if _, body := do(t, "GET", base+"/x", nil, "X-Real-IP", "garbage"); body != "127.0.0.1" {
+		t.Fatalf("remote from a bad header: %q", body)
+	}
 	if l := accessLines(logs); l[0]["remote"] != "192.0.2.7" {
 		t.Fatalf("access line remote %v", l[0]["remote"])
 	}
