@@ -180,20 +180,20 @@ func (s *Service) lookupFailure(email string, err error) *adError {
 	return fail(CodeServerError, "")
 }
 
-// urls are the service URLs on the configured host.
-func (s *Service) urls() (ews, host string) {
-	return "https://" + s.cfg.Host + "/EWS/Exchange.asmx", s.cfg.Host
+// URL is https://<Host><path>.
+func (c Config) URL(path string) string { return "https://" + c.Host + path }
+
+// MailStoreURL is the MAPI/HTTP EMSMDB endpoint of a mailbox (reference
+// §1.6, §5.1; also NSPI GetMailboxUrl):
+// https://<host>/mapi/emsmdb/?MailboxId=<id>@<domain>.
+func (c Config) MailStoreURL(mailboxID, domain string) string {
+	return c.URL("/mapi/emsmdb/?MailboxId=" + mailboxID + "@" + domain)
 }
 
-// MailStoreURL and AddressBookURL are the MAPI/HTTP endpoints of a mailbox
-// (reference §1.6): https://<host>/mapi/emsmdb/?MailboxId=<id>@<domain>.
-func (s *Service) MailStoreURL(mailboxID, domain string) string {
-	return "https://" + s.cfg.Host + "/mapi/emsmdb/?MailboxId=" + mailboxID + "@" + domain
-}
-
-// AddressBookURL: see MailStoreURL.
-func (s *Service) AddressBookURL(mailboxID, domain string) string {
-	return "https://" + s.cfg.Host + "/mapi/nspi/?MailboxId=" + mailboxID + "@" + domain
+// AddressBookURL is the MAPI/HTTP NSPI endpoint of a mailbox (also NSPI
+// GetAddressBookUrl): https://<host>/mapi/nspi/?MailboxId=<id>@<domain>.
+func (c Config) AddressBookURL(mailboxID, domain string) string {
+	return c.URL("/mapi/nspi/?MailboxId=" + mailboxID + "@" + domain)
 }
 
 func (s *Service) privateSettings(u *directory.User, userAgent string) *Response {
@@ -239,7 +239,8 @@ func (s *Service) publicSettings(d *directory.Domain, userAgent string) *Respons
 // account makes the Account with the protocol blocks the client gets
 // (MS-OXDSCLI 2.2.4.1.1.2.2; mapiHttp per MS-OXDSCLI 2.2.4.1.1.2.2.x).
 func (s *Service) account(userAgent, mbid, domain, serverDN, mdbDN string, private bool) *Account {
-	ews, host := s.urls()
+	c := s.cfg
+	ews, host := c.URL("/EWS/Exchange.asmx"), c.Host
 	acc := &Account{AccountType: "email", Action: "settings", MicrosoftOnline: "False", ConsumerMailbox: "False"}
 	withURLs := func(p Protocol) Protocol {
 		if private {
@@ -247,20 +248,20 @@ func (s *Service) account(userAgent, mbid, domain, serverDN, mdbDN string, priva
 		}
 		return p
 	}
-	if s.cfg.AdvertiseMH.offered(userAgent) {
+	if c.AdvertiseMH.offered(userAgent) {
 		acc.Protocols = append(acc.Protocols, withURLs(Protocol{
 			Type: "EXHTTP", Server: host, SSL: "On", CertPrincipalName: "None",
 			AuthPackage: "basic", ServerExclusiveConnect: "On",
 		}), Protocol{
 			TypeAttr: "mapiHttp", Version: "1",
-			MailStore:   &Endpoint{InternalUrl: s.MailStoreURL(mbid, domain), ExternalUrl: s.MailStoreURL(mbid, domain)},
-			AddressBook: &Endpoint{InternalUrl: s.AddressBookURL(mbid, domain), ExternalUrl: s.AddressBookURL(mbid, domain)},
+			MailStore:   &Endpoint{InternalUrl: c.MailStoreURL(mbid, domain), ExternalUrl: c.MailStoreURL(mbid, domain)},
+			AddressBook: &Endpoint{InternalUrl: c.AddressBookURL(mbid, domain), ExternalUrl: c.AddressBookURL(mbid, domain)},
 		})
 	}
-	if s.cfg.AdvertiseRPCH.offered(userAgent) {
+	if c.AdvertiseRPCH.offered(userAgent) {
 		exch := withURLs(Protocol{
 			Type: "EXCH", Server: mbid + "@" + domain, ServerDN: serverDN,
-			ServerVersion: ServerVersionHex(s.cfg.ServerVersion), MdbDN: mdbDN,
+			ServerVersion: ServerVersionHex(c.ServerVersion), MdbDN: mdbDN,
 			AuthPackage: "anonymous", ServerExclusiveConnect: "Off",
 		})
 		if private {
@@ -379,7 +380,7 @@ func (s *Service) V2(rawQuery string) V2Answer {
 	}
 	u := ""
 	if p.path != "" {
-		u = "https://" + s.cfg.Host + p.path
+		u = s.cfg.URL(p.path)
 	}
 	return V2Answer{Protocol: p.name, Url: &u}
 }
