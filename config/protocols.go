@@ -39,11 +39,6 @@ var imapCfg = Table{File: "imap.cfg", Directives: []Directive{
 	{Key: "listen_ssl_port", Default: "0", Type: Int},
 	{Key: "running_identity", Default: "gromox"},
 	{Key: "tls_min_proto", Default: "tls1.2"},
-	// imap_show_all_folders: ours; show calendar, contacts, tasks, notes,
-	// journal and the other non-mail folders to IMAP clients as well.
-	{Key: "imap_show_all_folders", Default: "no", Type: Bool},
-	// imap_utf8: ours; offer UTF8=ACCEPT (RFC 6855).
-	{Key: "imap_utf8", Default: "yes", Type: Bool},
 }}
 
 // pop3Cfg is pop3.cfg.
