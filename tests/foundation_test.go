@@ -170,7 +170,7 @@ func httpGet(t *testing.T, url string) (int, string) {
 func TestEmbeddedInstance(t *testing.T) {
 	dataDir := t.TempDir()
 	// Ports of our own, so the test runs beside a `make run`.
-	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nlog_level = 5\n"), 0o644)
+	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\nlog_level = 5\n"), 0o644)
 
 	srv := startServer(t, "--data-dir", dataDir)
 	if srv.user != "admin@gromox.test" || len(srv.password) < 12 {

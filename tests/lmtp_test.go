@@ -22,7 +22,7 @@ import (
 // stores, with their original bytes, and the server says so over mbop.
 func TestLMTPDelivery(t *testing.T) {
 	dataDir := t.TempDir()
-	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nlda_recipient_delimiter = +\n"), 0o644)
+	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\nlda_recipient_delimiter = +\n"), 0o644)
 	// First start makes the first user and domain; then add our users.
 	srv := startServer(t, "--data-dir", dataDir)
 	for _, args := range [][]string{

@@ -61,7 +61,7 @@ func mysqlDatabase(t *testing.T) (confDir string, db *sql.DB) {
 			t.Fatal(err)
 		}
 	}
-	write("gromox.cfg", fmt.Sprintf("data_path = %s\nuser_directory = mysql\nadmin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nauth_fail_delay = 0\n", dataDir))
+	write("gromox.cfg", fmt.Sprintf("data_path = %s\nuser_directory = mysql\nadmin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nimap_listen_tls = \nhttp_listen = 127.0.0.1:0\nhttp_listen_tls = \npop3_listen_tls = \nlda_listen_tls = \nauth_fail_delay = 0\n", dataDir))
 	write("mysql_adaptor.cfg", fmt.Sprintf("mysql_host = %s\nmysql_port = %s\nmysql_username = %s\nmysql_password = %s\nmysql_dbname = %s\n",
 		host, port, cfg.User, cfg.Passwd, name))
 	return confDir, db

@@ -1,0 +1,111 @@
+package imap
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
+)
+
+// fill adds n messages to alice's Inbox, 2,000 per transaction.
+func (e *env) fill(b testing.TB, n int) {
+	b.Helper()
+	for done := 0; done < n; {
+		batch := min(2000, n-done)
+		start := done
+		_, err := e.Stores.Do(context.Background(), e.maildir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
+			for i := start; i < start+batch; i++ {
+				raw := []byte(fmt.Sprintf("From: Sender %d <s%d@example.net>\r\nTo: alice@example.org\r\nSubject: message %d\r\nDate: Mon, 02 Jan 2023 10:00:00 +0100\r\nMessage-ID: <%d@bench>\r\n\r\nbody %d\r\n", i, i, i, i, i))
+				mc, err := mailbox.ImportRFC5322(raw)
+				if err != nil {
+					return nil, err
+				}
+				if _, _, _, err := tx.WriteOriginal(mapi.PrivateFIDInbox, mc, raw); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		done += batch
+	}
+}
+
+// BenchmarkFetchLargeFolder: UID FETCH 1:* (FLAGS RFC822.SIZE ENVELOPE) on
+// a folder of FOLDER_SIZE messages (default 100,000) streams; the growth
+// of the live heap is reported as peak-live-heap-growth-MB (upstream's issue #214 is a server
+// that holds the whole answer in memory).
+func BenchmarkFetchLargeFolder(b *testing.B) {
+	n := 100000
+	if s := os.Getenv("FOLDER_SIZE"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	e := newEnv(b)
+	t0 := time.Now()
+	e.fill(b, n)
+	b.Logf("filled %d messages in %v", n, time.Since(t0))
+	c := e.login(b)
+	c.ok("SELECT INBOX")
+	// The live heap (what the last GC kept) is sampled while the FETCH
+	// streams: a server that holds the answer in memory grows it with the
+	// folder.
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	runtime.GC()
+	metrics.Read(live)
+	base := live[0].Value.Uint64()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go func() {
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			metrics.Read(s)
+			v := s[0].Value.Uint64()
+			for {
+				p := peak.Load()
+				if v <= p || peak.CompareAndSwap(p, v) {
+					break
+				}
+			}
+		}
+	}()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.send("f UID FETCH 1:* (FLAGS RFC822.SIZE ENVELOPE)\r\n")
+		lines := 0
+		for {
+			c.nc.SetReadDeadline(time.Now().Add(time.Minute))
+			l, err := c.r.ReadString('\n')
+			if err == io.EOF || err != nil {
+				b.Fatal(err)
+			}
+			if strings.HasPrefix(l, "f OK") {
+				break
+			}
+			lines++
+		}
+		if lines != n+3 && lines < n {
+			b.Fatalf("%d FETCH lines for %d messages", lines, n)
+		}
+	}
+	b.StopTimer()
+	close(stop)
+	b.ReportMetric(float64(peak.Load()-min(peak.Load(), base))/(1<<20), "peak-live-heap-growth-MB")
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
