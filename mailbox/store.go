@@ -39,10 +39,12 @@ func DBPath(dir string) string { return filepath.Join(dir, "exmdb", "exchange.sq
 
 // openDB opens an SQLite file with the store's durability settings: WAL,
 // foreign keys, synchronous=FULL (an acknowledged write survives a power
-// cut), a busy timeout, and write transactions that take the lock at BEGIN.
+// cut), a busy timeout, write transactions that take the lock at BEGIN, and
+// statement journals (a savepoint per request) in memory rather than in a
+// temporary file written on every statement.
 func openDB(path string) (*sql.DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)", "busy_timeout(60000)"} {
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)", "busy_timeout(60000)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

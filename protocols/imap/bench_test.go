@@ -109,3 +109,15 @@ func BenchmarkFetchLargeFolder(b *testing.B) {
 	b.ReportMetric(float64(peak.Load()-min(peak.Load(), base))/(1<<20), "peak-live-heap-growth-MB")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// BenchmarkAppend: one APPEND round trip per message (a 1 KiB message).
+func BenchmarkAppend(b *testing.B) {
+	e := newEnv(b)
+	c := e.login(b)
+	msg := "From: a@example.net\r\nTo: alice@example.org\r\nSubject: bench\r\n\r\n" + strings.Repeat("x", 1000) + "\r\n"
+	cmd := fmt.Sprintf("APPEND INBOX (\\Seen) {%d+}\r\n%s", len(msg), msg)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.ok(cmd)
+	}
+}
