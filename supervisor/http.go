@@ -45,6 +45,12 @@ func (s *Server) startHTTP() error {
 		s.Log.Warn("http.cfg: http_auth_basic is off and no other scheme is available; authenticated paths answer 401")
 	}
 	autodiscover.New(adCfg, discoverDirectory{s.Lookup, s.Dir}, storeAccess{s.Stores}, s.Log.Named("autodiscover")).Register(front)
+	if err := s.registerEMSMDB(front, adCfg); err != nil {
+		return err
+	}
+	if err := s.registerNSPI(front, adCfg); err != nil {
+		return err
+	}
 
 	for _, l := range []struct {
 		key      string
