@@ -4,11 +4,15 @@
 # as root (not part of CI's test job). Idempotent: it rebuilds the binary,
 # starts both servers afresh on loopback in $BENCH_DIR (default
 # /tmp/gromox-bench-imap), and stops both when it ends, however it ends.
+# Both run side by side and the rows alternate between them (each row on
+# ours, then the same row on Dovecot), so that a machine whose load changes
+# during the job weighs on both alike.
 #
 #   .ci/bench-imap.sh                         # every row at 1 client, 10,000 idle sessions
 #   CONC=1,4 IDLE_SESSIONS=2000 .ci/bench-imap.sh
 #   ROWS=fetch-envelope,search .ci/bench-imap.sh
 #   ONLY=dovecot .ci/bench-imap.sh            # or ONLY=ours
+#   ROUNDS=3 .ci/bench-imap.sh                # each row 3 times, the best counts
 #
 # Both accounts get the same generated messages (or CORPUS=DIR's *.eml) by
 # APPEND, and both check the same password hash ($6$, 5000 rounds, as
@@ -37,6 +41,7 @@ IDLE_SESSIONS=${IDLE_SESSIONS:-10000}
 DOVE_IDLE_SESSIONS=${DOVE_IDLE_SESSIONS:-$IDLE_SESSIONS}
 DOVE_HIBERNATE=${DOVE_HIBERNATE:-1}
 ONLY=${ONLY:-}
+ROUNDS=${ROUNDS:-1}
 EXTRA_ARGS=${EXTRA_ARGS:-}
 CORPUS_ARG=()
 [ -n "${CORPUS:-}" ] && CORPUS_ARG=(-corpus "$CORPUS")
@@ -98,16 +103,26 @@ go build -o "$WORK/imapbench" ./tests/imapbench
 GX=$ROOT/bin/gromox
 HASH=$(doveadm pw -s SHA512-CRYPT -p "$PASSWORD")
 
-# Each server's rows: imapbench's lines in $WORK/$1.txt, its errors in
-# $WORK/$1.err.
+# bench NAME ROWS [ARGS]: one imapbench run on server NAME (ours or
+# dovecot, as set up below), its lines appended to $WORK/NAME.txt and its
+# errors to $WORK/NAME.err.
 bench() {
-	local name=$1 addr=$2 pop3=$3 user=$4 pid=$5 idle=$6
-	echo "== $name: imapbench -addr $addr -pop3 $pop3 -user $user -pid $pid -messages $MESSAGES -conc $CONC -rows $ROWS -idle-sessions $idle ${CORPUS_ARG[*]} $EXTRA_ARGS"
-	# shellcheck disable=SC2086
-	"$WORK/imapbench" -addr "$addr" -pop3 "$pop3" -user "$user" -password "$PASSWORD" -pid "$pid" \
-		-messages "$MESSAGES" -conc "$CONC" -rows "$ROWS" -idle-sessions "$idle" "${CORPUS_ARG[@]}" $EXTRA_ARGS \
-		2> >(tee "$WORK/$name.err" >&2) | tee "$WORK/$name.txt" || rc=1
+	local name=$1 rows=$2
+	shift 2
+	local -n t=$name
+	local cmd=("$WORK/imapbench" -addr "${t[imap]}" -pop3 "${t[pop3]}" -user "${t[user]}" -password "$PASSWORD"
+		-pid "${t[pid]}" -messages "$MESSAGES" -conc "$CONC" -rows "$rows" "${CORPUS_ARG[@]}")
+	# shellcheck disable=SC2206
+	cmd+=("$@" $EXTRA_ARGS)
+	echo "== $name: ${cmd[*]}" | sed "s|$PASSWORD|PASSWORD|"
+	"${cmd[@]}" 2> >(tee -a "$WORK/$name.err" >&2) | tee -a "$WORK/$name.txt" || rc=1
 }
+idle_sessions() {
+	local -n t=$1
+	echo "${t[idle]}"
+}
+declare -A ours=() dovecot=()
+SERVERS=()
 rc=0
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
@@ -145,20 +160,11 @@ EOF
 	"$GX" user add "$OURS_USER" --password "$PASSWORD" --data-dir "$DATA" >&2
 	if [ -z "$OURS_IMAP" ]; then
 		log "our server has no IMAP listener (no 'listening: imap' line): its column stays empty"
-		: >"$WORK/ours.txt"
 	else
 		log "ours: imap $OURS_IMAP pop3 $OURS_POP3 pid $(cat "$WORK/gromox.pid")"
-		bench ours "$OURS_IMAP" "$OURS_POP3" "$OURS_USER" "$(cat "$WORK/gromox.pid")" "$IDLE_SESSIONS"
+		ours=([imap]=$OURS_IMAP [pop3]=$OURS_POP3 [user]=$OURS_USER [pid]=$(cat "$WORK/gromox.pid") [idle]=$IDLE_SESSIONS)
+		SERVERS+=(ours)
 	fi
-	# Free the machine for Dovecot's turn.
-	kill "$(cat "$WORK/gromox.pid")" 2>/dev/null || true
-	for _ in $(seq 1 300); do
-		kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	rm -f "$WORK/gromox.pid"
-else
-	: >"$WORK/ours.txt"
 fi
 
 # --- Dovecot's imapd and pop3d on free loopback ports, one passwd-file user
@@ -257,9 +263,31 @@ EOF
 		cat "$DV/dovecot.log" >&2 || true
 		exit 1
 	fi
-	bench dovecot "127.0.0.1:$DOVE_IMAP_PORT" "127.0.0.1:$DOVE_POP3_PORT" "$DOVE_USER" "$(cat "$DV/run/master.pid")" "$DOVE_IDLE_SESSIONS"
-else
-	: >"$WORK/dovecot.txt"
+	dovecot=([imap]=127.0.0.1:$DOVE_IMAP_PORT [pop3]=127.0.0.1:$DOVE_POP3_PORT [user]=$DOVE_USER
+		[pid]=$(cat "$DV/run/master.pid") [idle]=$DOVE_IDLE_SESSIONS)
+	SERVERS+=(dovecot)
+fi
+
+# --- The rows: the fill first, then each row on each server in turn, the
+# idle sessions last.
+: >"$WORK/ours.txt"
+: >"$WORK/dovecot.txt"
+IFS=, read -ra rows <<<"$ROWS"
+for s in "${SERVERS[@]}"; do
+	bench "$s" fill
+done
+for round in $(seq 1 "$ROUNDS"); do
+	for r in "${rows[@]}"; do
+		case $r in fill | idle) continue ;; esac
+		for s in "${SERVERS[@]}"; do
+			bench "$s" "$r"
+		done
+	done
+done
+if [[ ",$ROWS," == *,idle,* ]]; then
+	for s in "${SERVERS[@]}"; do
+		bench "$s" idle -idle-sessions "$(idle_sessions "$s")"
+	done
 fi
 
 # --- Comparison table: one line per row and concurrency, on the row's
@@ -273,9 +301,12 @@ metric() {
 	esac
 }
 field() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) { print substr($i, length(k) + 2); exit } }'; }
+# best METRIC FILE: the line of FILE with the highest METRIC (of several
+# rounds).
+best() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) { v = substr($i, length(k) + 2) + 0; if (!n++ || v > m) { m = v; l = $0 } } } END { print l }' "$2"; }
 echo
+echo "$MESSAGES messages; best of $ROUNDS round(s); ratio: times better, ours/Dovecot for rates, Dovecot/ours for memory (>1: ours ahead)"
 printf '%-20s %4s %-12s %12s %12s %7s  %-21s %-21s\n' row conc metric ours dovecot ratio "ours p50/p99" "dovecot p50/p99"
-IFS=, read -ra rows <<<"$ROWS"
 IFS=, read -ra concs <<<"$CONC"
 for r in "${rows[@]}"; do
 	cs=("${concs[@]}")
@@ -285,9 +316,9 @@ for r in "${rows[@]}"; do
 		sel="^row=$r conc=$c "
 		[ "$r" = idle ] && sel="^row=idle "
 		[ "$r" = fill ] && sel="^row=fill "
-		o=$(grep "$sel" "$WORK/ours.txt" || true)
-		d=$(grep "$sel" "$WORK/dovecot.txt" || true)
 		m=$(metric "$r")
+		o=$(best "$m" <(grep "$sel" "$WORK/ours.txt"))
+		d=$(best "$m" <(grep "$sel" "$WORK/dovecot.txt"))
 		ov=$(field "$m" <<<"$o")
 		dv=$(field "$m" <<<"$d")
 		if [ "$r" = idle ]; then

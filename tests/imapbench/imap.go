@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -98,7 +99,7 @@ func appendScratch(ctx context.Context, t *Target, ms *MessageSet, mailbox strin
 // over conc parallel clients; the latency runs from dial to the SELECT's
 // completion.
 func selectRow(ctx context.Context, t *Target, mailbox string, ops, conc int) (Result, error) {
-	var want uint32
+	var want atomic.Int64
 	res, err := run(ctx, "select", conc, ops, Worker[*Wire]{
 		Open: func(ctx context.Context, w *Wire) (*Wire, error) { return w, nil },
 		Op: func(ctx context.Context, w *Wire, i int) (int, int64, error) {
@@ -118,11 +119,11 @@ func selectRow(ctx context.Context, t *Target, mailbox string, ops, conc int) (R
 			if err != nil {
 				return 0, 0, fmt.Errorf("SELECT: %w", err)
 			}
-			want = sd.NumMessages
+			want.Store(int64(sd.NumMessages))
 			return int(sd.NumMessages), 0, nil
 		},
 	})
-	res.Extra = fmt.Sprintf("exists=%d", want)
+	res.Extra = fmt.Sprintf("exists=%d", want.Load())
 	return res, err
 }
 
@@ -154,7 +155,7 @@ func fetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, re
 	case fetchBodyStructure:
 		opt.BodyStructure = &imap.FetchItemBodyStructure{Extended: true}
 	}
-	var msgsPerFetch int
+	var msgsPerFetch atomic.Int64
 	res, err := run(ctx, fetchRowNames[kind], conc, repeat*conc, Worker[*imapclient.Client]{
 		Open:  func(ctx context.Context, w *Wire) (*imapclient.Client, error) { return t.Login(ctx, w, mailbox) },
 		Close: logout,
@@ -196,11 +197,11 @@ func fetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, re
 			if missing > 0 {
 				return n, payload, fmt.Errorf("%d of %d FETCH responses lack the item asked for", missing, n)
 			}
-			msgsPerFetch = n
+			msgsPerFetch.Store(int64(n))
 			return n, payload, nil
 		},
 	})
-	res.Extra = fmt.Sprintf("msgs/fetch=%d", msgsPerFetch)
+	res.Extra = fmt.Sprintf("msgs/fetch=%d", msgsPerFetch.Load())
 	return res, err
 }
 
@@ -210,7 +211,7 @@ func fetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, re
 // the folder back, so every measured STORE changes every message (with
 // one client; with more, their STOREs interleave).
 func storeRow(ctx context.Context, t *Target, mailbox string, repeat, conc int) (Result, error) {
-	var perStore int
+	var perStore atomic.Int64
 	res, err := run(ctx, "store", conc, repeat*conc, Worker[*imapclient.Client]{
 		Open:  func(ctx context.Context, w *Wire) (*imapclient.Client, error) { return t.Login(ctx, w, mailbox) },
 		Close: logout,
@@ -240,14 +241,14 @@ func storeRow(ctx context.Context, t *Target, mailbox string, repeat, conc int) 
 			if unflagged > 0 && conc == 1 {
 				return n, 0, fmt.Errorf("%d of %d FETCH responses after +FLAGS lack \\Flagged", unflagged, n)
 			}
-			perStore = n
+			perStore.Store(int64(n))
 			return n, 0, nil
 		},
 		After: func(ctx context.Context, c *imapclient.Client, i int) error {
 			return c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsDel, Silent: true, Flags: []imap.Flag{imap.FlagFlagged}}, nil).Close()
 		},
 	})
-	res.Extra = fmt.Sprintf("fetch-responses/store=%d", perStore)
+	res.Extra = fmt.Sprintf("fetch-responses/store=%d", perStore.Load())
 	return res, err
 }
 
@@ -263,7 +264,7 @@ func hasFlag(flags []imap.Flag, f imap.Flag) bool {
 // searchRow is UID SEARCH BODY term, repeat times per client; hits is the
 // number of UIDs found (and expected, when the messages were generated).
 func searchRow(ctx context.Context, t *Target, mailbox, term string, expected, repeat, conc int) (Result, error) {
-	var hits int
+	var hits atomic.Int64
 	res, err := run(ctx, "search", conc, repeat*conc, Worker[*imapclient.Client]{
 		Open:  func(ctx context.Context, w *Wire) (*imapclient.Client, error) { return t.Login(ctx, w, mailbox) },
 		Close: logout,
@@ -272,16 +273,15 @@ func searchRow(ctx context.Context, t *Target, mailbox, term string, expected, r
 			if err != nil {
 				return 0, 0, err
 			}
-			uids := sd.AllUIDs()
-			hits = len(uids)
+			hits.Store(int64(len(sd.AllUIDs())))
 			return 0, 0, nil
 		},
 	})
-	res.Extra = fmt.Sprintf("term=%s hits=%d", term, hits)
+	res.Extra = fmt.Sprintf("term=%s hits=%d", term, hits.Load())
 	if expected >= 0 {
 		res.Extra += fmt.Sprintf(" expected=%d", expected)
-		if hits != expected && err == nil {
-			err = fmt.Errorf("search: %d hits for BODY %q, want %d", hits, term, expected)
+		if int(hits.Load()) != expected && err == nil {
+			err = fmt.Errorf("search: %d hits for BODY %q, want %d", hits.Load(), term, expected)
 		}
 	}
 	return res, err
