@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -119,5 +121,66 @@ func BenchmarkAppend(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c.ok(cmd)
+	}
+}
+
+// BenchmarkIdleSessions: the server's memory per logged-in session idling
+// in INBOX (heap and goroutine stacks, measured in-process; the clients
+// keep only their sockets). SESSIONS sets how many (default 2,000).
+func BenchmarkIdleSessions(b *testing.B) {
+	n := 2000
+	if s := os.Getenv("SESSIONS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	e := newEnv(b)
+	var stacks uint64
+	used := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		stacks = ms.StackInuse
+		return ms.HeapInuse + ms.StackInuse
+	}
+	warm := e.login(b)
+	warm.ok("SELECT INBOX")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		before := used()
+		stacks0 := stacks
+		conns := make([]net.Conn, 0, n)
+		buf := make([]byte, 4096)
+		for j := 0; j < n; j++ {
+			nc, err := net.Dial("tcp", e.addr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			conns = append(conns, nc)
+			nc.Write([]byte("a LOGIN alice@example.org \"secret pw\"\r\nb SELECT INBOX\r\nc IDLE\r\n"))
+			// Read until the IDLE continuation.
+			got := ""
+			for !strings.Contains(got, "\r\n+ ") {
+				nc.SetReadDeadline(time.Now().Add(20 * time.Second))
+				k, err := nc.Read(buf)
+				if err != nil {
+					b.Fatalf("session %d: %v after %q", j, err, got)
+				}
+				got += string(buf[:k])
+			}
+		}
+		e.Logs.TakeAll() // the test logger keeps every login line in memory
+		after := used()
+		b.ReportMetric(float64(after-before)/float64(n)/1024, "KiB/session")
+		b.ReportMetric(float64(stacks-stacks0)/float64(n)/1024, "stack-KiB/session")
+		if p := os.Getenv("IDLE_HEAP_PROFILE"); p != "" {
+			f, err := os.Create(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		for _, nc := range conns {
+			nc.Close()
+		}
 	}
 }
