@@ -708,3 +708,26 @@ func TestMalformedInput(t *testing.T) {
 	c.cmd("NO", "SELECT \"\xff\xfe\"")
 	c.ok("NOOP")
 }
+
+// TestOverlongCommand: a 1 MiB command line gets an error or a clean
+// disconnect at once, never a hung session.
+func TestOverlongCommand(t *testing.T) {
+	e := newEnv(t)
+	for _, cmd := range []string{"a1 NOOP ", "a1 SELECT ", "a1 LOGIN "} {
+		c := e.dial(t)
+		if cmd != "a1 LOGIN " {
+			c.ok(`LOGIN alice@example.org "secret pw"`)
+		}
+		c.send(cmd + strings.Repeat("x", 1<<20) + "\r\n")
+		c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		b, err := io.ReadAll(c.r)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Errorf("%s<1 MiB>: session hung (got %q)", cmd, b)
+		}
+		// go-imap answers BAD, or NO for a line past its 50 KiB limit.
+		if len(b) > 0 && !strings.Contains(string(b), "a1 BAD") && !strings.Contains(string(b), "a1 NO") && !strings.Contains(string(b), "BYE") {
+			t.Errorf("%s<1 MiB>: %q", cmd, b)
+		}
+	}
+	e.login(t).ok("SELECT INBOX")
+}
