@@ -4,15 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -20,15 +14,12 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gromox-go/gromox/actors"
-	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mailbox"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
+	"github.com/gromox-go/gromox/protocols/prototest"
 	"go.uber.org/zap/zaptest/observer"
 )
 
@@ -45,21 +36,6 @@ func crlf(raw string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\n", "\r\n")
 }
 
-// spawner starts sessions as top-level actors (the protocol supervisor is
-// tested in supervisor/). actors.System.Spawn is not safe for concurrent
-// use (protoactor's RootContext.WithGuardian writes the shared root
-// context), so spawns are serialised here as the supervisor's are.
-type spawner struct {
-	sys *actors.System
-	mu  *sync.Mutex
-}
-
-func (s spawner) StartSession(_ context.Context, p actors.Props) (*actors.PID, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sys.Spawn(p), nil
-}
-
 type env struct {
 	addr, tlsAddr string
 	maildir       string
@@ -71,33 +47,9 @@ type env struct {
 
 func newEnv(t *testing.T, withTLS bool, tune ...func(*Config)) *env {
 	t.Helper()
-	tmp := t.TempDir()
-	ctx := context.Background()
-	db, err := directory.OpenSQLite(filepath.Join(tmp, "userdb.sqlite3"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.AddDomain(ctx, directory.NewDomain{Name: "example.org"}); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{maildir: filepath.Join(tmp, "alice")}
-	if _, err := db.AddUser(ctx, directory.NewUser{Username: "alice@example.org", Password: "secret pw", Maildir: e.maildir, PrivilegeBits: directory.PrivIMAP}); err != nil {
-		t.Fatal(err)
-	}
-	if err := mailbox.CreatePrivate(e.maildir, mailbox.PrivateParams{UserID: 1, Language: "en"}); err != nil {
-		t.Fatal(err)
-	}
-	core, logs := observer.New(zapcore.InfoLevel)
-	e.logs = logs
-	opt := directory.AuthOptions{Backend: "mysql", FailDelay: time.Millisecond, Filter: directory.DefaultUserFilterOptions()}
-	auth, err := directory.NewAuth(db, opt, zap.New(core))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := actors.NewSystem(zap.NewNop(), nil)
-	e.sys = sys
-	e.stores = mailbox.NewRegistry(sys, zap.NewNop(), mailbox.Options{})
+	pe := prototest.New(t)
+	e := &env{stores: pe.Stores, logs: pe.Logs, sys: pe.Sys}
+	e.maildir = pe.AddUser(t, "alice@example.org", "secret pw", "")
 	for _, raw := range []string{raw1, raw2, raw3} {
 		e.add(t, raw)
 	}
@@ -107,10 +59,10 @@ func newEnv(t *testing.T, withTLS bool, tune ...func(*Config)) *env {
 	}
 	if withTLS {
 		var cert tls.Certificate
-		cert, e.tls = selfSigned(t)
+		cert, e.tls = prototest.SelfSigned(t, "pop.example.org")
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
-	srv := New(cfg, sys, spawner{sys, new(sync.Mutex)}, auth, e.stores, zap.New(core))
+	srv := New(cfg, pe.Sys, pe.Spawner, pe.Auth, pe.Stores, pe.Log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -130,10 +82,6 @@ func newEnv(t *testing.T, withTLS bool, tune ...func(*Config)) *env {
 		if tln != nil {
 			tln.Close()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		e.stores.Shutdown(ctx)
-		sys.Shutdown()
 	})
 	return e
 }
@@ -147,35 +95,6 @@ func (e *env) add(t *testing.T, raw string) {
 	if _, err := e.stores.Do(context.Background(), e.maildir, mailbox.WriteMessage{FolderID: fidInbox, Content: c, Original: []byte(raw)}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func selfSigned(t *testing.T) (tls.Certificate, *tls.Config) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "pop.example.org"},
-		DNSNames:     []string{"pop.example.org"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf},
-		&tls.Config{RootCAs: pool, ServerName: "pop.example.org"}
 }
 
 // client is a minimal POP3 client that keeps the wire bytes.
