@@ -3,10 +3,26 @@ package supervisor
 import (
 	"github.com/gromox-go/gromox/protocols/autodiscover"
 	gxhttp "github.com/gromox-go/gromox/protocols/http"
+	"github.com/gromox-go/gromox/protocols/mapihttp"
+	"github.com/gromox-go/gromox/protocols/outbound"
 )
 
 // registerEMSMDB serves MAPI over HTTP's mailbox endpoint (/mapi/emsmdb)
-// on the HTTP front.
+// on the HTTP front: its session contexts are sessions of the "emsmdb"
+// protocol, and RopSubmitMessage sends through the outbound path
+// (outgoing_smtp_url).
 func (s *Server) registerEMSMDB(front *gxhttp.Server, ad autodiscover.Config) error {
+	smtpURL := ""
+	if v := s.Settings.Files["gromox.cfg"]; v != nil {
+		smtpURL = v.String("outgoing_smtp_url")
+	}
+	out, err := outbound.New(smtpURL)
+	if err != nil {
+		return err
+	}
+	submit := &outbound.Submitter{Stores: s.Stores, Dir: s.Dir, Out: out, Log: s.Log.Named("submit")}
+	cfg := mapihttp.Config{OrgName: ad.OrgName, ServerVersion: ad.ServerVersion}
+	srv := mapihttp.New(cfg, s.System, s.AddProtocol("emsmdb"), s.Stores, submit, s.Log.Named("emsmdb"))
+	srv.Register(front)
 	return nil
 }

@@ -1,0 +1,76 @@
+package mapihttp
+
+import (
+	"github.com/gromox-go/gromox/actors"
+	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
+	"go.uber.org/zap"
+)
+
+// Limits of one Execute.
+const (
+	// maxRopIn bounds the decompressed ROP input (MS-OXCRPC 3.1.4.2:
+	// cbIn is at most 0x40000... per extended buffer chain).
+	maxRopIn = 0x40000
+	// maxRopOut caps the client's MaxRopOut (upstream: 256 KiB).
+	maxRopOut = 0x40000
+)
+
+// execute runs an Execute request (MS-OXCMAPIHTTP 3.2.5.2, MS-OXCRPC
+// 3.1.4.2 EcDoRpcExt2) and returns the response body: every extended
+// buffer of the input is a ROP buffer whose ROPs run in order, and gives
+// one ROP output buffer; store notifications queued for the session
+// follow the last ROP responses as RopNotify (MS-OXCNOTIF 3.2.5.3).
+func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
+	resp := wire.ExecuteResponse{}
+	limit := min(int(req.MaxRopOut), maxRopOut)
+	var outs [][]byte
+	used := 0
+	if len(req.RopBuffer) > 0 {
+		payloads, err := wire.ParseExtended(req.RopBuffer, maxRopIn)
+		if err != nil {
+			a.s.log.Debug("emsmdb execute: bad extended buffer", zap.String("user", a.user.Username), zap.Error(err))
+			return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
+		}
+		for i, p := range payloads {
+			rb, err := wire.ParseRopBuffer(p)
+			if err != nil {
+				return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
+			}
+			room := min(wire.MaxExtPayload, limit-used-wire.ExtHeaderSize)
+			if room < 2+4*len(rb.Handles)+8 {
+				// MS-OXCRPC 3.1.4.2.1.2.2: not even an empty response
+				// fits: the client asked for too little.
+				if i == 0 {
+					return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(mapiBufferTooSmall)})
+				}
+				break
+			}
+			out := a.runBuffer(rb, room, i == len(payloads)-1)
+			used += len(out) + wire.ExtHeaderSize
+			outs = append(outs, out)
+		}
+	} else if a.notificationsPending() {
+		// An Execute without ROPs fetches the queued notifications.
+		room := min(wire.MaxExtPayload, limit-wire.ExtHeaderSize)
+		if room > 2 {
+			outs = append(outs, a.runBuffer(wire.RopBuffer{}, room, true))
+		}
+	}
+	if len(outs) > 0 {
+		ext, err := wire.AppendExtended(nil, outs, wire.ExtOptionsFor(req.Flags))
+		if err != nil {
+			a.s.log.Warn("emsmdb execute: output", zap.Error(err))
+			return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
+		}
+		resp.RopBuffer = ext
+	}
+	return encodeExecute(resp)
+}
+
+func encodeExecute(r wire.ExecuteResponse) []byte {
+	b, err := r.Encode()
+	if err != nil {
+		b, _ = (&wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)}).Encode()
+	}
+	return b
+}
