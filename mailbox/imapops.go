@@ -125,23 +125,44 @@ func (r IMAPLookup) Read(tx *Tx) (any, error) {
 }
 
 // IMAPPage answers up to Limit messages of a folder from UID FromUID on,
-// in UID order. Reply: []IMAPMessage.
+// in UID order; with Deleted, only those marked \Deleted. Reply:
+// []IMAPMessage.
 type IMAPPage struct {
 	FolderID uint64
 	FromUID  uint32
 	Limit    int
+	Deleted  bool
 }
 
 func (r IMAPPage) Read(tx *Tx) (any, error) {
 	var out []IMAPMessage
-	err := tx.imapQuery("folder_id=? AND uid>=? ORDER BY uid LIMIT ?", []any{r.FolderID, r.FromUID, max(r.Limit, 1)}, func(m IMAPMessage) error {
+	where := "folder_id=? AND uid>=? ORDER BY uid LIMIT ?"
+	if r.Deleted {
+		where = "folder_id=? AND uid>=? AND deleted!=0 ORDER BY uid LIMIT ?"
+	}
+	err := tx.imapQuery(where, []any{r.FolderID, r.FromUID, max(r.Limit, 1)}, func(m IMAPMessage) error {
 		out = append(out, m)
 		return nil
 	})
 	return out, err
 }
 
-// IMAPFolderStatus is what STATUS and SELECT report of a folder.
+// IMAPUIDNext answers a folder's next UID, cheaply (an IMAP session's
+// per-command check). Reply: uint32.
+type IMAPUIDNext struct{ FolderID uint64 }
+
+func (r IMAPUIDNext) Read(tx *Tx) (any, error) {
+	if tx.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	var last int64
+	if err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT uidnext FROM folders WHERE folder_id=?", r.FolderID).Scan(&last); err != nil {
+		return nil, fmt.Errorf("folder %#x: %w", r.FolderID, ErrNotFound)
+	}
+	return uint32(last + 1), nil
+}
+
+// IMAPFolderStatus is what STATUS reports of a folder.
 type IMAPFolderStatus struct {
 	Messages, Unseen, Deleted int64
 	Size                      int64

@@ -338,7 +338,7 @@ func (a *session) expunge(w *imapserver.ExpungeWriter, uids *imap.UIDSet) error 
 		return nil
 	}
 	var mids []uint64
-	if err := a.walk(0, func(m mailbox.IMAPMessage) error {
+	if err := a.walkPages(mailbox.IMAPPage{FolderID: sel.fid, Limit: pageSize, Deleted: true}, func(m mailbox.IMAPMessage) error {
 		if m.Flags&mailbox.FlagDeleted == 0 || (uids != nil && !uids.Contains(imap.UID(m.UID))) {
 			return nil
 		}

@@ -142,7 +142,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 		a.unselect()
 		return nil, err
 	}
-	st, err := storeDo[mailbox.IMAPFolderStatus](a, mailbox.GetIMAPFolderStatus{FolderID: f.ID})
+	uidNext, err := storeDo[uint32](a, mailbox.IMAPUIDNext{FolderID: f.ID})
 	if err != nil {
 		a.unselect()
 		return nil, a.storeError(err)
@@ -151,7 +151,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 		Flags:             []imap.Flag{imap.FlagSeen, imap.FlagAnswered, imap.FlagFlagged, imap.FlagDeleted, imap.FlagDraft, imap.FlagForwarded},
 		NumMessages:       uint32(len(sel.uids)),
 		FirstUnseenSeqNum: firstUnseen,
-		UIDNext:           imap.UID(max(st.UIDNext, sel.maxUID()+1)),
+		UIDNext:           imap.UID(max(uidNext, sel.maxUID()+1)),
 		UIDValidity:       f.UIDValidity,
 	}
 	if !options.ReadOnly {
@@ -163,8 +163,14 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 // walk calls fn for each message of the selected folder from UID from on,
 // reading the store a page at a time.
 func (a *session) walk(from uint32, fn func(mailbox.IMAPMessage) error) error {
+	return a.walkPages(mailbox.IMAPPage{FolderID: a.sel.fid, FromUID: from, Limit: pageSize}, fn)
+}
+
+func (a *session) walkPages(req mailbox.IMAPPage, fn func(mailbox.IMAPMessage) error) error {
+	from := req.FromUID
 	for {
-		page, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPPage{FolderID: a.sel.fid, FromUID: from, Limit: pageSize})
+		req.FromUID = from
+		page, err := storeDo[[]mailbox.IMAPMessage](a, req)
 		if err != nil {
 			return a.storeError(err)
 		}
@@ -200,12 +206,12 @@ func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 	}
 	// A store round trip: every change the store committed before it
 	// answers is queued by then.
-	st, err := storeDo[mailbox.IMAPFolderStatus](a, mailbox.GetIMAPFolderStatus{FolderID: sel.fid})
+	uidNext, err := storeDo[uint32](a, mailbox.IMAPUIDNext{FolderID: sel.fid})
 	if err != nil {
 		return a.storeError(err)
 	}
 	a.takeNotifications()
-	if st.UIDNext > sel.maxUID()+1 {
+	if uidNext > sel.maxUID()+1 {
 		sel.checkNew = true
 	}
 	if allowExpunge && len(sel.gone) > 0 {
