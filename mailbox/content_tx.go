@@ -9,16 +9,17 @@ import (
 )
 
 // Content files written in a transaction are made durable together, just
-// before the transaction commits: each is written to tmp/ as it is stored,
-// then at commit all are fsynced in parallel, linked to their content-
-// addressed names, and each directory that gained a name is fsynced once.
-// A row naming a content file therefore never commits before the file is on
-// disk, and a group commit of many messages pays for one round of fsyncs,
-// not two per file. A file whose row is rolled back becomes an orphan,
-// removed by purge-datafiles.
+// before the transaction commits: each is written under its final name as
+// it is stored, then at commit every file and every directory that gained
+// a name is fsynced, all in parallel: one round of fsyncs for a group
+// commit of many messages. A row naming a content file therefore never
+// commits before the file is on disk. A crash before the commit leaves
+// files no row names (orphans, removed by purge-datafiles), possibly
+// incomplete: a content-addressed file found under the name of a value
+// about to be stored is therefore verified before it is shared.
 
 type pendingContent struct {
-	tmp  *os.File
+	f    *os.File // written, open for the fsync at commit
 	path string
 }
 
@@ -33,7 +34,7 @@ func (t *Tx) writeContent(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 && storedIntact(path, cid) {
 		return cid, nil // the same value is stored already
 	}
 	z, err := compress(data)
@@ -49,32 +50,39 @@ func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
 	return t.stage("file:"+rel, filepath.Join(t.s.Dir, filepath.FromSlash(rel)), data)
 }
 
-// stage writes data to a temporary file of the store's tmp/, to be made
-// durable and linked to path at commit; key names it in the transaction.
+// stage writes data as the file path, to be made durable at commit; key
+// names it in the transaction.
 func (t *Tx) stage(key, path string, data []byte) error {
-	tmpdir := filepath.Join(t.s.Dir, "tmp")
-	tmp, err := os.CreateTemp(tmpdir, "stage-*")
+	dir := filepath.Dir(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(tmpdir, dirMode); err == nil {
-			tmp, err = os.CreateTemp(tmpdir, "stage-*")
+		if err = os.MkdirAll(dir, dirMode); err == nil {
+			// The new directory's name is durable with its parent.
+			t.syncDirAtCommit(filepath.Dir(dir))
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	if err := tmp.Chmod(fileMode); err == nil {
-		_, err = tmp.Write(data)
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
 		return err
 	}
 	if t.content == nil {
 		t.content = map[string]*pendingContent{}
 	}
-	t.content[key] = &pendingContent{tmp: tmp, path: path}
+	t.content[key] = &pendingContent{f: f, path: path}
+	t.syncDirAtCommit(dir)
 	return nil
+}
+
+// storedIntact says whether the content file at path holds the value cid
+// names (a file left incomplete by a crash does not).
+func storedIntact(path, cid string) bool {
+	data, err := readCompressed(path)
+	return err == nil && ContentID(data) == cid
 }
 
 // syncDirAtCommit has directory dir fsynced before the commit (a hard link
@@ -90,73 +98,58 @@ func (t *Tx) syncDirAtCommit(dir string) {
 // transaction and not linked yet.
 func (t *Tx) readContent(cid string, unicode bool) ([]byte, error) {
 	if p, ok := t.content[cid]; ok {
-		return readCompressed(p.tmp.Name())
+		return readCompressed(p.path)
 	}
 	return ReadContent(t.s.Dir, cid, unicode)
 }
 
-// syncContent makes the transaction's content files durable under their
-// names. It runs before COMMIT.
+// syncContent makes the transaction's content files durable: every file
+// and every directory that gained one is fsynced, in parallel. It runs
+// before COMMIT.
 func (t *Tx) syncContent() error {
 	if len(t.content) == 0 && len(t.dirs) == 0 {
 		return nil
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, len(t.content))
+	errs := make(chan error, len(t.content)+len(t.dirs))
 	for _, p := range t.content {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := p.tmp.Sync(); err != nil {
+			err := p.f.Sync()
+			if cerr := p.f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	for dir := range t.dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := os.Open(dir)
+			if err == nil {
+				err = d.Sync()
+				d.Close()
+			}
+			if err != nil {
 				errs <- err
 			}
 		}()
 	}
 	wg.Wait()
 	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	dirs := t.dirs
-	if dirs == nil {
-		dirs = map[string]bool{}
-	}
-	for _, p := range t.content {
-		name := p.tmp.Name()
-		p.tmp.Close()
-		dir := filepath.Dir(p.path)
-		if !dirs[dir] {
-			if err := os.MkdirAll(dir, dirMode); err != nil {
-				return err
-			}
-		}
-		if err := os.Link(name, p.path); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		os.Remove(name)
-		dirs[dir] = true
-	}
-	for dir := range dirs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if d, err := os.Open(dir); err == nil {
-				d.Sync()
-				d.Close()
-			}
-		}()
-	}
-	wg.Wait()
 	t.content, t.dirs = nil, nil
-	return nil
+	return <-errs
 }
 
-// dropContent removes the temporary files of a transaction that did not
-// commit.
+// dropContent removes the files of a transaction that did not commit.
 func (t *Tx) dropContent() {
 	for _, p := range t.content {
-		p.tmp.Close()
-		os.Remove(p.tmp.Name())
+		p.f.Close()
+		os.Remove(p.path)
 	}
 	t.content, t.dirs = nil, nil
 }

@@ -47,7 +47,7 @@ func (t *Tx) ReadOriginal(mid uint64) ([]byte, error) {
 	}
 	rel := "eml/" + *ms
 	if p, ok := t.content["file:"+rel]; ok {
-		return os.ReadFile(p.tmp.Name())
+		return os.ReadFile(p.path)
 	}
 	b, err := os.ReadFile(filepath.Join(t.s.Dir, filepath.FromSlash(rel)))
 	if errors.Is(err, fs.ErrNotExist) {
