@@ -154,6 +154,8 @@ func (a *session) release(o *object) {
 		}
 	case kindSubscription:
 		a.do(o.logon, mailbox.Unsubscribe{ID: o.sub.id})
+	case kindStream:
+		o.stream.st.Close() // MS-OXCPRPT 3.2.5.13: released writes are committed
 	}
 }
 

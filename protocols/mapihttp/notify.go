@@ -10,6 +10,7 @@ const maxQueuedEvents = 4096
 
 // queuedEvent is a store event waiting for an Execute to carry it.
 type queuedEvent struct {
+	dir   string
 	subID uint64
 	ev    mailbox.Event
 }
@@ -23,7 +24,7 @@ func (a *session) notified(msg any) {
 	}
 	a.mu.Lock()
 	for _, e := range n.Events {
-		a.queued = append(a.queued, queuedEvent{subID: n.SubID, ev: e})
+		a.queued = append(a.queued, queuedEvent{dir: n.Dir, subID: n.SubID, ev: e})
 	}
 	if over := len(a.queued) - maxQueuedEvents; over > 0 {
 		a.queued = append(a.queued[:0], a.queued[over:]...)

@@ -1,10 +1,174 @@
 package mapihttp
 
-import "github.com/gromox-go/gromox/protocols/mapihttp/wire"
+import (
+	"errors"
 
-// runBuffer runs the ROPs of one ROP input buffer and returns the ROP
-// output buffer, at most room bytes.
+	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
+	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
+	"go.uber.org/zap"
+)
+
+// runBuffer runs the ROPs of one ROP input buffer in order (MS-OXCROPS
+// 3.2.5.1) and returns the ROP output buffer, at most room bytes: the ROP
+// responses, then (in the last buffer of the Execute) queued
+// notifications, then the handle table as the ROPs left it. A ROP reads
+// its input object from the handle table slot its request names and
+// stores a new object's handle in its output slot, so that the next ROPs
+// of the buffer can use it (ROP chaining through the handle table,
+// MS-OXCROPS 3.1.4.2). When a response does not fit, the buffer ends with
+// RopBufferTooSmall and the ROPs not yet answered (MS-OXCROPS 2.2.15.1).
 func (a *session) runBuffer(rb wire.RopBuffer, room int, last bool) []byte {
-	out, _ := wire.RopBuffer{Handles: rb.Handles}.Append(nil)
-	return out
+	handles := append([]uint32(nil), rb.Handles...)
+	fixed := 2 + 4*len(handles)
+	var out []byte
+	r := mapi.NewReader(rb.Rops, mapi.CodecROP)
+	private := rops.RequestContext{Private: a.isPrivate}
+	for r.Len() > 0 {
+		at := r.Offset()
+		req, err := rops.ParseRequest(r, private)
+		if err != nil {
+			// MS-OXCROPS 3.2.5.1: the ROPs before it are answered; this
+			// one fails, and nothing after it can be parsed.
+			ec := ecRpcFormat
+			if errors.Is(err, rops.ErrUnknownROP) {
+				ec = ecNotSupported
+			}
+			a.s.log.Debug("emsmdb: unparsable ROP", zap.String("user", a.user.Username), zap.Error(err))
+			out = appendRawError(out, rb.Rops[at:], ec)
+			break
+		}
+		a.room = room - fixed - len(out)
+		resp := a.runRop(req, handles)
+		if resp == nil { // RopRelease
+			continue
+		}
+		w := mapi.NewWriter(mapi.CodecROP)
+		if err := resp.Put(w); err != nil {
+			a.s.log.Warn("emsmdb: ROP response", zap.String("rop", rops.RopName(req.RopID())), zap.Error(err))
+			w = mapi.NewWriter(mapi.CodecROP)
+			if e := rops.ErrorResponse(req, mapi.EcError); e == nil || e.Put(w) != nil {
+				continue
+			}
+		}
+		if fixed+len(out)+w.Len() > room {
+			need := min(fixed+len(out)+w.Len(), 0xffff)
+			out = wire.AppendBufferTooSmall(out, uint16(need), rb.Rops[at:])
+			last = false
+			break
+		}
+		out = append(out, w.Bytes()...)
+	}
+	if last {
+		out = a.appendNotifications(out, room-fixed)
+	}
+	b, err := wire.RopBuffer{Rops: out, Handles: handles}.Append(nil)
+	if err != nil {
+		b, _ = wire.RopBuffer{Handles: handles}.Append(nil)
+	}
+	return b
+}
+
+// appendRawError answers a ROP that could not be parsed: its RopId, the
+// handle index where most requests have their input handle index, and ec.
+func appendRawError(out, req []byte, ec mapi.ErrorCode) []byte {
+	idx := uint8(0)
+	if len(req) > 2 {
+		idx = req[2]
+	}
+	w := mapi.NewWriter(mapi.CodecROP)
+	wire.RopResponseHeader{RopID: req[0], HandleIndex: idx, ReturnValue: uint32(ec)}.Put(w)
+	return append(out, w.Bytes()...)
+}
+
+// isPrivate reports whether a logon id is a private-mailbox logon.
+func (a *session) isPrivate(id uint8) bool {
+	if l := a.logons[id]; l != nil {
+		return l.private
+	}
+	return true
+}
+
+// ropResult is what a handler returns: the response (nil with ec set for
+// a failure), a new object for the output slot, and the error code.
+type ropResult struct {
+	resp rops.Response
+	obj  *object
+	ec   mapi.ErrorCode
+}
+
+func fail(ec mapi.ErrorCode) ropResult { return ropResult{ec: ec} }
+
+func ok(resp rops.Response) ropResult { return ropResult{resp: resp} }
+
+// runRop runs one ROP against the handle table and returns its response
+// (nil for RopRelease).
+func (a *session) runRop(req rops.Request, handles []uint32) rops.Response {
+	if a.s.ropHook != nil {
+		a.s.ropHook(req.RopID())
+	}
+	inf := rops.InfoOf(req)
+	var in *object
+	if inf.HasInput {
+		if int(inf.InputHandleIndex) >= len(handles) {
+			return rops.ErrorResponse(req, ecNullObject)
+		}
+		in = a.object(handles[inf.InputHandleIndex])
+		if in == nil && req.RopID() != rops.RopIDRelease {
+			return rops.ErrorResponse(req, ecNullObject)
+		}
+	}
+	if inf.HasOutput && int(inf.OutputHandleIndex) >= len(handles) {
+		return rops.ErrorResponse(req, ecNullObject)
+	}
+	var dest *object
+	if inf.HasDest {
+		if int(inf.DestHandleIndex) >= len(handles) {
+			return rops.ErrorResponse(req, mapi.EcDstNullObject)
+		}
+		if dest = a.object(handles[inf.DestHandleIndex]); dest == nil {
+			return rops.ErrorResponse(req, mapi.EcDstNullObject)
+		}
+	}
+	res := a.dispatch(req, in, dest, handles)
+	if inf.NoResponse {
+		return nil
+	}
+	if res.ec != mapi.EcSuccess || res.resp == nil {
+		ec := res.ec
+		if ec == mapi.EcSuccess {
+			ec = ecNotSupported
+		}
+		if res.obj != nil {
+			a.release(res.obj)
+		}
+		return rops.ErrorResponse(req, ec)
+	}
+	if res.obj != nil && inf.HasOutput {
+		h, room := a.add(res.obj)
+		if !room {
+			return rops.ErrorResponse(req, mapi.EcInsufficientResrc)
+		}
+		handles[inf.OutputHandleIndex] = h
+	}
+	return res.resp
+}
+
+// success returns the success response to req with its header filled in,
+// typed as the handler wants it.
+func success[T rops.Response](req rops.Request) T {
+	p, _ := rops.ErrorResponse(req, mapi.EcSuccess).(T)
+	return p
+}
+
+// ecOf maps a store error to the MAPI code the client gets.
+func ecOf(err error) mapi.ErrorCode {
+	if err == nil {
+		return mapi.EcSuccess
+	}
+	var ec mapi.ErrorCode
+	if errors.As(err, &ec) && ec != mapi.EcSuccess {
+		return ec
+	}
+	return mapi.EcError
 }

@@ -54,6 +54,7 @@ type session struct {
 	logons  map[uint8]*logon
 	handles map[uint32]*object
 	next    uint32 // the last handle value handed out
+	room    int    // bytes the running ROP's response may take
 
 	// Store notifications of the subscriptions (RegisterNotification)
 	// arrive on inbox in the store's goroutine and queue here until an

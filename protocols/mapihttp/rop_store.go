@@ -1,0 +1,168 @@
+package mapihttp
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/protocols/autodiscover"
+	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
+)
+
+// ResponseFlags of the private-mailbox RopLogon response (MS-OXCSTOR
+// 2.2.1.1.3).
+const (
+	logonReserved    uint8 = 0x01
+	logonOwnerRight  uint8 = 0x02
+	logonSendAsRight uint8 = 0x04
+)
+
+// storeIdentity is what a logon needs to know of its store.
+type storeIdentity struct {
+	mailboxGUID, storeGUID mapi.GUID
+}
+
+// ropLogon opens the authenticated user's private store (MS-OXCSTOR
+// 3.2.5.1). Other users' mailboxes and the public folders are not served.
+func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
+	if req.LogonFlags&rops.LogonFlagPrivate == 0 {
+		return fail(ecNotSupported) // public folder logons: not yet
+	}
+	if req.Essdn != "" {
+		domainID, userID, _, ok := autodiscover.ParseLegacyDN(req.Essdn)
+		if !ok {
+			return fail(mapi.EcUnknownUser)
+		}
+		if domainID != uint32(a.user.DomainID) || userID != uint32(a.user.ID) {
+			// 3.2.5.1.1: another user's mailbox needs delegate rights,
+			// which this server does not grant over MAPI yet.
+			return fail(mapi.EcAccessDenied)
+		}
+	}
+	if a.user.Maildir == "" {
+		return fail(mapi.EcUnknownUser)
+	}
+	l := &logon{id: req.LogonID, dir: a.user.Maildir, private: true, owner: true}
+	id, err := storeDo[storeIdentity](a, l, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+		s := tx.Store()
+		return storeIdentity{mailboxGUID: s.MailboxGUID(), storeGUID: s.StoreGUID()}, nil
+	}))
+	if err != nil {
+		if errors.Is(err, mailbox.ErrUnavailable) {
+			return fail(mapi.EcLoginFailure)
+		}
+		return fail(ecOf(err))
+	}
+	l.mailboxGUID, l.storeGUID = id.mailboxGUID, id.storeGUID
+	// A new logon with the id of a live one replaces it.
+	if old := a.logons[req.LogonID]; old != nil {
+		if o := a.object(old.handle); o != nil {
+			a.release(o)
+		}
+	}
+	a.logons[req.LogonID] = l
+	resp := success[*rops.LogonResponse](req)
+	resp.LogonFlags = req.LogonFlags
+	// MS-OXCSTOR 2.2.1.1.3: the special folders of a private mailbox in
+	// this order.
+	for i, fid := range []uint64{
+		mapi.PrivateFIDRoot, mapi.PrivateFIDDeferredAction, mapi.PrivateFIDSpoolerQueue,
+		mapi.PrivateFIDIPMSubtree, mapi.PrivateFIDInbox, mapi.PrivateFIDOutbox,
+		mapi.PrivateFIDSentItems, mapi.PrivateFIDDeletedItems, mapi.PrivateFIDCommonViews,
+		mapi.PrivateFIDSchedule, mapi.PrivateFIDFinder, mapi.PrivateFIDViews, mapi.PrivateFIDShortcuts,
+	} {
+		resp.FolderIDs[i] = mapi.EID(wireID(fid))
+	}
+	resp.ResponseFlags = logonReserved | logonOwnerRight | logonSendAsRight
+	resp.MailboxGUID = l.mailboxGUID
+	resp.ReplID = mapi.ReplidLocal
+	resp.ReplGUID = l.storeGUID
+	now := time.Now().UTC()
+	resp.LogonTime = rops.LogonTime{
+		Seconds: uint8(now.Second()), Minutes: uint8(now.Minute()), Hour: uint8(now.Hour()),
+		DayOfWeek: uint8(now.Weekday()), Day: uint8(now.Day()), Month: uint8(now.Month()),
+		Year: uint16(now.Year()),
+	}
+	resp.GwartTime = mapi.FileTimeOf(now)
+	obj := &object{kind: kindLogon, logon: l}
+	return ropResult{resp: resp, obj: obj}
+}
+
+// ropGetReceiveFolder answers the folder that receives a message class
+// (MS-OXCSTOR 3.2.5.2).
+func (a *session) ropGetReceiveFolder(req *rops.GetReceiveFolderRequest, in *object) ropResult {
+	if in.kind != kindLogon {
+		return fail(mapi.EcNotSupported)
+	}
+	type rf struct {
+		fid     uint64
+		matched string
+	}
+	res, err := storeDo[rf](a, in.logon, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+		fid, m, err := tx.ReceiveFolder(req.MessageClass)
+		return rf{fid, m}, err
+	}))
+	if err != nil {
+		return fail(ecOf(err))
+	}
+	resp := success[*rops.GetReceiveFolderResponse](req)
+	resp.FolderID = mapi.EID(wireID(res.fid))
+	resp.ExplicitMessageClass = res.matched
+	return ok(resp)
+}
+
+// ropSetReceiveFolder (MS-OXCSTOR 3.2.5.3).
+func (a *session) ropSetReceiveFolder(req *rops.SetReceiveFolderRequest, in *object) ropResult {
+	if in.kind != kindLogon {
+		return fail(mapi.EcNotSupported)
+	}
+	fid := uint64(0)
+	if req.FolderID != 0 {
+		var valid bool
+		if fid, valid = storeID(uint64(req.FolderID)); !valid {
+			return fail(mapi.EcNotFound)
+		}
+	}
+	if _, err := a.do(in.logon, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
+		return nil, tx.SetReceiveFolder(req.MessageClass, fid)
+	})); err != nil {
+		return fail(ecOf(err))
+	}
+	return ok(success[*rops.SetReceiveFolderResponse](req))
+}
+
+// ropGetStoreState (MS-OXCSTOR 3.2.5.5): no search in progress.
+func (a *session) ropGetStoreState(req *rops.GetStoreStateRequest, in *object) ropResult {
+	if in.kind != kindLogon {
+		return fail(mapi.EcNotSupported)
+	}
+	return ok(success[*rops.GetStoreStateResponse](req))
+}
+
+// ropLongTermIDFromID (MS-OXCSTOR 3.2.5.8).
+func (a *session) ropLongTermIDFromID(req *rops.LongTermIDFromIDRequest, in *object) ropResult {
+	if in.kind != kindLogon {
+		return fail(mapi.EcNotSupported)
+	}
+	e := req.ObjectID
+	if e.Replid() != mapi.ReplidLocal {
+		return fail(mapi.EcNotFound)
+	}
+	resp := success[*rops.LongTermIDFromIDResponse](req)
+	resp.LongTermID = mapi.NewLongTermID(in.logon.storeGUID, e.GCV())
+	return ok(resp)
+}
+
+// ropIDFromLongTermID (MS-OXCSTOR 3.2.5.9).
+func (a *session) ropIDFromLongTermID(req *rops.IDFromLongTermIDRequest, in *object) ropResult {
+	if in.kind != kindLogon {
+		return fail(mapi.EcNotSupported)
+	}
+	if req.LongTermID.GUID != in.logon.storeGUID {
+		return fail(mapi.EcNotFound)
+	}
+	resp := success[*rops.IDFromLongTermIDResponse](req)
+	resp.ObjectID = mapi.EID(wireID(req.LongTermID.GCV()))
+	return ok(resp)
+}
