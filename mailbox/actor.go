@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gromox-go/gromox/actors"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 )
 
@@ -76,6 +77,10 @@ type Options struct {
 	Open func(dir string) (*Store, error)
 	// Closed is called after a store's database was closed (tests).
 	Closed func(dir string)
+	// Metrics, when set, receives the group-commit metrics.
+	Metrics prometheus.Registerer
+
+	metrics *commitMetrics
 }
 
 func (o *Options) defaults() {
@@ -87,6 +92,9 @@ func (o *Options) defaults() {
 	}
 	if o.Open == nil {
 		o.Open = Open
+	}
+	if o.metrics == nil {
+		o.metrics = newCommitMetrics(o.Metrics)
 	}
 }
 
@@ -290,6 +298,9 @@ func (a *storeActor) flush(c *actors.Context) {
 	batch := a.pending
 	a.pending = nil
 	results := make([]any, len(batch))
+	m := a.opts.metrics
+	m.observeBatch(len(batch))
+	t0 := time.Now()
 	tx, err := a.store.Begin(context.Background())
 	if err != nil {
 		a.replyAll(c, batch, fmt.Errorf("mailbox: begin: %w", err))
@@ -328,7 +339,18 @@ func (a *storeActor) flush(c *actors.Context) {
 	if panicked != nil {
 		defer panic(panicked)
 	}
+	m.observe("apply", t0)
+	t0 = time.Now()
+	if err := tx.syncContent(); err != nil {
+		tx.dropContent()
+		tx.Rollback()
+		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
+		return
+	}
+	m.observe("sync", t0)
+	t0 = time.Now()
 	events, err := tx.Commit()
+	m.observe("commit", t0)
 	if err != nil {
 		tx.Rollback()
 		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
@@ -344,9 +366,11 @@ func (a *storeActor) flush(c *actors.Context) {
 			c.Send(p.sender, reply(results[i]))
 		}
 	}
+	t0 = time.Now()
 	if err := a.store.indexIMAP(context.Background(), events); err != nil {
 		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
 	}
+	m.observe("index", t0)
 	a.publish(c, events)
 	a.updateTables(c, events)
 }

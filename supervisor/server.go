@@ -77,7 +77,7 @@ func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, 
 		return nil, err
 	}
 
-	s.Stores = mailbox.NewRegistry(s.System, log.Named("store"), mailbox.Options{})
+	s.Stores = mailbox.NewRegistry(s.System, log.Named("store"), mailbox.Options{Metrics: s.Metrics})
 
 	if err := s.startProtocols(); err != nil {
 		s.Shutdown(context.Background())
