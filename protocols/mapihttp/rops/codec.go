@@ -140,13 +140,17 @@ func (c *codec) fixed(p []byte) {
 	c.w.PutBytes(p)
 }
 
-// raw codes n bytes whose count was coded before.
+// raw codes n bytes whose count was coded before; reading 0 bytes gives
+// nil.
 func (c *codec) raw(p *[]byte, n int) {
 	if c.err != nil {
 		return
 	}
 	if c.r != nil {
 		*p, c.err = c.r.Bytes(n)
+		if n == 0 {
+			*p = nil
+		}
 		return
 	}
 	if len(*p) != n {

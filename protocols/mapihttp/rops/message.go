@@ -405,7 +405,7 @@ func (p *ReadRecipientsResponse) code(c *codec) {
 	n := uint8(len(p.RecipientRows))
 	c.u8(&n)
 	cols := c.columns(&p.Columns)
-	if !c.room(int(n), 12) {
+	if !c.needColumns(cols, int(n)) || !c.room(int(n), 12) {
 		return
 	}
 	if c.reading() {
@@ -520,7 +520,7 @@ type SetMessageReadFlagRequest struct {
 func (q *SetMessageReadFlagRequest) code(c *codec) {
 	q.ResponseHandleHeader.code(c)
 	c.u8(&q.ReadFlags)
-	if c.private != nil && !c.private(q.LogonID) {
+	if !c.private(q.LogonID) {
 		c.fixed(q.ClientData[:])
 	}
 }

@@ -269,10 +269,29 @@ func putResponse(w *mapi.Writer, p response) error {
 	return nil
 }
 
-// putRequest writes RopId and the request.
+// putRequest writes RopId and the request for a private logon.
 func putRequest(w *mapi.Writer, q request) error {
+	return putRequestContext(w, q, nil)
+}
+
+// PutRequest appends req as its Put does, but with the fields that depend
+// on the kind of logon written as ctx says (see RequestContext): a
+// client of a public-folders logon writes RopSetMessageReadFlag and
+// RopWritePerUserInformation with it.
+func PutRequest(w *mapi.Writer, req Request, ctx RequestContext) error {
+	q, ok := req.(request)
+	if !ok {
+		return fmt.Errorf("%w: %T", ErrUnknownROP, req)
+	}
+	return putRequestContext(w, q, ctx.Private)
+}
+
+func putRequestContext(w *mapi.Writer, q request, private func(uint8) bool) error {
+	if private == nil {
+		private = func(uint8) bool { return true }
+	}
 	w.PutUint8(q.RopID())
-	c := &codec{w: w}
+	c := &codec{w: w, private: private}
 	q.code(c)
 	if c.err != nil {
 		return fmt.Errorf("rops: writing %s request: %w", RopName(q.RopID()), c.err)

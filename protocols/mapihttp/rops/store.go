@@ -453,7 +453,7 @@ func (q *WritePerUserInformationRequest) code(c *codec) {
 	c.boolean(&q.HasFinished)
 	c.u32(&q.DataOffset)
 	c.bytes16(&q.Data)
-	if q.DataOffset == 0 && (c.private == nil || c.private(q.LogonID)) {
+	if q.DataOffset == 0 && c.private(q.LogonID) {
 		c.guid(&q.ReplGUID)
 	}
 }
