@@ -701,6 +701,10 @@ func TestMalformedInput(t *testing.T) {
 	c.cmd("NO", `CREATE "/a"`)
 	c.ok(`CREATE "../.."`) // a folder may be called that; it is a name, not a path
 	has(t, c.ok(`LIST "" "../*"`), `* LIST (\HasNoChildren) "/" "../.."`)
+	// Quoted names are unescaped (upstream 3.10 kept the backslashes).
+	c.ok(`CREATE "say \"hi\" \\ bye"`)
+	has(t, c.ok(`LIST "" "say*"`), `* LIST (\HasNoChildren) "/" "say \"hi\" \\ bye"`)
+	c.ok(`SELECT {14+}` + "\r\n" + `say "hi" \ bye`)
 	c.cmd("BAD", "FETCH 1 (BODY[")
 	c.send("x1 SELECT INBOX\r\n")
 	c.tag++
