@@ -3,6 +3,7 @@ package mapihttp
 import (
 	"errors"
 
+	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
 	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
@@ -169,6 +170,20 @@ func ecOf(err error) mapi.ErrorCode {
 	var ec mapi.ErrorCode
 	if errors.As(err, &ec) && ec != mapi.EcSuccess {
 		return ec
+	}
+	switch {
+	case errors.Is(err, mailbox.ErrNotFound):
+		return mapi.EcNotFound
+	case errors.Is(err, mailbox.ErrAccessDenied):
+		return mapi.EcAccessDenied
+	case errors.Is(err, mailbox.ErrDuplicateName):
+		return mapi.EcDuplicateName
+	case errors.Is(err, mailbox.ErrFolderInUse):
+		return mapi.EcFolderHasChildren
+	case errors.Is(err, mailbox.ErrInvalidParam):
+		return mapi.EcInvalidParam
+	case errors.Is(err, mailbox.ErrUnavailable):
+		return mapi.EcLoginFailure
 	}
 	return mapi.EcError
 }

@@ -1,8 +1,6 @@
 package mapihttp
 
 import (
-	"errors"
-
 	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
@@ -84,7 +82,7 @@ func (a *session) ropCreateFolder(req *rops.CreateFolderRequest, in *object) rop
 		}
 		return tx.CreateFolder(parent, req.DisplayName, "", extra)
 	}))
-	if err != nil && errors.Is(err, mapi.EcDuplicateName) && req.OpenExisting {
+	if err != nil && ecOf(err) == mapi.EcDuplicateName && req.OpenExisting {
 		fid, err = storeDo[uint64](a, in.logon, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
 			return tx.FolderByName(parent, req.DisplayName)
 		}))
