@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mapi"
@@ -173,7 +174,12 @@ func (b *Book) EntryByDN(dn string) *Entry {
 	if e := b.byDN[strings.ToLower(dn)]; e != nil {
 		return e
 	}
-	// A DN of another organization name still names our ids.
+	// A DN of another organization name still names our ids. (Only valid
+	// UTF-8: ParseLegacyDN indexes dn by offsets in its lower-cased form,
+	// which differ when invalid bytes become U+FFFD.)
+	if !utf8.ValidString(dn) {
+		return nil
+	}
 	if dom, uid, _, ok := autodiscover.ParseLegacyDN(dn); ok {
 		if e := b.byMId[uid+midOffset]; e != nil && uint32(e.DomainID) == dom {
 			return e
