@@ -252,7 +252,8 @@ func TestEMSMDB(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("NotificationWait not woken by a delivery")
 	}
-	resps, _ = c.execute([]uint32{handles[2]}, cols, &rops.QueryRowsRequest{ForwardRead: true, RowCount: 50})
+	resps, _ = c.execute([]uint32{handles[2]}, cols, &rops.SeekRowRequest{Origin: rops.BookmarkBeginning},
+		&rops.QueryRowsRequest{ForwardRead: true, RowCount: 50})
 	var notified bool
 	for _, p := range resps {
 		if n, ok := p.(*rops.NotifyResponse); ok && n.NotificationData.Type() == rops.NotificationNewMail && n.NotificationHandle == handles[3] {
@@ -262,24 +263,32 @@ func TestEMSMDB(t *testing.T) {
 	if !notified {
 		t.Fatalf("no new-mail RopNotify in %#v", resps)
 	}
-	if qr := resps[0].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.RowData[0].Values[0].Value != "second" {
+	if qr := resps[1].(*rops.QueryRowsResponse); len(qr.RowData) != 2 ||
+		qr.RowData[0].Values[0].Value != "second" && qr.RowData[1].Values[0].Value != "second" {
 		t.Fatalf("rows after the delivery %+v", qr.RowData)
 	}
 
 	// A replayed request (an old sequence cookie) is refused.
-	u := c.hc.Jar.Cookies(mustURL(t, c.url))
-	var seq string
-	for _, k := range u {
-		if k.Name == "sequence" {
-			seq = k.Value
+	sequence := func() string {
+		for _, k := range c.hc.Jar.Cookies(mustURL(t, c.url)) {
+			if k.Name == "sequence" {
+				return k.Value
+			}
 		}
+		return ""
 	}
+	setSequence := func(v string) {
+		c.hc.Jar.SetCookies(mustURL(t, c.url), []*http.Cookie{{Name: "sequence", Value: v, Path: "/mapi/emsmdb"}})
+	}
+	stale := sequence()
 	c.execute([]uint32{logon}, nil, &rops.GetPropertiesListRequest{})
-	c.hc.Jar.SetCookies(mustURL(t, c.url), []*http.Cookie{{Name: "sequence", Value: seq, Path: "/mapi/emsmdb"}})
+	current := sequence()
+	setSequence(stale)
 	ebody, _ := (&wire.ExecuteRequest{MaxRopOut: 0x10000}).Encode()
 	if r := c.post("Execute", ebody); r.code != 15 {
 		t.Fatalf("stale sequence: X-ResponseCode %d, want 15", r.code)
 	}
+	setSequence(current)
 
 	// Disconnect ends the session context.
 	dbody, _ := (&wire.DisconnectRequest{}).Encode()
