@@ -11,7 +11,7 @@ import (
 // fuzzKinds are the request types the fuzz target sends bodies as.
 var fuzzKinds = []string{"Bind", "Unbind", "CompareMIds", "DNToMId", "GetMatches", "GetPropList", "GetProps",
 	"GetSpecialTable", "GetTemplateInfo", "QueryRows", "QueryColumns", "ResolveNames", "SeekEntries",
-	"UpdateStat", "GetMailboxUrl", "GetAddressBookUrl", "PING"}
+	"UpdateStat", "GetMailboxUrl", "GetAddressBookUrl", "PING", "ResortRestriction"}
 
 // FuzzRequest feeds arbitrary bodies, as every request type, to the
 // handler of a bound session: each gets a response (success or
@@ -36,6 +36,8 @@ func FuzzRequest(f *testing.F) {
 		&wire.UpdateStatRequest{State: stat(), DeltaRequested: true},
 		&wire.GetMailboxURLRequest{ServerDN: "/cn=Servers/cn=x@y"},
 		&wire.GetAddressBookURLRequest{UserDN: "/o=x"},
+		&wire.UnbindRequest{}, // PING
+		&wire.ResortRestrictionRequest{State: stat(), MinimalIDs: []uint32{0x18, 0x11, 0x99}},
 	} {
 		b, err := req.Encode()
 		if err != nil {
@@ -43,7 +45,6 @@ func FuzzRequest(f *testing.F) {
 		}
 		f.Add(uint8(i), b)
 	}
-	f.Add(uint8(16), []byte{})
 	e := newEnv(f)
 	c := e.client("alice@example.org")
 	var last []string

@@ -576,6 +576,15 @@ func TestSeekCompareUpdateStat(t *testing.T) {
 		t.Errorf("UpdateStat: %#x %+v %v", us.ErrorCode, us.State, us.Delta)
 	}
 
+	var rr wire.ResortRestrictionResponse
+	st = stat()
+	st.CurrentRec = 1 + midOffset
+	c.do("ResortRestriction", &wire.ResortRestrictionRequest{State: st, MinimalIDs: []uint32{8 + midOffset, 0x999, 1 + midOffset, 5 + midOffset}}, &rr)
+	if rr.ErrorCode != 0 || len(rr.MinimalIDs) != 3 || rr.MinimalIDs[0] != 1+midOffset || rr.MinimalIDs[1] != 5+midOffset || rr.MinimalIDs[2] != 8+midOffset ||
+		rr.State.TotalRecs != 3 || rr.State.CurrentRec != 1+midOffset || rr.State.NumPos != 0 {
+		t.Errorf("ResortRestriction: %#x %v %+v", rr.ErrorCode, rr.MinimalIDs, rr.State)
+	}
+
 	var ti wire.GetTemplateInfoResponse
 	c.do("GetTemplateInfo", &wire.GetTemplateInfoRequest{Flags: tiTemplate, DisplayType: 0, CodePage: 1252, LocaleID: 0x409}, &ti)
 	if ti.ErrorCode != uint32(ecUnknownLCID) {

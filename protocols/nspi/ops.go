@@ -5,6 +5,7 @@ package nspi
 // and rows out; the session actor calls them one at a time.
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
@@ -572,4 +573,36 @@ func (s *state) getTemplateInfo(req *wire.GetTemplateInfoRequest) *wire.GetTempl
 		return &wire.GetTemplateInfoResponse{ErrorCode: uint32(mapi.EcNotSupported), CodePage: req.CodePage}
 	}
 	return &wire.GetTemplateInfoResponse{ErrorCode: uint32(ecUnknownLCID), CodePage: req.CodePage}
+}
+
+// resortRestriction is NspiResortRestriction (MS-OXNSPI 3.1.4.1.11): the
+// client's MIds in the sort order of the tables (unknown ones dropped).
+func (s *state) resortRestriction(req *wire.ResortRestrictionRequest) *wire.ResortRestrictionResponse {
+	if req.State == nil || req.State.CodePage == codePageUnicode {
+		return &wire.ResortRestrictionResponse{ErrorCode: uint32(mapi.EcNotSupported)}
+	}
+	st := *req.State
+	var entries []*Entry
+	seen := map[uint32]bool{}
+	for _, mid := range req.MinimalIDs {
+		if e := s.book.Entry(mid); e != nil && !seen[mid] {
+			seen[mid] = true
+			entries = append(entries, e)
+		}
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entryLess(entries[i], entries[j]) })
+	mids := make([]uint32, len(entries))
+	found := false
+	for i, e := range entries {
+		mids[i] = e.MId
+		if e.MId == st.CurrentRec {
+			found = true
+			st.NumPos = uint32(i)
+		}
+	}
+	st.TotalRecs = uint32(len(mids))
+	if !found {
+		st.CurrentRec, st.NumPos = midBeginningOfTable, 0
+	}
+	return &wire.ResortRestrictionResponse{State: &st, MinimalIDs: mids}
 }

@@ -158,6 +158,7 @@ var requestKinds = map[string]bool{
 	"getproplist": true, "getprops": true, "getspecialtable": true, "gettemplateinfo": true,
 	"queryrows": true, "querycolumns": true, "resolvenames": true, "seekentries": true,
 	"updatestat": true, "getmailboxurl": true, "getaddressbookurl": true, "ping": true,
+	"resortrestriction": true,
 }
 
 // ServeHTTP serves one request of an authenticated user (see Register).

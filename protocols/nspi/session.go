@@ -188,6 +188,9 @@ func (a *session) handle(m request) reply {
 	case "getspecialtable":
 		var req wire.GetSpecialTableRequest
 		err = run(&req, func() { resp = st.getSpecialTable(&req) })
+	case "resortrestriction":
+		var req wire.ResortRestrictionRequest
+		err = run(&req, func() { resp = st.resortRestriction(&req) })
 	case "gettemplateinfo":
 		var req wire.GetTemplateInfoRequest
 		err = run(&req, func() { resp = st.getTemplateInfo(&req) })

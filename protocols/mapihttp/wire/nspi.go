@@ -1515,3 +1515,81 @@ func encodeURLRequest(what string, flags uint32, dn string, aux []byte) ([]byte,
 		return putAux(w, aux)
 	})
 }
+
+// ResortRestrictionRequest is the ResortRestriction request body
+// (MS-OXCMAPIHTTP 2.2.5.15.1): MinimalIDs is the list of objects to sort.
+type ResortRestrictionRequest struct {
+	Reserved        uint32
+	State           *Stat
+	MinimalIDs      []uint32
+	AuxiliaryBuffer []byte
+}
+
+// Decode reads the body.
+func (x *ResortRestrictionRequest) Decode(b []byte) error {
+	return decodeBody(b, AddressBookCodec, "ResortRestriction request", func(r *mapi.Reader) error {
+		var err error
+		if x.Reserved, err = r.Uint32(); err != nil {
+			return err
+		}
+		if x.State, err = readOptStat(r); err != nil {
+			return err
+		}
+		if x.MinimalIDs, err = readOptMIDs(r); err != nil {
+			return err
+		}
+		x.AuxiliaryBuffer, err = readAux(r)
+		return err
+	})
+}
+
+// Encode writes the body.
+func (x *ResortRestrictionRequest) Encode() ([]byte, error) {
+	return encodeBody(AddressBookCodec, "ResortRestriction request", func(w *mapi.Writer) error {
+		w.PutUint32(x.Reserved)
+		putOptStat(w, x.State)
+		if err := putOptMIDs(w, x.MinimalIDs); err != nil {
+			return err
+		}
+		return putAux(w, x.AuxiliaryBuffer)
+	})
+}
+
+// ResortRestrictionResponse is the ResortRestriction success response body
+// (MS-OXCMAPIHTTP 2.2.5.15.2).
+type ResortRestrictionResponse struct {
+	ErrorCode       uint32
+	State           *Stat
+	MinimalIDs      []uint32
+	AuxiliaryBuffer []byte
+}
+
+// Decode reads the body.
+func (x *ResortRestrictionResponse) Decode(b []byte) error {
+	return decodeBody(b, AddressBookCodec, "ResortRestriction response", func(r *mapi.Reader) error {
+		var err error
+		if x.ErrorCode, err = readSuccess(r); err != nil {
+			return err
+		}
+		if x.State, err = readOptStat(r); err != nil {
+			return err
+		}
+		if x.MinimalIDs, err = readOptMIDs(r); err != nil {
+			return err
+		}
+		x.AuxiliaryBuffer, err = readAux(r)
+		return err
+	})
+}
+
+// Encode writes the body.
+func (x *ResortRestrictionResponse) Encode() ([]byte, error) {
+	return encodeBody(AddressBookCodec, "ResortRestriction response", func(w *mapi.Writer) error {
+		putSuccess(w, x.ErrorCode)
+		putOptStat(w, x.State)
+		if err := putOptMIDs(w, x.MinimalIDs); err != nil {
+			return err
+		}
+		return putAux(w, x.AuxiliaryBuffer)
+	})
+}
