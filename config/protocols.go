@@ -99,8 +99,38 @@ var httpCfg = Table{File: "http.cfg", Directives: []Directive{
 	{Key: "user_default_lang", Default: "en"},
 }}
 
+// smtpCfg is smtp.cfg, the file of upstream's delivery-queue (the
+// LMTP/SMTP listener on lda_listen).
+var smtpCfg = Table{File: "smtp.cfg", Directives: []Directive{
+	{Key: "block_interval_auths", Default: "1min", Type: Seconds, Min: "1s"},
+	{Key: "block_interval_session", Default: "1min", Type: Seconds, Min: "1s"},
+	// command_protocol is lmtp, smtp or both (LHLO or EHLO/HELO, chosen
+	// per connection by the client's greeting).
+	{Key: "command_protocol", Default: "both"},
+	{Key: "context_average_mem", Default: "256K", Type: Size},
+	{Key: "context_max_mem", Default: "2M", Type: Size},
+	{Key: "context_num", Default: "200", Type: Size},
+	{Key: "lda_log_file", Default: "-"},
+	{Key: "lda_log_level", Default: "4", Type: Int},
+	{Key: "lda_thread_charge_num", Default: "40", Type: Size},
+	{Key: "lda_thread_init_num", Default: "1", Type: Size},
+	{Key: "listen_port", Default: "25", Type: Int},
+	{Key: "listen_ssl_port", Default: "0", Type: Int},
+	{Key: "mail_max_length", Default: "64M", Type: Size},
+	{Key: "running_identity", Default: "gromox"},
+	{Key: "smtp_certificate_passwd", Default: ""},
+	{Key: "smtp_certificate_path", Default: ""},
+	{Key: "smtp_conn_timeout", Default: "3min", Type: Seconds, Min: "1s"},
+	{Key: "smtp_force_starttls", Default: "no", Type: Bool},
+	{Key: "smtp_max_mail_num", Default: "100", Type: Size},
+	{Key: "smtp_private_key_path", Default: ""},
+	{Key: "smtp_support_pipeline", Default: "yes", Type: Bool},
+	{Key: "smtp_support_starttls", Default: "no", Type: Bool},
+	{Key: "tls_min_proto", Default: "tls1.2"},
+}}
+
 // protocolTables are the per-protocol files, read from config_file_path.
-var protocolTables = []*Table{&imapCfg, &pop3Cfg, &httpCfg}
+var protocolTables = []*Table{&imapCfg, &pop3Cfg, &httpCfg, &smtpCfg}
 
 // TLS is a protocol's TLS setup from its file (imap.cfg, pop3.cfg,
 // http.cfg): Config is nil when <proto>_support_tls is off; Force refuses
@@ -111,15 +141,19 @@ type TLS struct {
 }
 
 // ProtocolTLS loads the certificate and key that proto's file names
-// ("imap", "pop3" or "http"), when that file turns TLS on.
+// ("imap", "pop3", "http" or "smtp"), when that file turns TLS on.
 func (s *Settings) ProtocolTLS(proto string) (TLS, error) {
 	v := s.Files[proto+".cfg"]
-	if v == nil || !v.Bool(proto+"_support_tls") {
+	support, force := proto+"_support_tls", proto+"_force_tls"
+	if proto == "smtp" {
+		support, force = "smtp_support_starttls", "smtp_force_starttls"
+	}
+	if v == nil || !v.Bool(support) {
 		return TLS{}, nil
 	}
 	certPath, keyPath := v.String(proto+"_certificate_path"), v.String(proto+"_private_key_path")
 	if certPath == "" || keyPath == "" {
-		return TLS{}, v.Errorf(proto+"_support_tls", "TLS is on but %s_certificate_path or %s_private_key_path is empty", proto, proto)
+		return TLS{}, v.Errorf(support, "TLS is on but %s_certificate_path or %s_private_key_path is empty", proto, proto)
 	}
 	cert, err := tls.LoadX509KeyPair(certPath, keyPath)
 	if err != nil {
@@ -131,7 +165,7 @@ func (s *Settings) ProtocolTLS(proto string) (TLS, error) {
 	}
 	t := TLS{Config: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: minVer}}
 	if proto != "http" {
-		t.Force = v.Bool(proto + "_force_tls")
+		t.Force = v.Bool(force)
 	}
 	return t, nil
 }

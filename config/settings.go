@@ -227,7 +227,7 @@ func load(path SearchPath, warn func(Warning), all bool) (*Settings, []error) {
 }
 
 // Check validates every file this package knows (gromox.cfg,
-// mysql_adaptor.cfg, authmgr.cfg, imap.cfg, pop3.cfg, http.cfg) in dir without starting anything, for
+// mysql_adaptor.cfg, authmgr.cfg, imap.cfg, pop3.cfg, http.cfg, smtp.cfg) in dir without starting anything, for
 // `gromox config check`. It goes on after a bad value to find every one:
 // the error is nil or joins one *Error per problem. The warnings are the
 // unknown keys, clamped values and lax booleans, plus one for each *.cfg
@@ -512,7 +512,7 @@ func EmbeddedLoad(dataDir string, warn func(Warning)) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	// imap.cfg, pop3.cfg and http.cfg beside the overlay (certificates,
+	// imap.cfg, pop3.cfg, http.cfg and smtp.cfg beside the overlay (certificates,
 	// limits), at their defaults when absent.
 	for _, t := range protocolTables {
 		v, err := t.Load(SearchPath{dataDir}, warn)

@@ -351,7 +351,7 @@ func TestCheck(t *testing.T) {
 		"mysql_adaptor.cfg": "mysql_port = 3306\nconnection_num = -4\nmysql_typo = x\n",
 		"http.cfg":          "listen_port = 80\n",
 		"imap.cfg":          "imap_auth_times = 3\nimap_typo = 1\n",
-		"smtp.cfg":          "listen_port = 25\n",
+		"delivery.cfg":      "work_threads_max = 5\n",
 		"http/gromox.cfg":   "ignored = 1\n", // per-program directories are not scanned
 	})
 	warns, err := Check(dir)
@@ -364,7 +364,7 @@ func TestCheck(t *testing.T) {
 		filepath.Join(dir, "gromox.cfg") + ":32: log_level: 0 is below the minimum 1; using 1",
 		filepath.Join(dir, "mysql_adaptor.cfg") + ":3: mysql_typo: unknown key (ignored)",
 		filepath.Join(dir, "imap.cfg") + ":2: imap_typo: unknown key (ignored)",
-		filepath.Join(dir, "smtp.cfg") + ": not read by this server; its directives have no effect",
+		filepath.Join(dir, "delivery.cfg") + ": not read by this server; its directives have no effect",
 	}
 	if !reflect.DeepEqual(ws, want) {
 		t.Errorf("warnings:\n got %q\nwant %q", ws, want)

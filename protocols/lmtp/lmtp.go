@@ -17,10 +17,10 @@ package lmtp
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"time"
 
@@ -53,8 +53,15 @@ type Config struct {
 	MaxMessageBytes    int64  // 0: 64 MiB (upstream max_mail_length)
 	MaxRecipients      int    // 0: 256 (upstream max_rcpt_num)
 	RecipientDelimiter string // characters that start an address extension (lda_recipient_delimiter)
-	LMTP               bool   // LMTP (the default for lda_listen); false: SMTP
-	Timeout            time.Duration
+	// Protocol is ProtocolLMTP, ProtocolSMTP or ProtocolBoth (upstream's
+	// command_protocol); "": LMTP.
+	Protocol string
+	// TLS offers STARTTLS on plain listeners and is required by ServeTLS
+	// (smtp.cfg smtp_support_starttls and the certificate); nil: no TLS.
+	TLS *tls.Config
+	// ForceTLS refuses MAIL before STARTTLS (smtp_force_starttls).
+	ForceTLS bool
+	Timeout  time.Duration
 	// Outbound sends out-of-office replies (outgoing_smtp_url); nil: none.
 	Outbound outbound.Sender
 	// AutoReplySilence is autoreply_silence_window: at most one
@@ -71,7 +78,6 @@ type Server struct {
 	stores   *mailbox.Registry
 	convert  Converter
 	log      *zap.Logger
-	smtp     *smtp.Server
 }
 
 // New makes a server; Serve starts it on a listener.
@@ -88,37 +94,22 @@ func New(cfg Config, sys *actors.System, sessions Sessions, dir Resolver, stores
 	if cfg.Hostname == "" {
 		cfg.Hostname = "localhost"
 	}
-	s := &Server{cfg: cfg, sys: sys, sessions: sessions, dir: dir, stores: stores, convert: convert, log: log}
-	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
-	srv.LMTP = cfg.LMTP
-	srv.Domain = cfg.Hostname
-	srv.MaxMessageBytes = cfg.MaxMessageBytes
-	srv.MaxRecipients = cfg.MaxRecipients
-	srv.ReadTimeout = cfg.Timeout
-	srv.WriteTimeout = cfg.Timeout
-	srv.ErrorLog = zap.NewStdLog(log)
-	s.smtp = srv
-	return s
-}
-
-// Serve accepts connections on ln until it is closed.
-func (s *Server) Serve(ln net.Listener) error {
-	err := s.smtp.Serve(ln)
-	if errors.Is(err, net.ErrClosed) || errors.Is(err, smtp.ErrServerClosed) {
-		return nil
+	if cfg.Protocol == "" {
+		cfg.Protocol = ProtocolLMTP
 	}
-	return err
+	return &Server{cfg: cfg, sys: sys, sessions: sessions, dir: dir, stores: stores, convert: convert, log: log}
 }
 
 // session is the go-smtp side of one connection: it forwards commands to
 // the session actor.
 type session struct {
-	s    *Server
-	pid  *actors.PID
-	conn *smtp.Conn
+	s           *Server
+	pid         *actors.PID
+	conn        *smtp.Conn
+	implicitTLS bool
 }
 
-func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
+func (s *Server) newSession(c *smtp.Conn, implicitTLS bool) (smtp.Session, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	remote := ""
@@ -132,7 +123,7 @@ func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	if err != nil {
 		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service shutting down"}
 	}
-	return &session{s: s, pid: pid, conn: c}, nil
+	return &session{s: s, pid: pid, conn: c, implicitTLS: implicitTLS}, nil
 }
 
 // do runs one command in the session actor and maps its failure.
@@ -153,11 +144,18 @@ func (ss *session) do(msg any) error {
 func (ss *session) Reset() { ss.do(resetCmd{}) }
 
 func (ss *session) Logout() error {
-	ss.s.sys.Poison(ss.pid)
+	ss.s.sys.Send(ss.pid, logoutCmd{})
 	return nil
 }
 
-func (ss *session) Mail(from string, _ *smtp.MailOptions) error { return ss.do(mailCmd{from}) }
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.cfg.ForceTLS && !ss.implicitTLS {
+		if _, ok := ss.conn.TLSConnectionState(); !ok {
+			return smtpErr(530, smtp.EnhancedCode{5, 7, 0}, "Must issue a STARTTLS command first")
+		}
+	}
+	return ss.do(mailCmd{from})
+}
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error { return ss.do(rcptCmd{to}) }
 

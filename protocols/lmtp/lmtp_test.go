@@ -33,7 +33,7 @@ func (s spawner) StartSession(_ context.Context, p actors.Props) (*actors.PID, e
 	return s.sys.Spawn(p), nil
 }
 
-func newEnv(t *testing.T, maxBytes int64) *env {
+func newEnv(t *testing.T, maxBytes int64, tune ...func(*Config)) *env {
 	t.Helper()
 	tmp := t.TempDir()
 	db, err := directory.OpenSQLite(filepath.Join(tmp, "userdb.sqlite3"))
@@ -62,8 +62,11 @@ func newEnv(t *testing.T, maxBytes int64) *env {
 	}
 	sys := actors.NewSystem(zap.NewNop(), nil)
 	e.stores = mailbox.NewRegistry(sys, zap.NewNop(), mailbox.Options{})
-	srv := New(Config{Hostname: "mx.example.org", LMTP: true, MaxMessageBytes: maxBytes, RecipientDelimiter: "+-"},
-		sys, spawner{sys}, db, e.stores, mailbox.ImportRFC5322, zap.NewNop())
+	cfg := Config{Hostname: "mx.example.org", Protocol: ProtocolLMTP, MaxMessageBytes: maxBytes, RecipientDelimiter: "+-"}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	srv := New(cfg, sys, spawner{sys}, db, e.stores, mailbox.ImportRFC5322, zap.NewNop())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -111,7 +111,7 @@ func newOOFEnv(t *testing.T) *oofEnv {
 	}
 	sys := actors.NewSystem(zap.NewNop(), nil)
 	stores := mailbox.NewRegistry(sys, zap.NewNop(), mailbox.Options{})
-	e.srv = New(Config{Hostname: "mx.example.org", LMTP: true, RecipientDelimiter: "+"},
+	e.srv = New(Config{Hostname: "mx.example.org", Protocol: ProtocolLMTP, RecipientDelimiter: "+"},
 		sys, spawner{sys}, db, stores, mailbox.ImportRFC5322, zap.NewNop())
 
 	rs := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &oofRelaySession{r: e.relay}, nil }))

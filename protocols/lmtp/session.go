@@ -48,6 +48,8 @@ type sessionActor struct {
 	from   string
 	inTx   bool
 	rcpts  []rcpt
+
+	loggedOut bool // go-smtp ended the session; the connection may go on
 }
 
 func (a *sessionActor) Receive(c *actors.Context) {
@@ -83,10 +85,21 @@ func (a *sessionActor) Receive(c *actors.Context) {
 		// queued behind it); end the connection.
 		a.conn.Conn().Close()
 		c.Stop(c.Self())
+	case logoutCmd:
+		// go-smtp ends this session (QUIT, a closed connection, or
+		// STARTTLS, after which the connection goes on with a new
+		// session): the connection is not ours to close.
+		a.loggedOut = true
+		c.Stop(c.Self())
 	case *actors.Stopping:
-		a.conn.Conn().Close()
+		if !a.loggedOut {
+			a.conn.Conn().Close()
+		}
 	}
 }
+
+// logoutCmd: go-smtp is done with the session.
+type logoutCmd struct{}
 
 // resolve turns a RCPT address into the mailboxes it delivers to: the
 // address extension is stripped, aliases and altnames resolve to their
