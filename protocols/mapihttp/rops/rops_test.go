@@ -265,8 +265,8 @@ func cases() []ropCase {
 			resp: &GetReceiveFolderResponse{ResponseHeader: ok(0), FolderID: fid, ExplicitMessageClass: "IPM"}, respHex: "27 00 00000000" + fidHex + "49504d00"},
 		{name: "RegisterNotification", spec: "2.2.14.1",
 			req: &RegisterNotificationRequest{OutHeader: OutHeader{0, 0, 1}, NotificationTypes: 0x00FE, FolderID: fid, MessageID: mid},
-			// NotificationTypes, WantWholeStore, FolderId, MessageId (Reserved only for Extended)
-			reqHex: "29 00 00 01 fe00 00" + fidHex + midHex,
+			// NotificationTypes, Reserved, WantWholeStore, FolderId, MessageId
+			reqHex: "29 00 00 01 fe 00 00" + fidHex + midHex,
 			resp:   &RegisterNotificationResponse{ok(1)}, respHex: "29 01 00000000"},
 		{name: "OpenStream", spec: "2.2.9.1",
 			req: &OpenStreamRequest{OutHeader: OutHeader{0, 1, 2}, PropertyTag: 0x1000001F}, reqHex: "2b 00 01 02 1f000010 00",
@@ -543,7 +543,7 @@ func moreResponses() []ropCase {
 			resp:    &ReadStreamResponse{ResponseHeader: ResponseHeader{1, 0x80030019}, Data: []byte{1}},
 			respHex: "2c 01 19000380 0100 01"},
 		{name: "TransportSend no properties", spec: "2.2.7.6.2",
-			resp: &TransportSendResponse{ResponseHeader: ok(1), NoPropertiesReturned: true}, respHex: "4a 01 00000000 01"},
+			resp: &TransportSendResponse{ResponseHeader: ok(1), NoPropertiesReturned: true, PropertyValues: []mapi.PropVal{}}, respHex: "4a 01 00000000 01 0000"},
 		{name: "FindRow no row", spec: "2.2.5.13.2",
 			resp: &FindRowResponse{ResponseHeader: ok(1)}, respHex: "4f 01 00000000 00 00"},
 		{name: "Notify NewMail", spec: "2.2.14.2; MS-OXCNOTIF 2.2.1.4.1.2",
@@ -757,6 +757,29 @@ func TestParseRequestsSequence(t *testing.T) {
 	}
 	if _, err := ParseRequests(nil); err != nil {
 		t.Errorf("empty buffer: %v", err)
+	}
+}
+
+// TestSpecExamples parses the request examples of the specifications.
+func TestSpecExamples(t *testing.T) {
+	// MS-OXCPRPT 4.2: RopSetProperties with PidTagSubjectPrefix "" and
+	// PidTagNormalizedSubject "Hello World".
+	b := unhex(t, "0a0000 2400 0200 1f003d00 0000 1f001d0e 480065006c006c006f00200057006f0072006c0064000000")
+	reqs, err := ParseRequests(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &SetPropertiesRequest{PropertyValues: []mapi.PropVal{{Tag: 0x003D001F, Value: ""}, {Tag: 0x0E1D001F, Value: "Hello World"}}}
+	if !reflect.DeepEqual(reqs, []Request{want}) {
+		t.Errorf("got %#v", reqs[0])
+	}
+	if got := putBytes(t, want); !bytes.Equal(got, b) {
+		t.Errorf("Put\n got %x\nwant %x", got, b)
+	}
+	// A PropertyValueSize that disagrees with the values is an error.
+	b[3] = 0x23
+	if _, err := ParseRequests(b); err == nil {
+		t.Error("short PropertyValueSize accepted")
 	}
 }
 

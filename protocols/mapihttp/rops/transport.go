@@ -99,8 +99,9 @@ func (p *SpoolerLockMessageResponse) code(c *codec) {}
 type TransportSendRequest struct{ Header }
 
 // TransportSendResponse is its success response (2.2.7.6.2):
-// PropertyValueCount and PropertyValues follow only if
-// NoPropertiesReturned is false.
+// NoPropertiesReturned, PropertyValueCount (u16) and PropertyValues. The
+// count is written even when NoPropertiesReturned is true (as 0), as
+// Microsoft's protocol test suites and MAPI inspector read it.
 type TransportSendResponse struct {
 	ResponseHeader
 	NoPropertiesReturned bool
@@ -112,9 +113,7 @@ func (p *TransportSendResponse) code(c *codec) {
 		return
 	}
 	c.boolean(&p.NoPropertiesReturned)
-	if !p.NoPropertiesReturned {
-		c.propVals16(&p.PropertyValues)
-	}
+	c.propVals16(&p.PropertyValues)
 }
 
 // TransportNewMailRequest is RopTransportNewMail (MS-OXCROPS 2.2.7.7.1).
