@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gromox-go/gromox/config"
+	"github.com/gromox-go/gromox/mapi"
 )
 
 // Out-of-office settings live beside the store, not in exchange.sqlite3, as
@@ -326,4 +327,43 @@ func (r UndoAutoReply) Write(tx *Tx) (any, error) {
 		return nil, err
 	}
 	return nil, tx.SetAutoReplyLast(r.Peer, r.Prev)
+}
+
+// PidLidEmail1/2/3EmailAddress (MS-OXOCNTC 2.2.1.2.3): a contact's e-mail
+// addresses.
+var contactEmailNames = []mapi.PropName{
+	mapi.NameByLID(mapi.PSETIDAddress, 0x8083),
+	mapi.NameByLID(mapi.PSETIDAddress, 0x8093),
+	mapi.NameByLID(mapi.PSETIDAddress, 0x80A3),
+}
+
+// KnownContact says whether an address is one of the e-mail addresses of a
+// contact in the store's contact folders (IPF.Contact), as the
+// out-of-office audience "known contacts only" needs. Reply: bool.
+type KnownContact struct{ Address string }
+
+func (r KnownContact) Read(tx *Tx) (any, error) {
+	addr := strings.TrimSpace(r.Address)
+	if addr == "" {
+		return false, nil
+	}
+	ids, err := tx.NamedPropIDs(contactEmailNames, false)
+	if err != nil {
+		return false, err
+	}
+	var tags []any
+	for _, id := range ids {
+		if id != 0 {
+			tags = append(tags, int64(uint32(id)<<16|uint32(mapi.PtUnicode)))
+		}
+	}
+	if len(tags) == 0 {
+		return false, nil // no contact ever had an e-mail address here
+	}
+	args := append([]any{int64(mapi.PrContainerClass)}, tags...)
+	args = append(args, addr)
+	n, err := tx.queryInt(`SELECT COUNT(*) FROM message_properties mp JOIN messages m ON m.message_id=mp.message_id
+		WHERE m.is_deleted=0 AND m.parent_fid IN (SELECT folder_id FROM folder_properties WHERE proptag=? AND propval LIKE 'IPF.Contact%')
+		AND mp.proptag IN (?`+strings.Repeat(",?", len(tags)-1)+`) AND mp.propval=? COLLATE NOCASE`, args...)
+	return n > 0, err
 }

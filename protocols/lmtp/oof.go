@@ -30,7 +30,8 @@ import (
 //     4.5), by its address or one that resolves to its mailbox;
 //   - only while the store's OOF is on (or scheduled and inside its window);
 //   - to senders outside the recipient's organisation only when allowed,
-//     and not at all when limited to contacts (not checked yet);
+//     and, when limited to known contacts, only to addresses of contacts
+//     in the recipient's contact folders;
 //   - at most one per sender per silence window (the store's autoreply_ts).
 
 // maxAddressedLookups caps the directory lookups one directly-addressed
@@ -69,10 +70,17 @@ func (s *Server) autoReply(ctx context.Context, out outbound.Sender, window time
 	}
 	me, _ := s.dir.Resolve(ctx, t.username)
 	internal := s.sameOrg(ctx, peer, t.username, me)
-	if !internal && (!oof.AllowExternal || oof.ExternalKnownOnly) {
-		// ExternalKnownOnly: upstream replies to senders in the user's
-		// contacts; until contacts can be searched, nobody external.
+	if !internal && !oof.AllowExternal {
 		return false, nil
+	}
+	if !internal && oof.ExternalKnownOnly {
+		known, err := mailbox.Do[bool](ctx, s.stores, t.maildir, mailbox.KnownContact{Address: peer})
+		if err != nil {
+			return false, err
+		}
+		if !known {
+			return false, nil
+		}
 	}
 	subject, body := oof.InternalSubject, oof.InternalBody
 	if !internal {

@@ -17,6 +17,7 @@ import (
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/outbound"
 	"go.uber.org/zap"
 )
@@ -263,6 +264,27 @@ func TestOOFExternalAudience(t *testing.T) {
 	e.setOOF(t, mailbox.OOFSettings{State: mailbox.OOFOn, AllowExternal: true, ExternalKnownOnly: true, ExternalBody: "external text"})
 	if got := e.deliver(t, "stranger@elsewhere.example", ext); len(got) != 0 {
 		t.Fatal("reply to an unknown external sender with a contacts-only audience")
+	}
+	// A contact in alice's Contacts folder (PidLidEmail2EmailAddress) is
+	// known, whatever the case of the address.
+	_, err := e.srv.stores.Do(context.Background(), e.alice.maildir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
+		ids, err := tx.NamedPropIDs([]mapi.PropName{mapi.NameByLID(mapi.PSETIDAddress, 0x8093)}, true)
+		if err != nil {
+			return nil, err
+		}
+		_, _, err = tx.WriteMessage(mapi.PrivateFIDContacts, &mailbox.MessageContent{Props: mailbox.Props{
+			{Tag: mapi.PrMessageClass, Value: "IPM.Contact"},
+			{Tag: mapi.PrDisplayName, Value: "Known Friend"},
+			{Tag: mapi.PropTag(uint32(ids[0])<<16 | uint32(mapi.PtUnicode)), Value: "Friend@Elsewhere.example"},
+		}})
+		return nil, err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = e.deliver(t, "friend@elsewhere.example", oofMsg("friend@elsewhere.example", "alice@example.org"))
+	if len(got) != 1 || !bytes.Contains(got[0].data, []byte("external text")) {
+		t.Fatalf("known contact with a contacts-only audience: %d replies", len(got))
 	}
 	e.setOOF(t, mailbox.OOFSettings{State: mailbox.OOFOn, AllowExternal: true, InternalBody: "internal text", ExternalBody: "external text"})
 	got = e.deliver(t, "stranger@elsewhere.example", ext)
