@@ -96,6 +96,7 @@ func TestNSPI(t *testing.T) {
 		{"user", "add", "alice@gromox.test", "--password", "pw-a", "--name", "Alice Adams"},
 		{"user", "add", "bob@gromox.test", "--password", "pw-b", "--name", "Bob Builder"},
 		{"user", "add", "bobby@gromox.test", "--password", "pw-c", "--name", "Bobby Tables"},
+		{"alias", "add", "aa@gromox.test", "alice@gromox.test"},
 	} {
 		if out, errOut, code := gromox(t, dataDir, "", args...); code != 0 {
 			t.Fatalf("gromox %v: %d %s %s", args, code, out, errOut)
@@ -180,7 +181,6 @@ func TestNSPI(t *testing.T) {
 			break
 		}
 	}
-	t.Logf("GAL: %q", names)
 	var ours []string
 	for _, n := range names {
 		if n == "Alice Adams" || n == "Bob Builder" || n == "Bobby Tables" {
@@ -204,6 +204,18 @@ func TestNSPI(t *testing.T) {
 	c.do("DNToMId", &wire.DNToMIdRequest{Names: []string{aliceDN}}, &dm)
 	if len(dm.MinimalIDs) != 1 || dm.MinimalIDs[0] == 0 {
 		t.Errorf("DNToMId(own DN) %v", dm.MinimalIDs)
+	}
+
+	// Outlook's logon reads its own entry: proxy addresses with the alias.
+	pst := stat()
+	pst.CurrentRec = dm.MinimalIDs[0]
+	var gp wire.GetPropsResponse
+	c.do("GetProps", &wire.GetPropsRequest{State: pst, PropertyTags: []mapi.PropTag{0x3001001f, 0x800f101f /* PR_EMS_AB_PROXY_ADDRESSES */}}, &gp)
+	if gp.ErrorCode != 0 || len(gp.PropertyValues) != 2 || gp.PropertyValues[0].Value != "Alice Adams" {
+		t.Fatalf("GetProps(own entry): %#x %v", gp.ErrorCode, gp.PropertyValues)
+	}
+	if p, _ := gp.PropertyValues[1].Value.([]string); len(p) != 2 || p[0] != "SMTP:alice@gromox.test" || p[1] != "smtp:aa@gromox.test" {
+		t.Errorf("PR_EMS_AB_PROXY_ADDRESSES %v", gp.PropertyValues[1].Value)
 	}
 
 	var ub wire.UnbindResponse

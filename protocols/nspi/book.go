@@ -1,11 +1,13 @@
 package nspi
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +33,94 @@ type Book struct {
 	containers []*Container      // the per-domain containers, sorted by name
 	contByMId  map[uint32]*Container
 	galPos     map[uint32]int // MId → row in gal
+
+	// links reads what the GAL listing lacks (aliases, list members)
+	// when a client first asks, and keeps it for the snapshot's life.
+	links *links
+}
+
+// links reads, on demand and once per snapshot, the directory data the
+// GAL listing does not carry. Sessions share a book, so it is safe for
+// concurrent use.
+type links struct {
+	dir     any      // the Directory, asked for AliasLister and ListResolver
+	aliases sync.Map // MId → []string
+	members sync.Map // MId → []uint32
+}
+
+// AliasLister is the optional Directory method that gives an object's
+// alias addresses (for PR_EMS_AB_PROXY_ADDRESSES).
+type AliasLister interface {
+	Aliases(ctx context.Context, username string) ([]string, error)
+}
+
+// ListResolver is the optional Directory method that expands a mailing
+// list (for PR_EMS_AB_MEMBER).
+type ListResolver interface {
+	Resolve(ctx context.Context, addr string) (*directory.Recipient, error)
+}
+
+// linkTimeout bounds one on-demand directory read.
+const linkTimeout = 5 * time.Second
+
+// aliases returns the object's alias addresses (nil without a source).
+func (b *Book) aliases(e *Entry) []string {
+	if b.links == nil {
+		return nil
+	}
+	if v, ok := b.links.aliases.Load(e.MId); ok {
+		return v.([]string)
+	}
+	al, ok := b.links.dir.(AliasLister)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), linkTimeout)
+	defer cancel()
+	list, err := al.Aliases(ctx, e.Username)
+	if err != nil {
+		return nil // not cached: the next request asks again
+	}
+	b.links.aliases.Store(e.MId, list)
+	return list
+}
+
+// members returns the MIds of a list's members that the book shows, in
+// table order.
+func (b *Book) members(e *Entry) ([]uint32, bool) {
+	if e.Kind != KindList || b.links == nil {
+		return nil, false
+	}
+	if v, ok := b.links.members.Load(e.MId); ok {
+		return v.([]uint32), true
+	}
+	lr, ok := b.links.dir.(ListResolver)
+	if !ok {
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), linkTimeout)
+	defer cancel()
+	r, err := lr.Resolve(ctx, e.Username)
+	if err != nil || r.Kind != directory.RecipientList {
+		return nil, false
+	}
+	byName := map[string]*Entry{}
+	for _, x := range b.gal {
+		byName[strings.ToLower(x.Username)] = x
+	}
+	var in []*Entry
+	for _, m := range r.Members {
+		if x := byName[strings.ToLower(m)]; x != nil {
+			in = append(in, x)
+		}
+	}
+	sort.SliceStable(in, func(i, j int) bool { return entryLess(in[i], in[j]) })
+	mids := make([]uint32, len(in))
+	for i, x := range in {
+		mids[i] = x.MId
+	}
+	b.links.members.Store(e.MId, mids)
+	return mids, true
 }
 
 // Kind is what an address book object is.

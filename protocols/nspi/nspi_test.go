@@ -33,6 +33,25 @@ func (d *fakeDir) GAL(context.Context, int64) ([]directory.GALEntry, error) {
 
 func (d *fakeDir) Domains(context.Context) ([]directory.Domain, error) { return d.domains, nil }
 
+// Aliases makes fakeDir an AliasLister.
+func (d *fakeDir) Aliases(_ context.Context, username string) ([]string, error) {
+	d.calls++
+	if username == "alice@example.org" {
+		return []string{"a.adams@example.org", "alice@other.org"}, nil
+	}
+	return nil, nil
+}
+
+// Resolve makes fakeDir a ListResolver: team@ has Bob, Zed, an external
+// member and the hidden user.
+func (d *fakeDir) Resolve(_ context.Context, addr string) (*directory.Recipient, error) {
+	d.calls++
+	if addr != "team@example.org" {
+		return &directory.Recipient{Kind: directory.RecipientUser}, nil
+	}
+	return &directory.Recipient{Kind: directory.RecipientList, Members: []string{"ext@far.away", "hidden@example.org", "ZED@other.org", "bob@example.org"}}, nil
+}
+
 func newFakeDir() *fakeDir {
 	p := func(kv ...any) map[uint32]string {
 		m := map[uint32]string{}
@@ -453,7 +472,25 @@ func TestGetMatches(t *testing.T) {
 		mapi.RestrictProperty(mapi.RelopEQ, tagTitle.WithType(mapi.PtString8), mapi.PropVal{Tag: tagTitle.WithType(mapi.PtString8), Value: "engineer"})), 50), "Alice Adams")
 	eq(match(mapi.RestrictContent(mapi.FLSubstring|mapi.FLIgnoreCase, tagDisplayName, uni(tagDisplayName, "hidden")), 50))
 
+	// A list's members: no restriction, PR_EMS_AB_MEMBER in ContainerID.
 	var resp wire.GetMatchesResponse
+	st := stat()
+	st.CurrentRec, st.ContainerID = 4+midOffset, uint32(tagMember)
+	for range 2 { // the second time from the book's cache
+		c.do("GetMatches", &wire.GetMatchesRequest{State: st, RowCount: 10, Columns: []mapi.PropTag{tagDisplayName}}, &resp)
+		if resp.ErrorCode != 0 || len(resp.MinimalIDs) != 2 || resp.MinimalIDs[0] != 2+midOffset || resp.MinimalIDs[1] != 8+midOffset || str(resp.Rows[1].Values[0]) != "zed" {
+			t.Errorf("members of team@: %#x %v %v", resp.ErrorCode, resp.MinimalIDs, resp.Rows)
+		}
+	}
+	if e.dir.calls != 2 {
+		t.Errorf("%d directory reads, want the GAL and one list expansion", e.dir.calls)
+	}
+	st.CurrentRec = 1 + midOffset
+	c.do("GetMatches", &wire.GetMatchesRequest{State: st, RowCount: 10}, &resp)
+	if resp.ErrorCode != uint32(mapi.EcNotFound) {
+		t.Errorf("members of a user: %#x", resp.ErrorCode)
+	}
+
 	c.do("GetMatches", &wire.GetMatchesRequest{State: stat(), Filter: mapi.RestrictExist(tagDisplayName), RowCount: 10, PropertyName: &wire.PropertyName{}}, &resp)
 	if resp.ErrorCode != uint32(mapi.EcNotSupported) {
 		t.Errorf("GetMatches with a property name: %#x", resp.ErrorCode)
@@ -487,7 +524,7 @@ func TestDNToMIdGetProps(t *testing.T) {
 	if str(pv[6]) != mdb {
 		t.Errorf("PR_EMS_AB_HOME_MDB %q, want %q", str(pv[6]), mdb)
 	}
-	if p, ok := pv[7].Value.([]string); !ok || len(p) != 1 || p[0] != "SMTP:alice@example.org" {
+	if p, ok := pv[7].Value.([]string); !ok || len(p) != 3 || p[0] != "SMTP:alice@example.org" || p[1] != "smtp:a.adams@example.org" || p[2] != "smtp:alice@other.org" {
 		t.Errorf("PR_EMS_AB_PROXY_ADDRESSES %v", pv[7])
 	}
 	eid, err := mapi.ParseAddressBookEntryID(pv[8].Value.([]byte))

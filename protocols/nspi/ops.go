@@ -234,10 +234,17 @@ func (s *state) getMatches(req *wire.GetMatchesRequest) *wire.GetMatchesResponse
 	mids := []uint32{}
 	if req.Filter == nil {
 		// Without a restriction the STAT names an object and, in
-		// ContainerID, a property of it (3.1.4.1.10: PR_EMS_AB_MEMBER and
-		// the like). We keep no link properties: the object itself if it
-		// has the property.
-		if e := s.book.Entry(st.CurrentRec); e != nil {
+		// ContainerID, a link property of it (3.1.4.1.10): the objects
+		// it links to. PR_EMS_AB_MEMBER gives a list's members; for other
+		// properties, the object itself if it has the property.
+		e := s.book.Entry(st.CurrentRec)
+		if e != nil && mapi.PropTag(st.ContainerID) == tagMember {
+			members, ok := s.book.members(e)
+			if !ok {
+				return fail(mapi.EcNotFound)
+			}
+			mids = append(mids, members[:min(len(members), int(req.RowCount))]...)
+		} else if e != nil {
 			if _, ec := v.entryValue(e, mapi.PropTag(st.ContainerID)); ec == mapi.EcSuccess {
 				mids = append(mids, e.MId)
 			}

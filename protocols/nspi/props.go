@@ -167,7 +167,11 @@ func (v view) entryValue(e *Entry, tag mapi.PropTag) (any, mapi.ErrorCode) {
 		if e.smtpAddress() == "" {
 			return nil, mapi.EcNotFound
 		}
-		return []string{"SMTP:" + e.smtpAddress()}, mapi.EcSuccess
+		out := []string{"SMTP:" + e.smtpAddress()}
+		for _, a := range v.book.aliases(e) {
+			out = append(out, "smtp:"+a)
+		}
+		return out, mapi.EcSuccess
 	}
 	if id == tagANR.ID() {
 		local, _, _ := strings.Cut(e.Username, "@")

@@ -387,6 +387,7 @@ func (s *Server) book(ctx context.Context, u *directory.User) (*Book, error) {
 		return nil, fmt.Errorf("nspi: address book of %s: %w", u.Username, err)
 	}
 	b := NewBook(s.cfg.AutoDiscover.OrgName, gal, domains)
+	b.links = &links{dir: s.dir}
 	s.books.Store(base, b)
 	return b, nil
 }

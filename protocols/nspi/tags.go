@@ -40,6 +40,7 @@ const (
 	tagHomeAddressStreet       = mapi.PropTag(0x3a5d001f) // PR_HOME_ADDRESS_STREET
 	tagHomeMDB                 = mapi.PropTag(0x8006001f) // PR_EMS_AB_HOME_MDB
 	tagProxyAddresses          = mapi.PropTag(0x800f101f) // PR_EMS_AB_PROXY_ADDRESSES
+	tagMember                  = mapi.PropTag(0x8009000d) // PR_EMS_AB_MEMBER
 	tagObjectGUID              = mapi.PropTag(0x8c6d0102) // PR_EMS_AB_OBJECT_GUID
 	tagParentEntryID           = mapi.PropTag(0xfffc0102) // PR_EMS_AB_PARENT_ENTRYID
 	tagContainerID             = mapi.PropTag(0xfffd0003) // PR_EMS_AB_CONTAINERID
