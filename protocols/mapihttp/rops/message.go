@@ -485,9 +485,14 @@ func (q *GetMessageStatusRequest) code(c *codec) {
 	c.id(&q.MessageID)
 }
 
-// GetMessageStatusResponse is RopGetMessageStatus's response. MS-OXCROPS
-// 2.2.6.9.2 gives it RopSetMessageStatus's layout; Put writes RopId 0x1F.
+// GetMessageStatusResponse is RopGetMessageStatus's response. Its RopId
+// is 0x20, RopSetMessageStatus's, whose layout it has (MS-OXCROPS
+// 2.2.6.9.2), so ParseResponse returns it as a *SetMessageStatusResponse.
 type GetMessageStatusResponse struct{ MessageStatusResponse }
+
+// RopID returns RopIDSetMessageStatus, the RopId of the response on the
+// wire.
+func (*GetMessageStatusResponse) RopID() uint8 { return RopIDSetMessageStatus }
 
 // SetReadFlagsRequest is RopSetReadFlags (MS-OXCROPS 2.2.6.10.1).
 type SetReadFlagsRequest struct {

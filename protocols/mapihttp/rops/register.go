@@ -477,9 +477,6 @@ func (*GetMessageStatusRequest) RopID() uint8 { return RopIDGetMessageStatus }
 // Put appends the request buffer.
 func (q *GetMessageStatusRequest) Put(w *mapi.Writer) error { return putRequest(w, q) }
 
-// RopID returns RopIDGetMessageStatus.
-func (*GetMessageStatusResponse) RopID() uint8 { return RopIDGetMessageStatus }
-
 // Put appends the response buffer.
 func (p *GetMessageStatusResponse) Put(w *mapi.Writer) error { return putResponse(w, p) }
 
