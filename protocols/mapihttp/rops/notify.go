@@ -47,13 +47,14 @@ const (
 )
 
 // RegisterNotificationRequest is RopRegisterNotification (MS-OXCROPS
-// 2.2.14.1.1). NotificationTypes holds the request's NotificationTypes
-// byte (the Notification* types up to NotificationSearchComplete) and, as
-// its high byte, the Reserved byte after it (0 from clients); FolderID and
-// MessageID follow only if WantWholeStore is false.
+// 2.2.14.1.1): NotificationTypes (u16, the Notification* types), Reserved
+// only if NotificationTypes has the NotificationExtended bit, then
+// WantWholeStore, and FolderID and MessageID only if WantWholeStore is
+// false.
 type RegisterNotificationRequest struct {
 	OutHeader
 	NotificationTypes uint16
+	Reserved          uint8
 	WantWholeStore    bool
 	FolderID          mapi.EID
 	MessageID         mapi.EID
@@ -61,7 +62,10 @@ type RegisterNotificationRequest struct {
 
 func (q *RegisterNotificationRequest) code(c *codec) {
 	q.OutHeader.code(c)
-	c.u16(&q.NotificationTypes) // NotificationTypes, Reserved
+	c.u16(&q.NotificationTypes)
+	if q.NotificationTypes&NotificationExtended != 0 {
+		c.u8(&q.Reserved)
+	}
 	c.boolean(&q.WantWholeStore)
 	if !q.WantWholeStore {
 		c.id(&q.FolderID)

@@ -270,8 +270,8 @@ func cases() []ropCase {
 			resp: &GetReceiveFolderResponse{ResponseHeader: ok(0), FolderID: fid, ExplicitMessageClass: "IPM"}, respHex: "27 00 00000000" + fidHex + "49504d00"},
 		{name: "RegisterNotification", spec: "2.2.14.1",
 			req: &RegisterNotificationRequest{OutHeader: OutHeader{0, 0, 1}, NotificationTypes: 0x00FE, FolderID: fid, MessageID: mid},
-			// NotificationTypes, Reserved, WantWholeStore, FolderId, MessageId
-			reqHex: "29 00 00 01 fe 00 00" + fidHex + midHex,
+			// NotificationTypes, WantWholeStore, FolderId, MessageId (no Reserved without Extended)
+			reqHex: "29 00 00 01 fe00 00" + fidHex + midHex,
 			resp:   &RegisterNotificationResponse{ok(1)}, respHex: "29 01 00000000"},
 		{name: "OpenStream", spec: "2.2.9.1",
 			req: &OpenStreamRequest{OutHeader: OutHeader{0, 1, 2}, PropertyTag: 0x1000001F}, reqHex: "2b 00 01 02 1f000010 00",
@@ -789,6 +789,23 @@ func TestSpecExamples(t *testing.T) {
 	b[3] = 0x23
 	if _, err := ParseRequests(b); err == nil {
 		t.Error("short PropertyValueSize accepted")
+	}
+}
+
+// TestRegisterNotificationExtended checks the Reserved byte, present only
+// with the Extended bit (MS-OXCROPS 2.2.14.1.1).
+func TestRegisterNotificationExtended(t *testing.T) {
+	b := unhex(t, "29 00 00 01 0004 07 01")
+	reqs, err := ParseRequests(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &RegisterNotificationRequest{OutHeader: OutHeader{0, 0, 1}, NotificationTypes: NotificationExtended, Reserved: 7, WantWholeStore: true}
+	if !reflect.DeepEqual(reqs, []Request{want}) {
+		t.Errorf("got %#v", reqs[0])
+	}
+	if got := putBytes(t, want); !bytes.Equal(got, b) {
+		t.Errorf("Put %x", got)
 	}
 }
 
