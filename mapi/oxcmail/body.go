@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/mapi/tnef"
 )
 
 // entity is one MIME entity: its header and its raw (still
@@ -370,7 +371,8 @@ type bodyState struct {
 	plain, html *string
 	htmlCharset string
 	htmlRaw     []byte
-	stamp       any // PR_CLIENT_SUBMIT_TIME, also the attachments' creation time
+	stamp       any             // PR_CLIENT_SUBMIT_TIME, also the attachments' creation time
+	tnef        []*tnef.Message // decoded TNEF parts, applied by applyTNEF
 }
 
 // walkIn converts entity e found inside a multipart of subtype parent.
@@ -424,6 +426,10 @@ func (c *converter) walkIn(e *entity, depth int, bs *bodyState, m *Message, pare
 		if parent == "alternative" {
 			return // a second alternative of a kind already chosen
 		}
+	}
+	// TNEF hook (tnef.go): a winmail.dat that decodes is unpacked, not kept.
+	if isTNEF(ct, e) && c.unpackTNEF(e, bs, m) {
+		return
 	}
 	c.addAttachment(e, bs, m, parent)
 }

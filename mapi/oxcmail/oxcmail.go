@@ -36,8 +36,8 @@ type NamedProps func(names []mapi.PropName) ([]uint16, error)
 
 // ImportOptions tunes Import. The zero value works.
 type ImportOptions struct {
-	// NamedProps maps named properties to ids. The current conversion
-	// sets no named property, so it may be nil.
+	// NamedProps maps named properties to ids. Only the named properties
+	// of TNEF parts need it; when it is nil they are dropped.
 	NamedProps NamedProps
 	// MaxDepth bounds the nesting of multiparts and embedded messages
 	// (default 16). Deeper parts are kept as opaque attachments.
@@ -134,6 +134,7 @@ func (c *converter) message(raw []byte, depth int) *Message {
 	bs := &bodyState{stamp: p.get(mapi.PrClientSubmitTime)}
 	c.walkIn(root, depth, bs, m, "", true)
 	c.finishBodies(bs, p)
+	c.applyTNEF(bs, p, m) // TNEF hook (tnef.go): its properties win
 	if Get(p.vals, mapi.PrMessageClass) == nil {
 		p.set(mapi.PrMessageClass, "IPM.Note")
 	}
