@@ -222,7 +222,7 @@ func TestEMSMDB(t *testing.T) {
 		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols},
 		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 50},
 		&rops.RegisterNotificationRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 3},
-			NotificationTypes: rops.NotificationNewMail, WantWholeStore: true},
+			NotificationTypes: 0x02 /* NewMail */, WantWholeStore: true},
 	)
 	for i, p := range resps {
 		if ec := returnValue(t, p); ec != 0 {

@@ -17,7 +17,7 @@ func (a *session) ropRegisterNotification(req *rops.RegisterNotificationRequest,
 	if in.kind != kindLogon && in.kind != kindFolder {
 		return fail(mapi.EcNotSupported)
 	}
-	sub := &subscription{flags: req.NotificationTypes, whole: req.WantWholeStore, logonID: in.logon.id}
+	sub := &subscription{flags: uint16(req.NotificationTypes), whole: req.WantWholeStore, logonID: in.logon.id}
 	if !req.WantWholeStore {
 		var valid bool
 		if sub.fid, valid = storeID(uint64(req.FolderID)); !valid {
@@ -27,10 +27,10 @@ func (a *session) ropRegisterNotification(req *rops.RegisterNotificationRequest,
 			sub.mid, _ = storeID(uint64(req.MessageID))
 		}
 	}
-	kinds := mailbox.EventKind(req.NotificationTypes & (rops.NotificationNewMail | rops.NotificationObjectCreated |
+	kinds := mailbox.EventKind(uint16(req.NotificationTypes) & (rops.NotificationNewMail | rops.NotificationObjectCreated |
 		rops.NotificationObjectDeleted | rops.NotificationObjectModified | rops.NotificationObjectMoved |
 		rops.NotificationObjectCopied | rops.NotificationSearchComplete))
-	if req.NotificationTypes&rops.NotificationObjectModified != 0 {
+	if uint16(req.NotificationTypes)&rops.NotificationObjectModified != 0 {
 		kinds |= mailbox.EventCountsChanged
 	}
 	if kinds == 0 {

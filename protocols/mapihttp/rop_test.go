@@ -415,7 +415,7 @@ func TestNotificationWaitWokenByDelivery(t *testing.T) {
 	lh, _ := c.logon()
 	h := []uint32{lh, invalidHandle}
 	out := c.execute(h, nil, &rops.RegisterNotificationRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 1},
-		NotificationTypes: rops.NotificationNewMail | rops.NotificationObjectCreated, WantWholeStore: true})
+		NotificationTypes: 0x02 | 0x04 /* NewMail, ObjectCreated */, WantWholeStore: true})
 	if retval(out.responses[0]) != 0 {
 		t.Fatalf("register: %s", retval(out.responses[0]).Name())
 	}
