@@ -73,13 +73,14 @@ func newFakeDir() *fakeDir {
 			{ID: 7, Username: "hidden@example.org", DisplayName: "Hidden Person", DomainID: 1, Hidden: true, Props: p()},
 			{ID: 8, Username: "zed@other.org", DisplayName: "zed", DomainID: 2, Props: p()},
 			{ID: 9, Username: "eqp@other.org", DisplayName: "Projector", DisplayType: directory.DTEquipment, DomainID: 2, Props: p()},
+			{ID: 10, Username: "joerg@example.org", DisplayName: "Jörg Müller", DomainID: 1, Props: p()},
 		},
 	}
 }
 
 // galOrder is the GAL as a client must see it: hidden one left out,
 // sorted by display name without regard to case.
-var galOrder = []string{"Alice Adams", "Board Room", "Bob Builder", "Bobby Tables", "Carol Contact", "Projector", "team@example.org", "zed"}
+var galOrder = []string{"Alice Adams", "Board Room", "Bob Builder", "Bobby Tables", "Carol Contact", "Jörg Müller", "Projector", "team@example.org", "zed"}
 
 // testSupervisor spawns sessions and stops the one that fails, as the
 // protocol supervisor does.
@@ -314,6 +315,18 @@ func TestQueryRowsPaging(t *testing.T) {
 	}
 	if last := resp.Rows[4]; !last.Flagged || last.Values[0].Tag.Type() != mapi.PtError {
 		t.Errorf("row of an unknown MId: %+v", last)
+	}
+
+	// PT_STRING8 in the STAT's code page, PT_UNICODE as it is.
+	c.do("QueryRows", &wire.QueryRowsRequest{State: stat(), ExplicitTable: []uint32{10 + midOffset}, Columns: []mapi.PropTag{tagDisplayName.WithType(mapi.PtString8), tagDisplayName}}, &resp)
+	if r := resp.Rows[0].Values; str(r[0]) != "J\xf6rg M\xfcller" || str(r[1]) != "Jörg Müller" {
+		t.Errorf("8-bit and Unicode names: %q %q", str(r[0]), str(r[1]))
+	}
+	target := mapi.PropVal{Tag: tagDisplayName.WithType(mapi.PtString8), Value: "J\xf6"}
+	var se wire.SeekEntriesResponse
+	c.do("SeekEntries", &wire.SeekEntriesRequest{State: stat(), Target: &target}, &se)
+	if se.ErrorCode != 0 || se.State.CurrentRec != 10+midOffset {
+		t.Errorf("SeekEntries(8-bit J\xf6): %#x %+v", se.ErrorCode, se.State)
 	}
 
 	// Fractional positioning: halfway through.
@@ -581,7 +594,7 @@ func TestSeekCompareUpdateStat(t *testing.T) {
 	var se wire.SeekEntriesResponse
 	target := mapi.PropVal{Tag: tagDisplayName, Value: "c"}
 	c.do("SeekEntries", &wire.SeekEntriesRequest{State: stat(), Target: &target, Columns: []mapi.PropTag{tagDisplayName}}, &se)
-	if se.ErrorCode != 0 || se.State.CurrentRec != 6+midOffset || se.State.NumPos != 4 || len(se.Rows) != 4 || str(se.Rows[0].Values[0]) != "Carol Contact" {
+	if se.ErrorCode != 0 || se.State.CurrentRec != 6+midOffset || se.State.NumPos != 4 || len(se.Rows) != 5 || str(se.Rows[0].Values[0]) != "Carol Contact" {
 		t.Errorf("SeekEntries(c): %#x %+v %v", se.ErrorCode, se.State, se.Rows)
 	}
 	target.Value = "zzz"

@@ -107,7 +107,7 @@ func (s *state) queryRows(req *wire.QueryRowsRequest) *wire.QueryRowsResponse {
 	if ec != mapi.EcSuccess {
 		return fail(ec)
 	}
-	v := s.view(req.Flags&flagEphID != 0)
+	v := s.view(req.Flags&flagEphID != 0, req.State.CodePage)
 	st := *req.State
 	rows := []mapi.PropRow{}
 	if len(req.ExplicitTable) > 0 {
@@ -170,7 +170,10 @@ func (s *state) seekEntries(req *wire.SeekEntriesRequest) *wire.SeekEntriesRespo
 	if ec != mapi.EcSuccess {
 		return fail(ec)
 	}
-	v := s.view(true)
+	v := s.view(true, st.CodePage)
+	if req.Target.Tag.Type() == mapi.PtString8 {
+		target = from8(target, st.CodePage)
+	}
 	var found []*Entry
 	if len(req.ExplicitTable) > 0 {
 		for _, mid := range req.ExplicitTable {
@@ -230,7 +233,7 @@ func (s *state) getMatches(req *wire.GetMatchesRequest) *wire.GetMatchesResponse
 	if req.Columns != nil && len(req.Columns) > maxColumns {
 		return fail(mapi.EcTableTooBig)
 	}
-	v := s.view(true)
+	v := s.view(true, st.CodePage)
 	mids := []uint32{}
 	if req.Filter == nil {
 		// Without a restriction the STAT names an object and, in
@@ -294,7 +297,7 @@ func (s *state) resolveNames(req *wire.ResolveNamesRequest) *wire.ResolveNamesRe
 	if !ok {
 		return fail(mapi.EcInvalidBookmark)
 	}
-	v := s.view(true)
+	v := s.view(true, req.State.CodePage)
 	resp := &wire.ResolveNamesResponse{CodePage: req.State.CodePage, MinimalIDs: []uint32{}, PropertyTags: cols, Rows: []mapi.PropRow{}}
 	for _, name := range req.Names {
 		e, mid := resolve(t.rows, name)
@@ -304,7 +307,10 @@ func (s *state) resolveNames(req *wire.ResolveNamesRequest) *wire.ResolveNamesRe
 			resp.Rows = append(resp.Rows, v.entryRow(e, cols))
 		case mid == midResolved: // =SMTP:addr of nobody here: a one-off row
 			addr := name[strings.IndexByte(name, ':')+1:]
-			resp.Rows = append(resp.Rows, row(cols, func(t mapi.PropTag) (any, mapi.ErrorCode) { return oneOffValue(addr, t) }))
+			resp.Rows = append(resp.Rows, row(cols, func(t mapi.PropTag) (any, mapi.ErrorCode) {
+				val, ec := oneOffValue(addr, t)
+				return v.eight(val, ec, t.Type())
+			}))
 		}
 	}
 	return resp
@@ -416,7 +422,7 @@ func (s *state) getProps(req *wire.GetPropsRequest) *wire.GetPropsResponse {
 	if len(req.PropertyTags) > maxColumns {
 		return fail(mapi.EcTableTooBig)
 	}
-	v := s.view(req.Flags&flagEphID != 0)
+	v := s.view(req.Flags&flagEphID != 0, st.CodePage)
 	var e *Entry
 	var c *Container
 	isContainer := false
@@ -476,7 +482,7 @@ func (s *state) getPropList(req *wire.GetPropListRequest) *wire.GetPropListRespo
 		return &wire.GetPropListResponse{ErrorCode: uint32(mapi.EcInvalidObject)}
 	}
 	unicode := req.CodePage == codePageUnicode
-	v := s.view(false)
+	v := s.view(false, req.CodePage)
 	var tags []mapi.PropTag
 	if e := s.book.Entry(req.MinimalID); e != nil {
 		for _, t := range stringTyped(entryColumns, unicode) {
@@ -551,7 +557,7 @@ func (s *state) getSpecialTable(req *wire.GetSpecialTableRequest) *wire.GetSpeci
 	if !unicode && cp == codePageUnicode {
 		return &wire.GetSpecialTableResponse{ErrorCode: uint32(mapi.EcNotSupported)}
 	}
-	v := s.view(false)
+	v := s.view(false, cp)
 	name := tagDisplayName.WithType(mapi.PtString8)
 	if unicode {
 		name = tagDisplayName

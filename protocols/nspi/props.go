@@ -14,7 +14,27 @@ import (
 type view struct {
 	book       *Book
 	serverGUID mapi.GUID
-	ephemeral  bool // PR_ENTRYID and friends as ephemeral entry ids (fEphID)
+	ephemeral  bool   // PR_ENTRYID and friends as ephemeral entry ids (fEphID)
+	codePage   uint32 // of PT_STRING8 values (the STAT's)
+}
+
+// eight writes a PT_STRING8 (or PT_MV_STRING8) value in the view's code
+// page.
+func (v view) eight(val any, ec mapi.ErrorCode, t mapi.PropType) (any, mapi.ErrorCode) {
+	if ec != mapi.EcSuccess || t.Base() != mapi.PtString8 {
+		return val, ec
+	}
+	switch x := val.(type) {
+	case string:
+		return to8(x, v.codePage), ec
+	case []string:
+		out := make([]string, len(x))
+		for i, s := range x {
+			out[i] = to8(s, v.codePage)
+		}
+		return out, ec
+	}
+	return val, ec
 }
 
 // permanentEntryID is a PermanentEntryID (MS-OXNSPI 2.2.9.3): the Address
@@ -94,6 +114,11 @@ func (v view) homeMDB(e *Entry) string {
 // PT_UNICODE give the same text) for the object, or the error code the
 // row carries instead (ecNotFound when it has none).
 func (v view) entryValue(e *Entry, tag mapi.PropTag) (any, mapi.ErrorCode) {
+	val, ec := v.entryValueUTF8(e, tag)
+	return v.eight(val, ec, tag.Type())
+}
+
+func (v view) entryValueUTF8(e *Entry, tag mapi.PropTag) (any, mapi.ErrorCode) {
 	t := tag.Type()
 	str := func(s string) (any, mapi.ErrorCode) {
 		if s == "" {
@@ -248,7 +273,7 @@ func containerDisplayName(c *Container) string {
 // containerValue returns the value of tag for a container (nil: the GAL).
 func (v view) containerValue(c *Container, tag mapi.PropTag) (any, mapi.ErrorCode) {
 	if tag.Type().IsString() && !tag.Type().IsMV() && tag.ID() == tagDisplayName.ID() {
-		return containerDisplayName(c), mapi.EcSuccess
+		return v.eight(containerDisplayName(c), mapi.EcSuccess, tag.Type())
 	}
 	switch tag {
 	case tagEntryID, tagRecordKey:
@@ -337,7 +362,7 @@ func (r entryMatchRow) Get(tag mapi.PropTag) (any, bool) {
 	if tag.Type() == mapi.PtUnspecified || tag.Type()&mapi.MvInstance != 0 {
 		return nil, false
 	}
-	val, ec := r.v.entryValue(r.e, tag)
+	val, ec := r.v.entryValueUTF8(r.e, tag)
 	return val, ec == mapi.EcSuccess
 }
 

@@ -41,8 +41,8 @@ type state struct {
 	serverGUID mapi.GUID
 }
 
-func (s *state) view(ephemeral bool) view {
-	return view{book: s.book, serverGUID: s.serverGUID, ephemeral: ephemeral}
+func (s *state) view(ephemeral bool, codePage uint32) view {
+	return view{book: s.book, serverGUID: s.serverGUID, ephemeral: ephemeral, codePage: codePage}
 }
 
 // session is the actor of one session context.

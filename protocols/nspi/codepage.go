@@ -1,0 +1,46 @@
+package nspi
+
+import (
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// eightBit are the code pages PT_STRING8 values are written in when a
+// client's STAT names one (MS-OXNSPI 3.1.4.3: strings in the STAT's code
+// page). Others (and UTF-8, 65001) get the UTF-8 bytes.
+var eightBit = map[uint32]encoding.Encoding{
+	437: charmap.CodePage437, 850: charmap.CodePage850, 852: charmap.CodePage852,
+	866: charmap.CodePage866, 874: charmap.Windows874,
+	1250: charmap.Windows1250, 1251: charmap.Windows1251, 1252: charmap.Windows1252,
+	1253: charmap.Windows1253, 1254: charmap.Windows1254, 1255: charmap.Windows1255,
+	1256: charmap.Windows1256, 1257: charmap.Windows1257, 1258: charmap.Windows1258,
+	20866: charmap.KOI8R, 21866: charmap.KOI8U,
+	28591: charmap.ISO8859_1, 28592: charmap.ISO8859_2, 28605: charmap.ISO8859_15,
+}
+
+// to8 converts UTF-8 text to the code page; characters it lacks become
+// '?'.
+func to8(s string, cp uint32) string {
+	enc, ok := eightBit[cp]
+	if !ok {
+		return s
+	}
+	out, err := encoding.ReplaceUnsupported(enc.NewEncoder()).String(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// from8 converts text in the code page to UTF-8.
+func from8(s string, cp uint32) string {
+	enc, ok := eightBit[cp]
+	if !ok {
+		return s
+	}
+	out, err := enc.NewDecoder().String(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
