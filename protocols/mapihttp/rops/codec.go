@@ -466,7 +466,7 @@ func (c *codec) problems(p *[]PropertyProblem) {
 	}
 }
 
-// strings codes n null-terminated 8-bit strings (server names, address
+// strings8 codes n null-terminated 8-bit strings (server names, address
 // types).
 func (c *codec) strings8(p *[]string, n int) {
 	if !c.room(n, 1) {
