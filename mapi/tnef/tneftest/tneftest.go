@@ -7,6 +7,7 @@ package tneftest
 import (
 	"encoding/binary"
 	"math"
+	"reflect"
 	"time"
 	"unicode/utf16"
 
@@ -174,55 +175,12 @@ func (p *Props) one(t mapi.PropType, v any) {
 	p.pad()
 }
 
-func mvLen(v any) int {
-	switch s := v.(type) {
-	case []int16:
-		return len(s)
-	case []int32:
-		return len(s)
-	case []float32:
-		return len(s)
-	case []float64:
-		return len(s)
-	case []int64:
-		return len(s)
-	case []string:
-		return len(s)
-	case []mapi.FileTime:
-		return len(s)
-	case []mapi.GUID:
-		return len(s)
-	case [][]byte:
-		return len(s)
-	}
-	return 0
-}
+// mvLen and mvElem read the slice of a multi-value Go form.
+func mvLen(v any) int { return reflect.ValueOf(v).Len() }
 
-func mvElem(v any, i int) any {
-	switch s := v.(type) {
-	case []int16:
-		return s[i]
-	case []int32:
-		return s[i]
-	case []float32:
-		return s[i]
-	case []float64:
-		return s[i]
-	case []int64:
-		return s[i]
-	case []string:
-		return s[i]
-	case []mapi.FileTime:
-		return s[i]
-	case []mapi.GUID:
-		return s[i]
-	case [][]byte:
-		return s[i]
-	}
-	return nil
-}
+func mvElem(v any, i int) any { return reflect.ValueOf(v).Index(i).Interface() }
 
-// U16 and U32 return little-endian integers.
+// U16 returns a little-endian u16.
 func U16(v uint16) []byte { return binary.LittleEndian.AppendUint16(nil, v) }
 
 // U32 returns a little-endian u32.
