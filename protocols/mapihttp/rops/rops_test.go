@@ -883,3 +883,33 @@ func TestInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestServedROPs checks the package against the ROPs upstream serves
+// (reference §5.4) less the FastTransfer/ICS group: each is known, and the
+// group is not.
+func TestServedROPs(t *testing.T) {
+	served := "01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f " +
+		"20 21 22 23 24 25 26 27 29 2b 2c 2d 2e 2f 30 31 32 33 34 35 36 37 38 39 3a 3b 3e 3f " +
+		"40 41 42 43 44 45 46 47 48 49 4a 4f 50 51 52 55 56 57 58 59 5a 5b 5c 5d 5e 5f " +
+		"60 61 63 64 66 67 68 6b 6c 6d 6f 79 7a 7b 7f 81 89 90 91 92 fe"
+	ics := "4b 4c 4d 4e 53 54 69 70 72 73 74 75 76 77 78 7e 80 82 86 93"
+	for _, id := range unhex(t, served) {
+		if ropTable[id].request == nil {
+			t.Errorf("%#02x is not known", id)
+		}
+	}
+	for _, id := range unhex(t, ics) {
+		if ropTable[id].request != nil {
+			t.Errorf("%#02x (FastTransfer/ICS) is known", id)
+		}
+	}
+	n := 0
+	for id := range ropTable {
+		if ropTable[id].request != nil {
+			n++
+		}
+	}
+	if want := len(unhex(t, served)); n != want {
+		t.Errorf("%d ROPs known, want %d", n, want)
+	}
+}
