@@ -239,8 +239,10 @@ func (d *decoder) stream(b []byte, depth int, codepage uint32) (*Message, error)
 		sum := binary.LittleEndian.Uint16(b[pos+9+int(n):])
 		pos += 11 + int(n)
 		// Checksum: the sum of the data bytes modulo 65536. A mismatch is
-		// reported, the value still used.
-		if c := checksum(data); c != sum {
+		// reported, the value still used; the message class attributes'
+		// checksums are not checked, legacy writers got them wrong
+		// (MS-OXTNEF 2.3.3.4).
+		if c := checksum(data); c != sum && s.attr != AttMessageClass && s.attr != AttOriginalMessageClass {
 			s.problem("checksum %#04x, computed %#04x", sum, c)
 		}
 		switch level {
@@ -298,17 +300,19 @@ func checksum(b []byte) uint16 {
 
 // Tags without a constant in package mapi.
 var (
-	prParentKey       = mapi.NewTag(0x0025, mapi.PtBinary) // PR_PARENT_KEY
-	prConversationKey = mapi.NewTag(0x000B, mapi.PtBinary) // PR_CONVERSATION_KEY
+	prParentKey        = mapi.NewTag(0x0025, mapi.PtBinary)  // PR_PARENT_KEY
+	prConversationKey  = mapi.NewTag(0x000B, mapi.PtBinary)  // PR_CONVERSATION_KEY
+	prOrigMessageClass = mapi.NewTag(0x004B, mapi.PtUnicode) // PR_ORIG_MESSAGE_CLASS
 )
 
 // messageAttr applies one message-level attribute (MS-OXTNEF 2.1.3.3 and
 // its mapping of attributes to properties).
 func (s *stream) messageAttr(data []byte, p *props, m *Message) error {
 	switch s.attr {
-	case AttTnefVersion, AttOriginalMessageClass:
-		// Nothing to keep: the version is informational and the original
-		// class is carried by PR_ORIG_MESSAGE_CLASS when it matters.
+	case AttTnefVersion:
+		// Informational only.
+	case AttOriginalMessageClass:
+		set(&p.mapped, prOrigMessageClass, legacyClass(s.string8(data)))
 	case AttOemCodepage:
 		// u32 code page, u32 secondary code page (unused).
 		if len(data) < 4 {
@@ -502,10 +506,11 @@ func messageFlags(st byte) int32 {
 	return f
 }
 
-// legacyClass maps the Microsoft Mail class names of attMessageClass to
-// MAPI message classes.
+// legacyClass maps the Microsoft Mail class names of attMessageClass and
+// attOriginalMessageClass to MAPI message classes, a "Microsoft Mail v3.0 "
+// prefix ignored (MS-OXTNEF 2.3.3.4); other names are kept as they are.
 func legacyClass(c string) string {
-	switch c {
+	switch strings.TrimPrefix(c, "Microsoft Mail v3.0 ") {
 	case "IPM.Microsoft Mail.Note", "":
 		return "IPM.Note"
 	case "IPM.Microsoft Mail.Read Receipt":

@@ -76,6 +76,10 @@ func TestMessageAttributes(t *testing.T) {
 		{"class legacy note", tnef.AttMessageClass, tt.String8("IPM.Microsoft Mail.Note"), mapi.PrMessageClass, "IPM.Note"},
 		{"class legacy meeting", tnef.AttMessageClass, tt.String8("IPM.Microsoft Schedule.MtgReq"), mapi.PrMessageClass, "IPM.Schedule.Meeting.Request"},
 		{"class MAPI", tnef.AttMessageClass, tt.String8("IPM.Contact"), mapi.PrMessageClass, "IPM.Contact"},
+		{"class v3.0 prefix", tnef.AttMessageClass, tt.String8("Microsoft Mail v3.0 IPM.Microsoft Mail.Read Receipt"),
+			mapi.PrMessageClass, "Report.IPM.Note.IPNRN"},
+		{"original class", tnef.AttOriginalMessageClass, tt.String8("IPM.Microsoft Schedule.MtgCncl"),
+			mapi.NewTag(0x004B, mapi.PtUnicode), "IPM.Schedule.Meeting.Canceled"},
 		{"date sent", tnef.AttDateSent, tt.Date(sent), mapi.PrClientSubmitTime, mapi.FileTimeOf(sent)},
 		{"date received", tnef.AttDateRecd, tt.Date(sent), mapi.PrMessageDeliveryTime, mapi.FileTimeOf(sent)},
 		{"date modified", tnef.AttDateModified, tt.Date(sent), mapi.PrLastModificationTime, mapi.FileTimeOf(sent)},
@@ -445,6 +449,12 @@ func TestChecksumMismatchTolerated(t *testing.T) {
 	}
 	if len(m.Problems) != 1 || m.Problems[0].Attribute != tnef.AttSubject || !strings.Contains(m.Problems[0].Reason, "checksum") {
 		t.Errorf("problems %v", m.Problems)
+	}
+	// The message class checksums are not checked (MS-OXTNEF 2.3.3.4).
+	b = tt.New().AttrSum(msg, tnef.AttMessageClass, tt.String8("IPM.Note"), 0).
+		AttrSum(msg, tnef.AttOriginalMessageClass, tt.String8("IPM.Note"), 0).Bytes()
+	if m := decode(t, b, tnef.Options{}); len(m.Problems) != 0 {
+		t.Errorf("class checksum problems %v", m.Problems)
 	}
 }
 
