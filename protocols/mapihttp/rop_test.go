@@ -1,12 +1,14 @@
 package mapihttp
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
 	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
@@ -457,4 +459,237 @@ func dumpLogs(t *testing.T, e *env) {
 	for _, l := range e.Logs.All() {
 		t.Log(l.Message, l.ContextMap())
 	}
+}
+
+// fakeSubmitter records submitted messages.
+type fakeSubmitter struct{ mids chan uint64 }
+
+func (f *fakeSubmitter) Submit(_ context.Context, _ *directory.User, mid uint64) error {
+	f.mids <- mid
+	return nil
+}
+
+func mustOK(t *testing.T, out ropOut, n int) {
+	t.Helper()
+	if len(out.responses) != n {
+		t.Fatalf("%d responses, want %d: %#v", len(out.responses), n, out.responses)
+	}
+	for i, r := range out.responses {
+		if ec := retval(r); ec != 0 {
+			t.Fatalf("response %d (%s): %s", i, rops.RopName(r.RopID()), ec.Name())
+		}
+	}
+}
+
+// TestMessageLifecycle: a message made over ROPs (properties, a
+// recipient, an attachment written through a stream) is saved, found in
+// its folder and read back the same way; read flags, copy, move and
+// delete work on it; submit hands it to the outbound path.
+func TestMessageLifecycle(t *testing.T) {
+	sub := &fakeSubmitter{mids: make(chan uint64, 1)}
+	e := newEnv(t)
+	e.srv.submit = sub
+	c := e.client(t)
+	lh, lr := c.logon()
+	drafts := mapi.EID(wireID(mapi.PrivateFIDDraft))
+	h := []uint32{lh, invalidHandle, invalidHandle, invalidHandle, invalidHandle}
+	rcptCols := []mapi.PropTag{mapi.PrRecipientType, prSmtpAddress}
+	out := c.execute(h, nil,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 1}, FolderID: drafts},
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: drafts},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyValues: []mapi.PropVal{
+			{Tag: mapi.PrSubject, Value: "made over MAPI"}, {Tag: mapi.PrMessageClass, Value: "IPM.Note"},
+			{Tag: 0x1000001F /* PR_BODY */, Value: "hello body"}}},
+		&rops.ModifyRecipientsRequest{Header: rops.Header{InputHandleIndex: 2}, RecipientColumns: rcptCols,
+			RecipientRows: []rops.ModifyRecipientRow{{RowID: 0, RecipientType: 1, RecipientRow: &rops.RecipientRow{
+				RecipientFlags: rops.RecipientFlagU | rops.RecipientFlagO | rops.RecipientFlagE | rops.RecipientFlagD,
+				AddressType:    "SMTP", EmailAddress: "bob@example.net", DisplayName: "Bob",
+				Properties: mapi.PropRow{Values: []mapi.PropVal{{Tag: mapi.PrRecipientType, Value: int32(1)}, {Tag: prSmtpAddress, Value: "bob@example.net"}}}}}}},
+		&rops.CreateAttachmentRequest{OutHeader: rops.OutHeader{InputHandleIndex: 2, OutputHandleIndex: 3}},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 3}, PropertyValues: []mapi.PropVal{
+			{Tag: mapi.PrAttachMethod, Value: int32(1)}, {Tag: 0x3707001F /* PR_ATTACH_LONG_FILENAME */, Value: "a.txt"}}},
+		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 3, OutputHandleIndex: 4}, PropertyTag: mapi.PrAttachDataBin, OpenModeFlags: 2},
+		&rops.WriteStreamRequest{Header: rops.Header{InputHandleIndex: 4}, Data: []byte("attached data")},
+		&rops.CommitStreamRequest{Header: rops.Header{InputHandleIndex: 4}},
+		&rops.SaveChangesAttachmentRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 3, InputHandleIndex: 3}},
+		&rops.SaveChangesMessageRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 2, InputHandleIndex: 2}},
+	)
+	mustOK(t, out, 11)
+	mid := out.responses[10].(*rops.SaveChangesMessageResponse).MessageID
+	if mid == 0 || out.responses[1].(*rops.CreateMessageResponse).MessageID != mid {
+		t.Fatalf("message ids: created %v, saved %v", out.responses[1].(*rops.CreateMessageResponse).MessageID, mid)
+	}
+	if w := out.responses[7].(*rops.WriteStreamResponse); w.WrittenSize != 13 {
+		t.Fatalf("written %d", w.WrittenSize)
+	}
+	folder := out.handles[1]
+
+	// Read it back through a new open.
+	h = []uint32{folder, invalidHandle, invalidHandle, invalidHandle, invalidHandle}
+	attCols := []mapi.PropTag{mapi.PrAttachNum, 0x3707001F}
+	out = c.execute(h, attCols,
+		&rops.OpenMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 1}, FolderID: drafts, MessageID: mid, OpenModeFlags: openReadWrite},
+		&rops.ReadRecipientsRequest{Header: rops.Header{InputHandleIndex: 1}},
+		&rops.GetAttachmentTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: attCols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+		&rops.OpenAttachmentRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 3}, AttachmentID: 0},
+		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 3, OutputHandleIndex: 4}, PropertyTag: mapi.PrAttachDataBin},
+		&rops.ReadStreamRequest{Header: rops.Header{InputHandleIndex: 4}, ByteCount: 100},
+		&rops.GetPropertiesSpecificRequest{Header: rops.Header{InputHandleIndex: 1}, WantUnicode: 1, PropertyTags: []mapi.PropTag{mapi.PrSubject, 0x1000001F, mapi.PrMessageFlags}},
+	)
+	mustOK(t, out, 9)
+	om := out.responses[0].(*rops.OpenMessageResponse)
+	if om.NormalizedSubject.String != "made over MAPI" || om.RecipientCount != 1 {
+		t.Fatalf("open message %+v", om.MessageHeader)
+	}
+	rr := out.responses[1].(*rops.ReadRecipientsResponse)
+	if len(rr.RecipientRows) != 1 || rr.RecipientRows[0].RecipientRow.EmailAddress != "bob@example.net" || rr.RecipientRows[0].RecipientRow.DisplayName != "Bob" {
+		t.Fatalf("recipients %+v", rr.RecipientRows)
+	}
+	if qr := out.responses[4].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.RowData[0].Values[1].Value != "a.txt" {
+		t.Fatalf("attachment table %+v", qr.RowData)
+	}
+	if rs := out.responses[7].(*rops.ReadStreamResponse); string(rs.Data) != "attached data" {
+		t.Fatalf("stream read %q", rs.Data)
+	}
+	if gp := out.responses[8].(*rops.GetPropertiesSpecificResponse); gp.RowData.Values[1].Value != "hello body" {
+		t.Fatalf("properties %+v", gp.RowData.Values)
+	}
+
+	// Read flags on the folder, then copy, move and delete.
+	inbox := inboxFID
+	h = []uint32{folder, lh, invalidHandle}
+	out = c.execute(h, nil,
+		&rops.SetReadFlagsRequest{Header: rops.Header{InputHandleIndex: 0}, MessageIDs: []mapi.EID{mid}},
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: inbox},
+		&rops.MoveCopyMessagesRequest{CopyHeader: rops.CopyHeader{SourceHandleIndex: 0, DestHandleIndex: 2}, MessageIDs: []mapi.EID{mid}, WantCopy: true},
+	)
+	mustOK(t, out, 3)
+	if out.responses[0].(*rops.SetReadFlagsResponse).PartialCompletion || out.responses[2].(*rops.MoveCopyMessagesResponse).PartialCompletion {
+		t.Fatal("partial completion")
+	}
+	inboxH := out.handles[2]
+	count := func(fh uint32) uint32 {
+		o := c.execute([]uint32{fh, invalidHandle}, nil, &rops.GetContentsTableRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}})
+		mustOK(t, o, 1)
+		c.execute([]uint32{o.handles[1]}, nil, &rops.ReleaseRequest{})
+		return o.responses[0].(*rops.GetContentsTableResponse).RowCount
+	}
+	if n, m := count(folder), count(inboxH); n != 1 || m != 1 {
+		t.Fatalf("after copy: drafts %d, inbox %d", n, m)
+	}
+	out = c.execute([]uint32{folder, inboxH}, nil,
+		&rops.MoveCopyMessagesRequest{CopyHeader: rops.CopyHeader{SourceHandleIndex: 0, DestHandleIndex: 1}, MessageIDs: []mapi.EID{mid}})
+	mustOK(t, out, 1)
+	if n, m := count(folder), count(inboxH); n != 0 || m != 2 {
+		t.Fatalf("after move: drafts %d, inbox %d", n, m)
+	}
+
+	// Submit a new message: it is saved and handed to the outbound path.
+	out = c.execute([]uint32{folder, invalidHandle}, nil,
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 1}, FolderID: drafts},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 1}, PropertyValues: []mapi.PropVal{{Tag: mapi.PrSubject, Value: "to send"}}},
+		&rops.SubmitMessageRequest{Header: rops.Header{InputHandleIndex: 1}},
+	)
+	mustOK(t, out, 3)
+	select {
+	case m := <-sub.mids:
+		if m == 0 {
+			t.Fatal("submitted message id 0")
+		}
+	default:
+		t.Fatal("nothing submitted")
+	}
+
+	// Delete everything in the Inbox by id.
+	o := c.execute([]uint32{inboxH, invalidHandle}, []mapi.PropTag{mapi.PrMID},
+		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 1}, PropertyTags: []mapi.PropTag{mapi.PrMID}},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 1}, ForwardRead: true, RowCount: 10})
+	var ids []mapi.EID
+	for _, r := range o.responses[2].(*rops.QueryRowsResponse).RowData {
+		ids = append(ids, mapi.EID(r.Values[0].Value.(int64)))
+	}
+	out = c.execute([]uint32{inboxH}, nil, &rops.DeleteMessagesRequest{MessageIDs: ids})
+	mustOK(t, out, 1)
+	if n := count(inboxH); n != 0 {
+		t.Fatalf("after delete: inbox %d", n)
+	}
+	_ = lr
+}
+
+// TestFoldersAndNames: folders made and removed over ROPs show in the
+// hierarchy table; named properties map both ways; the permissions and
+// rules tables list their rows.
+func TestFoldersAndNames(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	lh, lr := c.logon()
+	ipm := lr.FolderIDs[3]
+	h := []uint32{lh, invalidHandle, invalidHandle, invalidHandle}
+	out := c.execute(h, nil,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 1}, FolderID: ipm},
+		&rops.CreateFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderType: 1, UseUnicodeStrings: true, DisplayName: "Projects", Comment: "work"},
+		&rops.CreateFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 3}, FolderType: 1, UseUnicodeStrings: true, DisplayName: "Projects", OpenExisting: true},
+	)
+	mustOK(t, out, 3)
+	cf := out.responses[1].(*rops.CreateFolderResponse)
+	again := out.responses[2].(*rops.CreateFolderResponse)
+	if cf.FolderID == 0 || cf.IsExistingFolder || again.FolderID != cf.FolderID || !again.IsExistingFolder {
+		t.Fatalf("create folder %+v then %+v", cf, again)
+	}
+	ipmH := out.handles[1]
+	cols := []mapi.PropTag{mapi.PrDisplayName}
+	out = c.execute([]uint32{ipmH, invalidHandle}, cols,
+		&rops.GetHierarchyTableRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 1}, PropertyTags: cols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 1}, ForwardRead: true, RowCount: 100})
+	mustOK(t, out, 3)
+	var names []string
+	for _, r := range out.responses[2].(*rops.QueryRowsResponse).RowData {
+		names = append(names, fmt.Sprint(r.Values[0].Value))
+	}
+	if !strings.Contains(strings.Join(names, "|"), "Projects") || !strings.Contains(strings.Join(names, "|"), "Inbox") {
+		t.Fatalf("hierarchy %v", names)
+	}
+	out = c.execute([]uint32{ipmH}, nil, &rops.DeleteFolderRequest{DeleteFolderFlags: delMessages | delFolders | delHardDelete, FolderID: cf.FolderID})
+	mustOK(t, out, 1)
+	out = c.execute([]uint32{lh, invalidHandle}, nil, &rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: cf.FolderID})
+	if retval(out.responses[0]) != mapi.EcNotFound {
+		t.Fatalf("deleted folder opens: %s", retval(out.responses[0]).Name())
+	}
+
+	// Named properties.
+	name := mapi.NameByLID(mapi.MustGUID("00062008-0000-0000-c000-000000000046"), 0x8501)
+	out = c.execute([]uint32{lh}, nil,
+		&rops.GetPropertyIDsFromNamesRequest{Flags: mapiCreate, PropertyNames: []mapi.PropName{name}})
+	mustOK(t, out, 1)
+	ids := out.responses[0].(*rops.GetPropertyIDsFromNamesResponse).PropertyIDs
+	if len(ids) != 1 || ids[0] < 0x8000 {
+		t.Fatalf("ids %v", ids)
+	}
+	out = c.execute([]uint32{lh}, nil, &rops.GetNamesFromPropertyIDsRequest{PropertyIDs: ids})
+	mustOK(t, out, 1)
+	if got := out.responses[0].(*rops.GetNamesFromPropertyIDsResponse).PropertyNames; len(got) != 1 || got[0] != name {
+		t.Fatalf("names %+v", got)
+	}
+
+	// Permissions and rules tables of the Inbox.
+	pcols := []mapi.PropTag{mapi.PrMemberID, mapi.PrMemberName, mapi.PrMemberRights}
+	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, pcols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.GetPermissionsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: pcols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10})
+	mustOK(t, out, 4)
+	if rows := out.responses[3].(*rops.QueryRowsResponse).RowData; len(rows) < 2 {
+		t.Fatalf("permission rows %+v", rows)
+	}
+	rcols := []mapi.PropTag{mapi.PrRuleID, mapi.PrRuleName}
+	out = c.execute([]uint32{out.handles[1], invalidHandle}, rcols,
+		&rops.GetRulesTableRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 1}, PropertyTags: rcols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 1}, ForwardRead: true, RowCount: 10})
+	mustOK(t, out, 3)
 }
