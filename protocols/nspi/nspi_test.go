@@ -743,6 +743,38 @@ func TestPanicEndsOneSession(t *testing.T) {
 	}
 }
 
+func TestRebindAndSessionLimit(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxSessionsPerUser = 2 })
+	c := e.client("alice@example.org")
+	c.bind()
+	first := c.cookies["sid"]
+	c.bind() // with the first cookie: replaces it
+	if c.cookies["sid"] == first || e.srv.Sessions() != 1 {
+		t.Fatalf("rebind: sid %q → %q, %d sessions", first, c.cookies["sid"], e.srv.Sessions())
+	}
+	var sids []string
+	for range 3 { // without cookies: the oldest goes past the limit
+		c.cookies = map[string]string{}
+		c.bind()
+		sids = append(sids, c.cookies["sid"])
+	}
+	qc, _ := (&wire.QueryColumnsRequest{}).Encode()
+	for i, want := range []int{rcContextNotFound, rcSuccess, rcSuccess} {
+		c.cookies = map[string]string{"sid": sids[i]}
+		if code, _, _ := c.raw("QueryColumns", qc); code != want {
+			t.Errorf("session %d of 3 with a limit of 2: X-ResponseCode %d, want %d", i, code, want)
+		}
+	}
+	if n := e.srv.Sessions(); n != 2 {
+		t.Errorf("%d sessions", n)
+	}
+	b := e.client("bob@example.org")
+	b.bind()
+	if e.srv.Sessions() != 3 {
+		t.Errorf("another user's session counted against alice: %d sessions", e.srv.Sessions())
+	}
+}
+
 func TestBookSnapshotShared(t *testing.T) {
 	e := newEnv(t)
 	for _, u := range []string{"alice@example.org", "bob@example.org", "zed@other.org"} {

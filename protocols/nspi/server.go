@@ -89,6 +89,9 @@ type Config struct {
 	BookTTL time.Duration
 	// RequestTimeout bounds one request in its session. 0: 1 minute.
 	RequestTimeout time.Duration
+	// MaxSessionsPerUser bounds a user's session contexts: a Bind past
+	// it ends the user's oldest one (clients that never Unbind). 0: 100.
+	MaxSessionsPerUser int
 }
 
 // Server serves the NSPI endpoint.
@@ -101,6 +104,7 @@ type Server struct {
 	guid     mapi.GUID // the server GUID of Bind and of ephemeral entry ids
 
 	live  sync.Map // sid → *sessionRef
+	users sync.Map // lower-cased username → *userSessions
 	books sync.Map // base (org id, or -domain id) → *Book
 
 	// beforeRequest runs in the session actor before each request
@@ -114,6 +118,53 @@ type sessionRef struct {
 	username string
 }
 
+// userSessions are a user's session contexts, oldest first.
+type userSessions struct {
+	mu   sync.Mutex
+	sids []string
+}
+
+// add records a new session of the user and returns those past the limit
+// (oldest first), which the caller ends.
+func (s *Server) addUserSession(username, sid string) []string {
+	v, _ := s.users.LoadOrStore(strings.ToLower(username), &userSessions{})
+	us := v.(*userSessions)
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	us.sids = append(us.sids, sid)
+	if n := len(us.sids) - s.cfg.MaxSessionsPerUser; n > 0 {
+		evict := append([]string(nil), us.sids[:n]...)
+		us.sids = us.sids[n:]
+		return evict
+	}
+	return nil
+}
+
+func (s *Server) dropUserSession(username, sid string) {
+	v, ok := s.users.Load(strings.ToLower(username))
+	if !ok {
+		return
+	}
+	us := v.(*userSessions)
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	for i, x := range us.sids {
+		if x == sid {
+			us.sids = append(us.sids[:i], us.sids[i+1:]...)
+			return
+		}
+	}
+}
+
+// end ends a session context: the edge forgets it and its actor stops.
+func (s *Server) end(sid string) {
+	if v, ok := s.live.Load(sid); ok {
+		ref := v.(*sessionRef)
+		s.forget(sid, ref.pid)
+		s.sys.Stop(ref.pid)
+	}
+}
+
 // New makes a server.
 func New(cfg Config, sys *actors.System, sessions Sessions, dir Directory, log *zap.Logger) *Server {
 	if cfg.SessionTimeout <= 0 {
@@ -124,6 +175,9 @@ func New(cfg Config, sys *actors.System, sessions Sessions, dir Directory, log *
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = time.Minute
+	}
+	if cfg.MaxSessionsPerUser <= 0 {
+		cfg.MaxSessionsPerUser = 100
 	}
 	if cfg.AutoDiscover.OrgName == "" {
 		cfg.AutoDiscover.OrgName = autodiscover.DefaultOrgName
@@ -249,8 +303,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if kind == "unbind" {
-		s.forget(sid, sr.pid)
-		s.sys.Stop(sr.pid)
+		s.end(sid)
 		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "", Path: Path, MaxAge: -1})
 		sid = ""
 	}
@@ -284,7 +337,17 @@ func (s *Server) bind(ctx context.Context, w http.ResponseWriter, r *http.Reques
 		s.done(w, r, "", res.body, start)
 		return
 	}
+	// A Bind with the cookie of a live context of the user replaces it.
+	if old := cookie(r, "sid"); old != "" {
+		if v, ok := s.live.Load(old); ok && strings.EqualFold(v.(*sessionRef).username, user.Username) {
+			s.end(old)
+		}
+	}
 	s.live.Store(sid, &sessionRef{pid: pid, username: user.Username})
+	for _, old := range s.addUserSession(user.Username, sid) {
+		s.log.Info("nspi: session limit reached, ending the user's oldest session", zap.String("user", user.Username))
+		s.end(old)
+	}
 	s.done(w, r, sid, res.body, start)
 }
 
@@ -292,7 +355,9 @@ func (s *Server) bind(ctx context.Context, w http.ResponseWriter, r *http.Reques
 // the one with that actor).
 func (s *Server) forget(sid string, pid *actors.PID) {
 	if v, ok := s.live.Load(sid); ok && v.(*sessionRef).pid.Equal(pid) {
-		s.live.CompareAndDelete(sid, v)
+		if s.live.CompareAndDelete(sid, v) {
+			s.dropUserSession(v.(*sessionRef).username, sid)
+		}
 	}
 }
 
