@@ -300,9 +300,12 @@ func checksum(b []byte) uint16 {
 
 // Tags without a constant in package mapi.
 var (
-	prParentKey        = mapi.NewTag(0x0025, mapi.PtBinary)  // PR_PARENT_KEY
-	prConversationKey  = mapi.NewTag(0x000B, mapi.PtBinary)  // PR_CONVERSATION_KEY
-	prOrigMessageClass = mapi.NewTag(0x004B, mapi.PtUnicode) // PR_ORIG_MESSAGE_CLASS
+	prParentKey         = mapi.NewTag(0x0025, mapi.PtBinary)  // PR_PARENT_KEY
+	prConversationKey   = mapi.NewTag(0x000B, mapi.PtBinary)  // PR_CONVERSATION_KEY
+	prOrigMessageClass  = mapi.NewTag(0x004B, mapi.PtUnicode) // PR_ORIG_MESSAGE_CLASS
+	prStartDate         = mapi.NewTag(0x0060, mapi.PtSysTime) // PR_START_DATE
+	prEndDate           = mapi.NewTag(0x0061, mapi.PtSysTime) // PR_END_DATE
+	prResponseRequested = mapi.NewTag(0x0063, mapi.PtBoolean) // PR_RESPONSE_REQUESTED
 )
 
 // messageAttr applies one message-level attribute (MS-OXTNEF 2.1.3.3 and
@@ -325,12 +328,19 @@ func (s *stream) messageAttr(data []byte, p *props, m *Message) error {
 		set(&p.mapped, mapi.PrSubject, s.string8(data))
 	case AttBody:
 		set(&p.mapped, mapi.PrBody, s.string8(data))
-	case AttDateSent, AttDateRecd, AttDateModified:
+	case AttDateSent, AttDateRecd, AttDateModified, AttDateStart, AttDateEnd:
+		// MS-OXTNEF 2.1.3.3.4.
 		tag := map[uint32]mapi.PropTag{AttDateSent: mapi.PrClientSubmitTime,
-			AttDateRecd: mapi.PrMessageDeliveryTime, AttDateModified: mapi.PrLastModificationTime}[s.attr]
+			AttDateRecd: mapi.PrMessageDeliveryTime, AttDateModified: mapi.PrLastModificationTime,
+			AttDateStart: prStartDate, AttDateEnd: prEndDate}[s.attr]
 		if t, ok := s.date(data); ok {
 			set(&p.mapped, tag, t)
 		}
+	case AttRequestRes:
+		if len(data) < 2 {
+			return s.corrupt("attRequestRes of %d bytes", len(data))
+		}
+		set(&p.mapped, prResponseRequested, binary.LittleEndian.Uint16(data) != 0)
 	case AttPriority:
 		// atpShort: 1 high, 2 normal, 3 low; PR_IMPORTANCE 2, 1, 0.
 		if len(data) < 2 {
@@ -377,9 +387,9 @@ func (s *stream) messageAttr(data []byte, p *props, m *Message) error {
 		}
 		m.Recipients = append(m.Recipients, rows...)
 	default:
-		// attOwner, attSentFor, attDelegate, attDateStart, attDateEnd,
-		// attAidOwner, attRequestRes: meeting data of the legacy format,
-		// which current encoders also write as encapsulated properties.
+		// attOwner, attSentFor, attDelegate, attAidOwner: meeting data of
+		// the legacy format, which current encoders also write as
+		// encapsulated properties.
 		s.problem("message attribute not converted")
 	}
 	return nil

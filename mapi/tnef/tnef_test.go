@@ -83,6 +83,9 @@ func TestMessageAttributes(t *testing.T) {
 		{"date sent", tnef.AttDateSent, tt.Date(sent), mapi.PrClientSubmitTime, mapi.FileTimeOf(sent)},
 		{"date received", tnef.AttDateRecd, tt.Date(sent), mapi.PrMessageDeliveryTime, mapi.FileTimeOf(sent)},
 		{"date modified", tnef.AttDateModified, tt.Date(sent), mapi.PrLastModificationTime, mapi.FileTimeOf(sent)},
+		{"date start", tnef.AttDateStart, tt.Date(sent), mapi.NewTag(0x0060, mapi.PtSysTime), mapi.FileTimeOf(sent)},
+		{"date end", tnef.AttDateEnd, tt.Date(sent), mapi.NewTag(0x0061, mapi.PtSysTime), mapi.FileTimeOf(sent)},
+		{"response requested", tnef.AttRequestRes, tt.U16(1), mapi.NewTag(0x0063, mapi.PtBoolean), true},
 		{"priority high", tnef.AttPriority, tt.U16(1), mapi.PrImportance, int32(2)},
 		{"priority normal", tnef.AttPriority, tt.U16(2), mapi.PrImportance, int32(1)},
 		{"priority low", tnef.AttPriority, tt.U16(3), mapi.PrImportance, int32(0)},
@@ -539,10 +542,32 @@ func TestMaxValues(t *testing.T) {
 	}
 }
 
-func TestUnknownAttributeReported(t *testing.T) {
-	b := tt.New().Attr(msg, 0x00019999, tt.String8("?")).Attr(msg, tnef.AttSubject, tt.String8("s")).Bytes()
-	m := decode(t, b, tnef.Options{})
-	if get(m.Props, mapi.PrSubject) != "s" || len(m.Problems) != 1 || m.Problems[0].Attribute != 0x00019999 {
-		t.Errorf("props %v problems %v", m.Props, m.Problems)
+// TestToleratedDefects: an unknown attribute, an impossible date, a key
+// that is not hex and bytes after a property list are reported, and the
+// rest of the stream still decodes.
+func TestToleratedDefects(t *testing.T) {
+	cases := []struct {
+		name string
+		id   uint32
+		data []byte
+	}{
+		{"unknown attribute", 0x00019999, tt.String8("?")},
+		{"date out of range", tnef.AttDateSent, make([]byte, 14)},
+		{"short date", tnef.AttDateSent, make([]byte, 4)},
+		{"key not hex", tnef.AttMessageID, tt.String8("xyz")},
+		{"bytes after the properties", tnef.AttMsgProps, append((&tt.Props{}).Add(mapi.PrBody, "b").Bytes(), 1, 2, 3, 4)},
+		{"priority 9", tnef.AttPriority, tt.U16(9)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := tt.New().Attr(msg, c.id, c.data).Attr(msg, tnef.AttSubject, tt.String8("s")).Bytes()
+			m := decode(t, b, tnef.Options{})
+			if get(m.Props, mapi.PrSubject) != "s" || len(m.Problems) != 1 || m.Problems[0].Attribute != c.id {
+				t.Errorf("props %v problems %v", m.Props, m.Problems)
+			}
+			if c.id == tnef.AttDateSent && get(m.Props, mapi.PrClientSubmitTime) != nil {
+				t.Errorf("a bad date was kept")
+			}
+		})
 	}
 }
