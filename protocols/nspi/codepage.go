@@ -1,6 +1,7 @@
 package nspi
 
 import (
+	"github.com/gromox-go/gromox/mapi"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -43,4 +44,31 @@ func from8(s string, cp uint32) string {
 		return s
 	}
 	return out
+}
+
+// restrictionUTF8 converts the PT_STRING8 comparands of a client's
+// restriction from the code page to UTF-8, in place (the restriction is
+// the request's own), so that they compare with the book's text.
+func restrictionUTF8(r *mapi.Restriction, cp uint32, depth int) {
+	if r == nil || depth > mapi.MaxRestrictionDepth {
+		return
+	}
+	switch v := r.Value.Value.(type) {
+	case string:
+		if r.Value.Tag.Type() == mapi.PtString8 {
+			r.Value.Value = from8(v, cp)
+		}
+	case []string:
+		if r.Value.Tag.Type() == mapi.PtMvString8 {
+			out := make([]string, len(v))
+			for i, s := range v {
+				out[i] = from8(s, cp)
+			}
+			r.Value.Value = out
+		}
+	}
+	for _, c := range r.Children {
+		restrictionUTF8(c, cp, depth+1)
+	}
+	restrictionUTF8(r.Sub, cp, depth+1)
 }

@@ -479,6 +479,8 @@ func TestGetMatches(t *testing.T) {
 	eq(match(mapi.RestrictContent(mapi.FLPrefix|mapi.FLIgnoreCase, tagDisplayName, uni(tagDisplayName, "bo")), 2), "Board Room", "Bob Builder")
 	eq(match(mapi.RestrictContent(mapi.FLSubstring|mapi.FLIgnoreCase, tagSMTPAddress, uni(tagSMTPAddress, "OTHER.org")), 50), "Carol Contact", "Projector", "zed")
 	eq(match(mapi.RestrictProperty(mapi.RelopEQ, tagANR, uni(tagANR, "carol")), 50), "Carol Contact")
+	anrA := tagANR.WithType(mapi.PtString8) // 8-bit, in the STAT's code page 1252
+	eq(match(mapi.RestrictProperty(mapi.RelopEQ, anrA, mapi.PropVal{Tag: anrA, Value: "m\xfcl"}), 50), "Jörg Müller")
 	eq(match(mapi.RestrictProperty(mapi.RelopEQ, tagDisplayType, mapi.PropVal{Tag: tagDisplayType, Value: int32(dtDistList)}), 50), "team@example.org")
 	eq(match(mapi.RestrictAnd(
 		mapi.RestrictExist(tagTitle),

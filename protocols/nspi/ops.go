@@ -257,6 +257,7 @@ func (s *state) getMatches(req *wire.GetMatchesRequest) *wire.GetMatchesResponse
 		if !ok {
 			return fail(mapi.EcInvalidBookmark)
 		}
+		restrictionUTF8(req.Filter, st.CodePage, 0)
 		m := mapi.NewMatcher(req.Filter)
 		for _, e := range t.rows[position(&st, t):] {
 			if uint32(len(mids)) >= req.RowCount {
