@@ -29,4 +29,20 @@
 //   - What a parse does not get from the bytes (the columns of a table for
 //     its rows, whether a logon is private) it gets from a RequestContext
 //     or ResponseContext given by the caller; it is never guessed.
+//
+// Notes for servers:
+//   - InfoOf says which handle-table slots a request uses and which one its
+//     response carries; ErrorResponse builds the failure response of any
+//     request (nil for RopRelease, which has no response).
+//   - Responses with rows (RopQueryRows, RopFindRow, RopExpandRow,
+//     RopGetPropertiesSpecific, RopReadRecipients, table notifications)
+//     carry their columns in a Columns field that is not on the wire; set it
+//     to the columns the rows are written with. Contents and hierarchy table
+//     rows are cut to 510 bytes per string (MS-OXCTABL) when Put into a
+//     Writer made with mapi.CodecROP|mapi.CodecTableLimit.
+//   - RopGetMessageStatus answers with RopId 0x20, RopSetMessageStatus's
+//     (MS-OXCROPS 2.2.6.9.2); a client parses it as SetMessageStatusResponse.
+//   - Not here: the FastTransfer and ICS ROPs (their own package), and the
+//     ROPs upstream does not serve (reference §5.4), such as
+//     RopWriteStreamExtended (0xA3), which parse as ErrUnknownROP.
 package rops
