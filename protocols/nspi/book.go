@@ -148,6 +148,9 @@ type Entry struct {
 	HiddenGAL   bool
 	HiddenAL    bool
 	container   *Container
+
+	// Lower-cased forms for ANR.
+	lname, lsmtp, luser, llocal, ldn string
 }
 
 // Container is one address book container below the GAL: a domain of the
@@ -211,6 +214,8 @@ func NewBook(org string, gal []directory.GALEntry, domains []directory.Domain) *
 			e.Domain = n
 		}
 		e.DN = autodiscover.LegacyDN(org, uint32(e.DomainID), uint32(e.ID), e.Username)
+		e.lname, e.lsmtp, e.luser, e.ldn = strings.ToLower(e.DisplayName), strings.ToLower(e.smtpAddress()), strings.ToLower(e.Username), strings.ToLower(e.DN)
+		e.llocal, _, _ = strings.Cut(e.luser, "@")
 		c := doms[e.DomainID]
 		if c == nil && e.DomainID > 0 && e.DomainID <= 0x1fffffff-midOffset {
 			c = &Container{MId: midContainer | uint32(e.DomainID+midOffset), DomainID: e.DomainID, Name: e.Domain, pos: map[uint32]int{}}

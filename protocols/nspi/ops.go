@@ -336,12 +336,10 @@ func resolve(rows []*Entry, name string) (*Entry, uint32) {
 	lt := strings.ToLower(token)
 	var exact, partial []*Entry
 	for _, e := range rows {
-		local, _, _ := strings.Cut(strings.ToLower(e.Username), "@")
-		smtp := strings.ToLower(e.smtpAddress())
 		switch {
-		case smtp == lt, strings.ToLower(e.Username) == lt, strings.EqualFold(e.DN, token), strings.EqualFold(e.DisplayName, token):
+		case e.lsmtp == lt, e.luser == lt, e.ldn == lt, e.lname == lt:
 			exact = append(exact, e)
-		case strings.Contains(strings.ToLower(e.DisplayName), lt), strings.HasPrefix(smtp, lt), strings.HasPrefix(local, lt):
+		case strings.Contains(e.lname, lt), strings.HasPrefix(e.lsmtp, lt), strings.HasPrefix(e.llocal, lt):
 			partial = append(partial, e)
 		}
 	}
