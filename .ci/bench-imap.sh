@@ -3,7 +3,10 @@
 # 2,000 messages, same client (tests/imapbench), in one job. Run on purpose,
 # as root (not part of CI's test job). Idempotent: it rebuilds the binary,
 # starts both servers afresh on loopback in $BENCH_DIR (default
-# /tmp/gromox-bench-imap), and stops both when it ends, however it ends.
+# /tmp/bench-imap), and stops both when it ends, however it ends. Our
+# server runs from a copy of bin/gromox named gx-under-test, with its data
+# in $BENCH_DIR/ours: on a machine shared with other benchmarks, a
+# "pkill -f 'gromox serve'" of someone else's does not end it mid-run.
 # Both run side by side and the rows alternate between them (each row on
 # ours, then the same row on Dovecot), so that a machine whose load changes
 # during the job weighs on both alike.
@@ -33,7 +36,7 @@ fi
 PATH=$PATH:/usr/sbin:/usr/bin:/usr/local/go/bin
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-WORK=${BENCH_DIR:-/tmp/gromox-bench-imap}
+WORK=${BENCH_DIR:-/tmp/bench-imap}
 MESSAGES=${MESSAGES:-2000}
 CONC=${CONC:-1}
 ROWS=${ROWS:-fill,append,select,fetch-envelope,fetch-body,fetch-bodystructure,search,store,pop3-retr,idle}
@@ -133,8 +136,9 @@ free_port() {
 
 # --- Our server on loopback, every listener on a free port.
 if [ "$ONLY" != dovecot ]; then
-	DATA=$WORK/gromox
-	mkdir -p "$DATA"
+	DATA=$WORK/ours
+	mkdir -p "$DATA" "$WORK/bin"
+	cp "$GX" "$WORK/bin/gx-under-test"
 	cat >"$DATA/gromox.cfg" <<'EOF'
 admin_listen = 127.0.0.1:0
 lda_listen = 127.0.0.1:0
@@ -142,8 +146,8 @@ http_listen = 127.0.0.1:0
 imap_listen = 127.0.0.1:0
 pop3_listen = 127.0.0.1:0
 EOF
-	log "starting gromox serve --data-dir $DATA"
-	setsid "$GX" serve --data-dir "$DATA" >"$WORK/gromox.out" 2>"$WORK/gromox.err" &
+	log "starting $WORK/bin/gx-under-test serve --data-dir $DATA (a copy of bin/gromox)"
+	setsid "$WORK/bin/gx-under-test" serve --data-dir "$DATA" >"$WORK/gromox.out" 2>"$WORK/gromox.err" &
 	echo $! >"$WORK/gromox.pid"
 	for _ in $(seq 1 300); do
 		grep -qx ready "$WORK/gromox.out" && break
@@ -229,7 +233,11 @@ service imap-login {
   # High-performance mode: a few login processes serve every connection.
   service_count = 0
   process_min_avail = 2
+  process_limit = 4
   client_limit = $((DOVE_IDLE_SESSIONS + 1000))
+}
+service imap-urlauth-login {
+  process_limit = 1
 }
 protocol imap {
   mail_max_userip_connections = $((DOVE_IDLE_SESSIONS + 100))
@@ -249,6 +257,7 @@ service pop3-login {
     port = 0
   }
   service_count = 0
+  process_limit = 4
 }
 $HIBERNATE
 EOF
