@@ -47,9 +47,13 @@ func (c *converter) unpackTNEF(e *entity, bs *bodyState, m *Message) bool {
 func (c *converter) applyTNEF(bs *bodyState, p *propList, m *Message) {
 	for _, tm := range bs.tnef {
 		for _, v := range tm.Props {
-			if !senderStoreOnly[v.Tag.ID()] && v.Tag.ID() != mapi.PrTransportMessageHeaders.ID() {
-				p.set(v.Tag, v.Value)
+			if senderStoreOnly[v.Tag.ID()] || v.Tag.ID() == mapi.PrTransportMessageHeaders.ID() {
+				continue
 			}
+			if s, ok := v.Value.(string); ok && v.Tag == mapi.PrBody {
+				v.Value = normalizeNewlines(s) // CRLF, as for MIME text
+			}
+			p.set(v.Tag, v.Value)
 		}
 		if len(m.Recipients) == 0 {
 			for _, r := range tm.Recipients {
@@ -70,7 +74,7 @@ func (c *converter) applyTNEF(bs *bodyState, p *propList, m *Message) {
 		// A TNEF plain body replaces the MIME one; the HTML rendering of
 		// the old text goes with it unless the MIME message had real HTML.
 		if s, ok := Get(props, mapi.PrBody).(string); ok && Get(props, mapi.PrHTML) == nil && bs.html == nil {
-			p.set(mapi.PrHTML, textToHTML(s))
+			p.set(mapi.PrHTML, textToHTML(normalizeNewlines(s)))
 			p.set(mapi.PrInternetCPID, int32(65001))
 		}
 	}

@@ -28,7 +28,7 @@ func winmail() []byte {
 		Attr(tnef.LevelMessage, tnef.AttSubject, tt.String8("RE: TNEF subject")).
 		Attr(tnef.LevelMessage, tnef.AttMessageStatus, []byte{0x02}). // fmsLocal: a draft at the sender
 		Attr(tnef.LevelMessage, tnef.AttMsgProps, (&tt.Props{}).
-			Add(mapi.PrBody, "TNEF body").
+			Add(mapi.PrBody, "TNEF body\nsecond line").
 			Add(prRTFCompressed, []byte("LZFu-ish")).
 			AddNamed(mapi.NewTag(0x8000, mapi.PtUnicode), mapi.NameByString(mapi.PSPublicStrings, "X-Custom"), "custom value").
 			Bytes()).
@@ -92,8 +92,8 @@ func TestImportTNEF(t *testing.T) {
 				{mapi.PrSubjectPrefix, "RE: "},
 				{mapi.PrNormalizedSubject, "TNEF subject"},
 				{mapi.PrConversationTopic, "TNEF subject"},
-				{mapi.PrBody, "TNEF body"},
-				{mapi.PrHTML, textToHTML("TNEF body")},
+				{mapi.PrBody, "TNEF body\r\nsecond line"}, // CRLF as for MIME text
+				{mapi.PrHTML, textToHTML("TNEF body\r\nsecond line")},
 				{mapi.PrMessageClass, "IPM.Note.Custom"},
 				{prRTFCompressed, []byte("LZFu-ish")},
 				{mapi.NewTag(0x8123, mapi.PtUnicode), "custom value"},
@@ -159,7 +159,7 @@ func TestImportTNEFOnlyMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if Get(m.Props, mapi.PrBody) != "TNEF body" || len(m.Attachments) != 2 {
+	if Get(m.Props, mapi.PrBody) != "TNEF body\r\nsecond line" || len(m.Attachments) != 2 {
 		t.Errorf("body %v, %d attachments", Get(m.Props, mapi.PrBody), len(m.Attachments))
 	}
 	for _, v := range m.Props {
