@@ -1,6 +1,7 @@
 package mapihttp
 
 import (
+	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
 )
 
@@ -154,6 +155,48 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 	// transport (MS-OXOMSG)
 	case *rops.SubmitMessageRequest:
 		return a.ropSubmitMessage(q, in)
+	case *rops.GetAddressTypesRequest:
+		return a.ropGetAddressTypes(q, in)
+	case *rops.GetTransportFolderRequest:
+		return a.ropGetTransportFolder(q, in)
+	case *rops.AbortSubmitRequest:
+		return fail(mapi.EcNotInQueue) // submitted messages leave at once
+	case *rops.SetSpoolerRequest, *rops.SpoolerLockMessageRequest, *rops.TransportNewMailRequest,
+		*rops.UpdateDeferredActionMessagesRequest, *rops.LockRegionStreamRequest, *rops.UnlockRegionStreamRequest,
+		*rops.WritePerUserInformationRequest:
+		// Accepted without effect: this server has no spooler, no
+		// deferred actions, no stream locks and no per-user data.
+		return ok(rops.ErrorResponse(req, mapi.EcSuccess))
+	case *rops.AbortRequest:
+		return fail(mapi.EcUnableToAbort) // MS-OXCTABL 3.2.5.5: nothing asynchronous
+	case *rops.GetPerUserGUIDRequest:
+		return fail(mapi.EcNotFound)
+	case *rops.GetReceiveFolderTableRequest:
+		return a.ropGetReceiveFolderTable(q, in)
+	case *rops.GetPerUserLongTermIDsRequest:
+		return a.ropGetPerUserLongTermIDs(q, in)
+	case *rops.ReadPerUserInformationRequest:
+		return a.ropReadPerUserInformation(q, in)
+	case *rops.PublicFolderIsGhostedRequest:
+		return a.ropPublicFolderIsGhosted(q, in)
+	case *rops.ExpandRowRequest:
+		return a.ropExpandRow(q, in)
+	case *rops.CollapseRowRequest:
+		return a.ropCollapseRow(q, in)
+	case *rops.GetCollapseStateRequest:
+		return a.ropGetCollapseState(q, in)
+	case *rops.SetCollapseStateRequest:
+		return a.ropSetCollapseState(q, in)
+	case *rops.QueryColumnsAllRequest:
+		return a.ropQueryColumnsAll(q, in)
+	case *rops.SetSearchCriteriaRequest:
+		return a.ropSetSearchCriteria(q, in)
+	case *rops.GetSearchCriteriaRequest:
+		return a.ropGetSearchCriteria(q, in)
+	case *rops.ModifyPermissionsRequest:
+		return a.ropModifyPermissions(q, in)
+	case *rops.GetValidAttachmentsRequest:
+		return a.ropGetValidAttachments(q, in)
 	// notifications (MS-OXCNOTIF)
 	case *rops.RegisterNotificationRequest:
 		return a.ropRegisterNotification(q, in)

@@ -693,3 +693,74 @@ func TestFoldersAndNames(t *testing.T) {
 		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 1}, ForwardRead: true, RowCount: 10})
 	mustOK(t, out, 3)
 }
+
+// TestStoreAndTransportROPs: the receive folder table, address types,
+// the transport folder, a search folder's criteria, and changing the
+// default member's rights.
+func TestStoreAndTransportROPs(t *testing.T) {
+	e := newEnv(t)
+	e.deliver(t, raw1)
+	c := e.client(t)
+	lh, lr := c.logon()
+	out := c.execute([]uint32{lh}, nil,
+		&rops.GetReceiveFolderTableRequest{},
+		&rops.GetAddressTypesRequest{},
+		&rops.GetTransportFolderRequest{},
+		&rops.GetStoreStateRequest{},
+		&rops.LongTermIDFromIDRequest{ObjectID: inboxFID},
+	)
+	mustOK(t, out, 5)
+	if rows := out.responses[0].(*rops.GetReceiveFolderTableResponse).Rows; len(rows) == 0 {
+		t.Fatal("empty receive folder table")
+	}
+	if at := out.responses[1].(*rops.GetAddressTypesResponse).AddressTypes; len(at) != 2 {
+		t.Fatalf("address types %v", at)
+	}
+	if f := out.responses[2].(*rops.GetTransportFolderResponse).FolderID; f != lr.FolderIDs[5] {
+		t.Fatalf("transport folder %v, outbox %v", f, lr.FolderIDs[5])
+	}
+	ltid := out.responses[4].(*rops.LongTermIDFromIDResponse).LongTermID
+	out = c.execute([]uint32{lh}, nil, &rops.IDFromLongTermIDRequest{LongTermID: ltid})
+	mustOK(t, out, 1)
+	if id := out.responses[0].(*rops.IDFromLongTermIDResponse).ObjectID; id != inboxFID {
+		t.Fatalf("long-term id round trip: %v", id)
+	}
+
+	// A search folder over the Inbox finds the delivered message.
+	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, nil,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: lr.FolderIDs[10]},
+		&rops.CreateFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderType: folderSearch, DisplayName: "found"},
+		&rops.SetSearchCriteriaRequest{Header: rops.Header{InputHandleIndex: 2}, FolderIDs: []mapi.EID{inboxFID}, SearchFlags: 0x02 /* RESTART_SEARCH */,
+			Restriction: &mapi.Restriction{Type: mapi.ResExist, Tag: mapi.PrSubject}},
+		&rops.GetSearchCriteriaRequest{Header: rops.Header{InputHandleIndex: 2}, IncludeFolders: true},
+		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 2, OutputHandleIndex: 1}},
+	)
+	mustOK(t, out, 5)
+	if gs := out.responses[3].(*rops.GetSearchCriteriaResponse); len(gs.FolderIDs) != 1 || gs.FolderIDs[0] != inboxFID {
+		t.Fatalf("search criteria %+v", gs)
+	}
+	if n := out.responses[4].(*rops.GetContentsTableResponse).RowCount; n != 1 {
+		t.Fatalf("search folder of %d rows", n)
+	}
+
+	// The default member gets read rights on the Inbox.
+	pcols := []mapi.PropTag{mapi.PrMemberID, mapi.PrMemberRights}
+	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, pcols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.ModifyPermissionsRequest{Header: rops.Header{InputHandleIndex: 1}, PermissionsData: []rops.PermissionData{{
+			PermissionDataFlags: 0x02, PropertyValues: []mapi.PropVal{{Tag: mapi.PrMemberID, Value: int64(0)}, {Tag: mapi.PrMemberRights, Value: int32(0x401)}}}}},
+		&rops.GetPermissionsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: pcols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+	)
+	mustOK(t, out, 5)
+	found := false
+	for _, r := range out.responses[4].(*rops.QueryRowsResponse).RowData {
+		if r.Values[0].Value == int64(0) && r.Values[1].Value.(int32)&0x401 == 0x401 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("default rights not changed: %+v", out.responses[4].(*rops.QueryRowsResponse).RowData)
+	}
+}
