@@ -730,7 +730,7 @@ func TestStoreAndTransportROPs(t *testing.T) {
 	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, nil,
 		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: lr.FolderIDs[10]},
 		&rops.CreateFolderRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderType: folderSearch, DisplayName: "found"},
-		&rops.SetSearchCriteriaRequest{Header: rops.Header{InputHandleIndex: 2}, FolderIDs: []mapi.EID{inboxFID}, SearchFlags: 0x02 /* RESTART_SEARCH */,
+		&rops.SetSearchCriteriaRequest{Header: rops.Header{InputHandleIndex: 2}, FolderIDs: []mapi.EID{inboxFID}, SearchFlags: 0x02, /* RESTART_SEARCH */
 			Restriction: &mapi.Restriction{Type: mapi.ResExist, Tag: mapi.PrSubject}},
 		&rops.GetSearchCriteriaRequest{Header: rops.Header{InputHandleIndex: 2}, IncludeFolders: true},
 		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 2, OutputHandleIndex: 1}},
