@@ -197,6 +197,21 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 		return a.ropModifyPermissions(q, in)
 	case *rops.GetValidAttachmentsRequest:
 		return a.ropGetValidAttachments(q, in)
+	case *rops.CopyPropertiesRequest:
+		return a.copyProps(q, in, dest, q.PropertyTags, false, nil, q.CopyFlags)
+	case *rops.CopyToRequest:
+		if q.WantSubObjects {
+			return fail(mapi.EcNotSupported) // recipients and attachments: not yet
+		}
+		return a.copyProps(q, in, dest, nil, true, q.ExcludedTags, q.CopyFlags)
+	case *rops.CopyToStreamRequest:
+		return a.ropCopyToStream(q, in, dest)
+	case *rops.SetMessageStatusRequest:
+		return a.ropSetMessageStatus(q, in)
+	case *rops.GetMessageStatusRequest:
+		return a.ropGetMessageStatus(q, in)
+	case *rops.QueryNamedPropertiesRequest:
+		return a.ropQueryNamedProperties(q, in)
 	// notifications (MS-OXCNOTIF)
 	case *rops.RegisterNotificationRequest:
 		return a.ropRegisterNotification(q, in)

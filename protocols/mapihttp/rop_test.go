@@ -764,3 +764,53 @@ func TestStoreAndTransportROPs(t *testing.T) {
 		t.Fatalf("default rights not changed: %+v", out.responses[4].(*rops.QueryRowsResponse).RowData)
 	}
 }
+
+// TestCopyAndStatus: properties copied between open messages, the
+// message status set and read by id, named properties of a message.
+func TestCopyAndStatus(t *testing.T) {
+	e := newEnv(t)
+	e.deliver(t, raw1)
+	c := e.client(t)
+	lh, _ := c.logon()
+	name := mapi.NameByString(mapi.MustGUID("00020329-0000-0000-c000-000000000046"), "x-test")
+	out := c.execute([]uint32{lh}, nil, &rops.GetPropertyIDsFromNamesRequest{Flags: mapiCreate, PropertyNames: []mapi.PropName{name}})
+	mustOK(t, out, 1)
+	named := mapi.NewTag(out.responses[0].(*rops.GetPropertyIDsFromNamesResponse).PropertyIDs[0], mapi.PtUnicode)
+	h := []uint32{lh, invalidHandle, invalidHandle, invalidHandle}
+	out = c.execute(h, nil,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: inboxFID},
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 3}, FolderID: inboxFID},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyValues: []mapi.PropVal{
+			{Tag: mapi.PrSubject, Value: "copied subject"}, {Tag: named, Value: "named value"}}},
+		&rops.CopyPropertiesRequest{CopyHeader: rops.CopyHeader{SourceHandleIndex: 2, DestHandleIndex: 3}, PropertyTags: []mapi.PropTag{mapi.PrSubject, named}},
+		&rops.GetPropertiesSpecificRequest{Header: rops.Header{InputHandleIndex: 3}, WantUnicode: 1, PropertyTags: []mapi.PropTag{mapi.PrSubject, named}},
+		&rops.QueryNamedPropertiesRequest{Header: rops.Header{InputHandleIndex: 3}},
+		&rops.SaveChangesMessageRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 3, InputHandleIndex: 3}},
+	)
+	mustOK(t, out, 8)
+	if v := out.responses[5].(*rops.GetPropertiesSpecificResponse).RowData.Values; v[0].Value != "copied subject" || v[1].Value != "named value" {
+		t.Fatalf("copied %+v", v)
+	}
+	if qn := out.responses[6].(*rops.QueryNamedPropertiesResponse); len(qn.PropertyNames) != 1 || qn.PropertyNames[0] != name {
+		t.Fatalf("named properties %+v", qn)
+	}
+	mid := out.responses[7].(*rops.SaveChangesMessageResponse).MessageID
+	folder := out.handles[1]
+	out = c.execute([]uint32{folder}, nil,
+		&rops.SetMessageStatusRequest{MessageID: mid, MessageStatusFlags: 0x1000, MessageStatusMask: 0x1000},
+		&rops.GetMessageStatusRequest{MessageID: mid},
+		&rops.GetMessageStatusRequest{MessageID: mapi.EID(wireID(0x7777777))},
+	)
+	if len(out.responses) != 3 || retval(out.responses[0]) != 0 || retval(out.responses[1]) != 0 {
+		t.Fatalf("status: %#v", out.responses)
+	}
+	// MS-OXCROPS 2.2.6.9.2: RopGetMessageStatus answers with RopId 0x20,
+	// which reads as RopSetMessageStatus's response.
+	if st := out.responses[1].(*rops.SetMessageStatusResponse).MessageStatusFlags; st&0x1000 == 0 {
+		t.Fatalf("status %#x", st)
+	}
+	if retval(out.responses[2]) != mapi.EcNotFound {
+		t.Fatalf("status of no message: %s", retval(out.responses[2]).Name())
+	}
+}
