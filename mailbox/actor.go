@@ -128,6 +128,7 @@ type storeActor struct {
 
 	pending    []pendingWrite
 	flushQueue bool
+	indexing   []*indexJob // IMAP index commits not yet published, in commit order
 
 	subs    map[uint64]*subscription
 	nextSub uint64
@@ -149,6 +150,13 @@ func newStoreActor(dir string, opts *Options, log *zap.Logger) actors.Actor {
 }
 
 func (a *storeActor) Receive(c *actors.Context) {
+	switch c.Message().(type) {
+	case Writer, flushNow, indexDone:
+		// Writes go on while the last commit's IMAP index commits.
+	default:
+		// Everything else sees every committed change published.
+		a.completeIndex(c, true)
+	}
 	if a.tableMessage(c, c.Message()) {
 		return
 	}
@@ -182,7 +190,10 @@ func (a *storeActor) Receive(c *actors.Context) {
 			return
 		}
 		a.flush(c) // read your own writes
+		a.completeIndex(c, true)
 		c.Respond(reply(a.read(m)))
+	case indexDone:
+		a.completeIndex(c, false)
 	case flushNow:
 		a.flushQueue = false
 		a.flush(c)
@@ -223,6 +234,7 @@ func (a *storeActor) Receive(c *actors.Context) {
 			return
 		}
 		a.flush(c)
+		a.completeIndex(c, true)
 		a.passive = true
 		c.Send(c.Parent(), passivateReq{dir: a.dir}) // the shard poisons us behind its queue
 	}
@@ -265,6 +277,7 @@ func (a *storeActor) shutdown(c *actors.Context) {
 		a.timer.Stop()
 	}
 	a.flush(c)
+	a.completeIndex(c, true)
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			a.log.Warn("store close", zap.String("dir", a.dir), zap.Error(err))
@@ -366,13 +379,66 @@ func (a *storeActor) flush(c *actors.Context) {
 			c.Send(p.sender, reply(results[i]))
 		}
 	}
-	t0 = time.Now()
-	if err := a.store.indexIMAP(context.Background(), events); err != nil {
+	a.index(c, events)
+}
+
+// indexJob is the IMAP index update of one commit whose midb commit (an
+// fsync) runs in its own goroutine, overlapping the next batch's work;
+// the commit's subscribers and tables are told once it is done, in commit
+// order.
+type indexJob struct {
+	events []Event
+	done   chan struct{}
+}
+
+// indexDone: an index goroutine finished.
+type indexDone struct{}
+
+// index updates the IMAP index for a commit's events: prepared here (it
+// reads exchange.sqlite3), committed in a goroutine (it holds midb's one
+// connection until then, so any other use of midb waits for it).
+func (a *storeActor) index(c *actors.Context, events []Event) {
+	t0 := time.Now()
+	commit, err := a.store.prepareIndexIMAP(context.Background(), events)
+	if err != nil {
 		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
 	}
-	m.observe("index", t0)
-	a.publish(c, events)
-	a.updateTables(c, events)
+	job := &indexJob{events: events, done: make(chan struct{})}
+	a.indexing = append(a.indexing, job)
+	if commit == nil {
+		close(job.done)
+		a.completeIndex(c, false)
+		return
+	}
+	sys, self, m, dir, log := c.System(), c.Self(), a.opts.metrics, a.dir, a.log
+	go func() {
+		if err := commit(); err != nil {
+			log.Warn("IMAP index commit failed", zap.String("dir", dir), zap.Error(err))
+		}
+		m.observe("index", t0)
+		close(job.done)
+		sys.Send(self, indexDone{})
+	}()
+}
+
+// completeIndex tells subscribers and tables of the commits whose index
+// update is done, in commit order; with wait, it waits for all of them
+// (before a read, which must see them, and before the store closes).
+func (a *storeActor) completeIndex(c *actors.Context, wait bool) {
+	for len(a.indexing) > 0 {
+		job := a.indexing[0]
+		if !wait {
+			select {
+			case <-job.done:
+			default:
+				return
+			}
+		}
+		<-job.done
+		a.indexing = a.indexing[1:]
+		a.publish(c, job.events)
+		a.updateTables(c, job.events)
+	}
 }
 
 // noResult stands for a nil result on the wire: a nil message cannot be

@@ -519,24 +519,41 @@ func (s *Store) imapUpdateFlags(ctx context.Context, tx *sql.Tx, mid uint64) err
 // indexIMAP applies one commit's events to midb.sqlite3. A failure is
 // repaired by SyncIMAP at the next open.
 func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
+	commit, err := s.prepareIndexIMAP(ctx, events)
+	if err != nil || commit == nil {
+		return err
+	}
+	return commit()
+}
+
+// prepareIndexIMAP applies one commit's events to midb.sqlite3 up to the
+// commit, which it returns (nil when there is nothing to commit): the
+// caller may run it in another goroutine. Until it has run, the midb
+// transaction holds midb's one connection, so every other use of midb
+// waits for it; the commit itself touches nothing else.
+func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit func() error, err error) {
 	if s.midb == nil || len(events) == 0 {
-		return nil
+		return nil, nil
 	}
 	for _, e := range events {
 		if e.Folder && e.Kind&(EventCreated|EventDeleted|EventMoved|EventModified|EventCopied) != 0 {
 			// The folder list changed (or a folder was renamed):
 			// reconcile the list; contents only of folders new to IMAP.
 			if err := s.syncIMAP(ctx, false); err != nil {
-				return err
+				return nil, err
 			}
 			break
 		}
 	}
 	tx, err := s.midb.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer tx.Rollback()
+	defer func() {
+		if commit == nil {
+			tx.Rollback()
+		}
+	}()
 	isIMAP := func(fid uint64) (bool, error) {
 		var n int
 		err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM folders WHERE folder_id=?", fid).Scan(&n)
@@ -550,19 +567,19 @@ func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
 		case EventCreated, EventCopied, EventMoved, EventNewMail:
 			if e.Kind == EventMoved && e.OldMessageID != 0 && e.OldMessageID != e.MessageID {
 				if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.OldMessageID); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			if e.Kind == EventMoved {
 				// Moved within the store keeping its id: a new UID in
 				// the new folder, as IMAP requires.
 				if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			ok, err := isIMAP(e.FolderID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			var exists int
 			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE message_id=?", e.MessageID).Scan(&exists)
@@ -572,25 +589,25 @@ func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
 					continue
 				}
 				if err := s.imapInsert(ctx, tx, e.FolderID, e.MessageID); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		case EventDeleted:
 			if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
-				return err
+				return nil, err
 			}
 		case EventModified:
 			if err := s.imapUpdateFlags(ctx, tx, e.MessageID); err != nil {
-				return err
+				return nil, err
 			}
 			if e.keywords != nil {
 				if _, err := tx.ExecContext(ctx, "UPDATE messages SET keywords=? WHERE message_id=?", *e.keywords, e.MessageID); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		}
 	}
-	return tx.Commit()
+	return tx.Commit, nil
 }
 
 // IMAPFolders lists the IMAP-visible folders with their UID state.
