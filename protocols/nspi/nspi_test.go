@@ -596,8 +596,22 @@ func TestSeekCompareUpdateStat(t *testing.T) {
 	var se wire.SeekEntriesResponse
 	target := mapi.PropVal{Tag: tagDisplayName, Value: "c"}
 	c.do("SeekEntries", &wire.SeekEntriesRequest{State: stat(), Target: &target, Columns: []mapi.PropTag{tagDisplayName}}, &se)
-	if se.ErrorCode != 0 || se.State.CurrentRec != 6+midOffset || se.State.NumPos != 4 || len(se.Rows) != 5 || str(se.Rows[0].Values[0]) != "Carol Contact" {
+	if se.ErrorCode != 0 || se.State.CurrentRec != 6+midOffset || se.State.NumPos != 4 || len(se.Rows) != 1 || str(se.Rows[0].Values[0]) != "Carol Contact" {
 		t.Errorf("SeekEntries(c): %#x %+v %v", se.ErrorCode, se.State, se.Rows)
+	}
+	// From a later position: the first match after it.
+	from := stat()
+	from.CurrentRec = 8 + midOffset // zed
+	target.Value = "a"
+	c.do("SeekEntries", &wire.SeekEntriesRequest{State: from, Target: &target}, &se)
+	if se.ErrorCode != 0 || se.State.CurrentRec != 8+midOffset {
+		t.Errorf("SeekEntries(a) from zed: %#x %+v", se.ErrorCode, se.State)
+	}
+	// In an explicit table: its rows at or after the target.
+	target.Value = "bob"
+	c.do("SeekEntries", &wire.SeekEntriesRequest{State: stat(), Target: &target, ExplicitTable: []uint32{1 + midOffset, 3 + midOffset, 8 + midOffset}, Columns: []mapi.PropTag{tagDisplayName}}, &se)
+	if se.ErrorCode != 0 || se.State.CurrentRec != 3+midOffset || len(se.Rows) != 2 || str(se.Rows[1].Values[0]) != "zed" {
+		t.Errorf("SeekEntries(bob) in a table: %#x %+v %v", se.ErrorCode, se.State, se.Rows)
 	}
 	target.Value = "zzz"
 	c.do("SeekEntries", &wire.SeekEntriesRequest{State: stat(), Target: &target}, &se)

@@ -141,7 +141,9 @@ func (s *state) midRow(v view, mid uint32, cols []mapi.PropTag) mapi.PropRow {
 }
 
 // seekEntries is NspiSeekEntries (MS-OXNSPI 3.1.4.1.9): position on the
-// first object whose display name sorts at or after the target.
+// first object whose display name sorts at or after the target; its row
+// (or, with an explicit table, the rows of all such objects of it) when
+// the client names columns.
 func (s *state) seekEntries(req *wire.SeekEntriesRequest) *wire.SeekEntriesResponse {
 	fail := func(ec mapi.ErrorCode) *wire.SeekEntriesResponse {
 		return &wire.SeekEntriesResponse{ErrorCode: uint32(ec)}
@@ -184,13 +186,16 @@ func (s *state) seekEntries(req *wire.SeekEntriesRequest) *wire.SeekEntriesRespo
 		if len(found) == 0 {
 			return fail(mapi.EcNotFound)
 		}
-		st.CurrentRec = found[0].MId
+		// The explicit table's rows at or after the target (3.1.4.1.9).
+		st.CurrentRec, st.NumPos, st.TotalRecs, st.Delta = found[0].MId, 0, uint32(len(found)), 0
 	} else {
 		t, ok := s.book.table(st.ContainerID)
 		if !ok {
 			return fail(mapi.EcInvalidBookmark)
 		}
-		i := 0
+		// From the STAT's position on; the row found is the one row
+		// returned and the new position (as upstream does).
+		i := applyDelta(position(&st, t), st.Delta, len(t.rows))
 		for i < len(t.rows) && mapi.CompareStrings(t.rows[i].DisplayName, target) < 0 {
 			i++
 		}
@@ -198,7 +203,8 @@ func (s *state) seekEntries(req *wire.SeekEntriesRequest) *wire.SeekEntriesRespo
 			return fail(mapi.EcNotFound)
 		}
 		setPosition(&st, i, t)
-		found = t.rows[i:]
+		st.CurrentRec = t.rows[i].MId
+		found = t.rows[i : i+1]
 	}
 	resp := &wire.SeekEntriesResponse{State: &st}
 	if req.Columns != nil {
