@@ -47,7 +47,7 @@ func (c *converter) unpackTNEF(e *entity, bs *bodyState, m *Message) bool {
 func (c *converter) applyTNEF(bs *bodyState, p *propList, m *Message) {
 	for _, tm := range bs.tnef {
 		for _, v := range tm.Props {
-			if senderStoreOnly[v.Tag.ID()] || v.Tag.ID() == mapi.PrTransportMessageHeaders.ID() {
+			if !keepFromTNEF(v.Tag) || v.Tag.ID() == mapi.PrTransportMessageHeaders.ID() || v.Tag == mapi.PrAttachDataObj {
 				continue
 			}
 			if s, ok := v.Value.(string); ok && v.Tag == mapi.PrBody {
@@ -57,7 +57,7 @@ func (c *converter) applyTNEF(bs *bodyState, p *propList, m *Message) {
 		}
 		if len(m.Recipients) == 0 {
 			for _, r := range tm.Recipients {
-				m.Recipients = append(m.Recipients, filterProps(r))
+				m.Recipients = append(m.Recipients, recipientFromTNEF(r))
 			}
 		}
 		props := tm.Props
@@ -91,10 +91,30 @@ var senderStoreOnly = map[uint16]bool{
 	mapi.PrChangeKey.ID(): true, mapi.PrPredecessorChangeList.ID(): true, mapi.PrAttachNum.ID(): true,
 }
 
+// keepFromTNEF reports whether a TNEF property is taken: not one of the
+// sender's store, and no PT_OBJECT but an attachment's data (the store
+// keeps no other objects).
+func keepFromTNEF(tag mapi.PropTag) bool {
+	return !senderStoreOnly[tag.ID()] && (tag.Type() != mapi.PtObject || tag == mapi.PrAttachDataObj)
+}
+
 func filterProps(l []mapi.PropVal) []mapi.PropVal {
 	out := make([]mapi.PropVal, 0, len(l))
 	for _, v := range l {
-		if !senderStoreOnly[v.Tag.ID()] {
+		if keepFromTNEF(v.Tag) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// recipientFromTNEF keeps a recipient row but its PT_OBJECT values; the
+// row's entry id and record key are the recipient's, not the sender's
+// store's.
+func recipientFromTNEF(r []mapi.PropVal) []mapi.PropVal {
+	out := make([]mapi.PropVal, 0, len(r))
+	for _, v := range r {
+		if v.Tag.Type() != mapi.PtObject {
 			out = append(out, v)
 		}
 	}
@@ -116,7 +136,7 @@ func fromTNEFMessage(tm *tnef.Message) *Message {
 		m.Props = append(m.Props, mapi.PropVal{Tag: mapi.PrMessageClass, Value: "IPM.Note"})
 	}
 	for _, r := range tm.Recipients {
-		m.Recipients = append(m.Recipients, filterProps(r))
+		m.Recipients = append(m.Recipients, recipientFromTNEF(r))
 	}
 	for _, a := range tm.Attachments {
 		m.Attachments = append(m.Attachments, fromTNEFAttachment(a))

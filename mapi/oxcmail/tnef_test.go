@@ -32,6 +32,9 @@ func winmail() []byte {
 			Add(prRTFCompressed, []byte("LZFu-ish")).
 			AddNamed(mapi.NewTag(0x8000, mapi.PtUnicode), mapi.NameByString(mapi.PSPublicStrings, "X-Custom"), "custom value").
 			Bytes()).
+		Attr(tnef.LevelMessage, tnef.AttRecipTable, tt.RecipTable((&tt.Props{}).
+			Add(mapi.PrRecipientType, int32(1)).Add(mapi.PrDisplayName, "Carol").
+			Add(mapi.PrSMTPAddress, "carol@example.com").Add(mapi.PrEntryID, []byte{0, 0, 0, 0, 1}))).
 		Attr(tnef.LevelAttachment, tnef.AttAttachRendData, tt.RendData(1, 0xffffffff)).
 		Attr(tnef.LevelAttachment, tnef.AttAttachTitle, tt.String8("REPORT.PDF")).
 		Attr(tnef.LevelAttachment, tnef.AttAttachData, []byte("%PDF-1.4")).
@@ -161,6 +164,11 @@ func TestImportTNEFOnlyMessage(t *testing.T) {
 	}
 	if Get(m.Props, mapi.PrBody) != "TNEF body\r\nsecond line" || len(m.Attachments) != 2 {
 		t.Errorf("body %v, %d attachments", Get(m.Props, mapi.PrBody), len(m.Attachments))
+	}
+	// No To header: the TNEF's recipient table is used, entry id kept.
+	if len(m.Recipients) != 1 || Get(m.Recipients[0], mapi.PrSMTPAddress) != "carol@example.com" ||
+		!bytes.Equal(Get(m.Recipients[0], mapi.PrEntryID).([]byte), []byte{0, 0, 0, 0, 1}) {
+		t.Errorf("recipients %v", m.Recipients)
 	}
 	for _, v := range m.Props {
 		if v.Tag.IsNamed() {
