@@ -211,8 +211,9 @@ type attachment struct {
 	embedded *Message
 }
 
-// stream decodes b (MS-OXTNEF 2.1.3.1: TNEFVersion... after the signature
-// and the legacy key, a sequence of attributes to the end).
+// stream decodes b (MS-OXTNEF 2.1.3.1): the signature, the legacy key,
+// then attributes to the end, message attributes and each attachment's
+// attributes in any order.
 func (d *decoder) stream(b []byte, depth int, codepage uint32) (*Message, error) {
 	if len(b) < 6 || binary.LittleEndian.Uint32(b) != Signature {
 		return nil, ErrNotTNEF
