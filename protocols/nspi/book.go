@@ -158,7 +158,7 @@ type Entry struct {
 type Container struct {
 	MId      uint32
 	DomainID int64
-	Name     string
+	Name     string // the domain's title, else its name
 	GUID     mapi.GUID
 	members  []*Entry // sorted as the GAL
 	pos      map[uint32]int
@@ -176,9 +176,10 @@ func NewBook(org string, gal []directory.GALEntry, domains []directory.Domain) *
 		contByMId: map[uint32]*Container{}, galPos: map[uint32]int{},
 	}
 	doms := map[int64]*Container{}
-	domainName := map[int64]string{}
+	domainName, domainTitle := map[int64]string{}, map[int64]string{}
 	for _, d := range domains {
 		domainName[d.ID] = d.Name
+		domainTitle[d.ID] = d.Title
 	}
 	var all []*Entry
 	for _, g := range gal {
@@ -219,6 +220,9 @@ func NewBook(org string, gal []directory.GALEntry, domains []directory.Domain) *
 		c := doms[e.DomainID]
 		if c == nil && e.DomainID > 0 && e.DomainID <= 0x1fffffff-midOffset {
 			c = &Container{MId: midContainer | uint32(e.DomainID+midOffset), DomainID: e.DomainID, Name: e.Domain, pos: map[uint32]int{}}
+			if t := strings.TrimSpace(domainTitle[e.DomainID]); t != "" {
+				c.Name = t // the domain's title, as grommunio-admin sets it
+			}
 			c.GUID = mapi.NewGUID(uint32(e.DomainID), 0, 4, [8]byte{'g', 'r', 'o', 'm', 'o', 'x', 'a', 'b'})
 			doms[e.DomainID] = c
 		}

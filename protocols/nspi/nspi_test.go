@@ -61,7 +61,7 @@ func newFakeDir() *fakeDir {
 		return m
 	}
 	return &fakeDir{
-		domains: []directory.Domain{{ID: 1, OrgID: 7, Name: "example.org"}, {ID: 2, OrgID: 7, Name: "other.org"}},
+		domains: []directory.Domain{{ID: 1, OrgID: 7, Name: "example.org"}, {ID: 2, OrgID: 7, Name: "other.org", Title: "Other Org"}},
 		gal: []directory.GALEntry{
 			{ID: 1, Username: "alice@example.org", DisplayName: "Alice Adams", DomainID: 1,
 				Props: p(tagTitle, "Engineer", tagCompanyName, "Example Inc", tagDepartmentName, "R&D", tagOfficeLocation, "B1", tagBusinessTelephone, "+1 555 0100")},
@@ -370,7 +370,7 @@ func TestSpecialTableAndContainers(t *testing.T) {
 	if err != nil || eid.X500DN != "/" || eid.Type != dtContainer {
 		t.Errorf("GAL entry id %+v %v", eid, err)
 	}
-	if get(resp.Rows[1], tagDisplayName) != "example.org" || get(resp.Rows[2], tagDisplayName) != "other.org" {
+	if get(resp.Rows[1], tagDisplayName) != "example.org" || get(resp.Rows[2], tagDisplayName) != "Other Org" {
 		t.Errorf("container rows %+v", resp.Rows[1:])
 	}
 	other := uint32(get(resp.Rows[2], tagContainerID).(int32))
