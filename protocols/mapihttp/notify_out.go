@@ -118,11 +118,26 @@ func notifyData(sub *subscription, e mailbox.Event) (rops.NotificationData, bool
 }
 
 // appendNotifications appends queued notifications as RopNotify responses
-// while they fit in room bytes, and RopPending when some are left.
+// while they fit in room bytes, and RopPending when some are left: store
+// events of the subscriptions, then changes of open tables
+// (TableModified, MS-OXCNOTIF 2.2.1.4.1.2), whose handle is the table's.
 func (a *session) appendNotifications(out []byte, room int) []byte {
 	const pendingSize = 3
-	evs := a.takeEvents(-1)
 	w := mapi.NewWriter(mapi.CodecROP)
+	full := false
+	put := func(p *rops.NotifyResponse) bool {
+		w.Reset()
+		if p.Put(w) != nil {
+			return true
+		}
+		if len(out)+w.Len()+pendingSize > room {
+			full = true
+			return false
+		}
+		out = append(out, w.Bytes()...)
+		return true
+	}
+	evs := a.takeEvents(-1)
 	for i, qe := range evs {
 		o := a.subscriptionObject(qe.dir, qe.subID)
 		if o == nil {
@@ -132,20 +147,114 @@ func (a *session) appendNotifications(out []byte, room int) []byte {
 		if !want {
 			continue
 		}
+		if !put(&rops.NotifyResponse{NotificationHandle: o.handle, LogonID: o.sub.logonID, NotificationData: n}) {
+			a.requeue(evs[i:])
+			break
+		}
+	}
+	tevs := a.takeTableEvents()
+	if full {
+		a.requeueTable(tevs)
+	} else {
+		for i, n := range a.tableNotifications(tevs) {
+			if n.obj == nil {
+				continue
+			}
+			if !put(&rops.NotifyResponse{NotificationHandle: n.obj.handle, LogonID: n.obj.logon.id, NotificationData: n.data}) {
+				a.requeueTable(tevs[i:])
+				break
+			}
+		}
+	}
+	if full {
 		w.Reset()
-		p := &rops.NotifyResponse{NotificationHandle: o.handle, LogonID: o.sub.logonID, NotificationData: n}
-		if p.Put(w) != nil {
+		if (&rops.PendingResponse{}).Put(w) == nil {
+			out = append(out, w.Bytes()...)
+		}
+	}
+	return out
+}
+
+// tableObject finds the object of a store table.
+func (a *session) tableObject(dir string, id uint32) *object {
+	for _, o := range a.handles {
+		if o.kind == kindTable && o.table.id == id && o.logon.dir == dir {
+			return o
+		}
+	}
+	return nil
+}
+
+type tableNotification struct {
+	obj  *object
+	data rops.NotificationData
+}
+
+// tableNotifications describes table changes, one per change in order
+// (obj nil for a table the client no longer has), reading the rows that
+// were added or changed in the table's columns.
+func (a *session) tableNotifications(tevs []tableEvent) []tableNotification {
+	out := make([]tableNotification, len(tevs))
+	byObj := map[*object][]int{}
+	for i, te := range tevs {
+		o := a.tableObject(te.dir, te.tableID)
+		if o == nil {
 			continue
 		}
-		if len(out)+w.Len()+pendingSize > room {
-			a.requeue(evs[i:])
-			w.Reset()
-			if (&rops.PendingResponse{}).Put(w) == nil {
-				out = append(out, w.Bytes()...)
+		out[i].obj = o
+		byObj[o] = append(byObj[o], i)
+	}
+	for o, idx := range byObj {
+		cols := o.table.cols
+		contents := o.table.kind == tableContents
+		var want []mailbox.RowID
+		for _, i := range idx {
+			ch := tevs[i].change
+			d := &out[i].data
+			d.NotificationFlags = rops.NotificationTableModified
+			if contents {
+				d.NotificationFlags |= rops.NotificationFlagM
 			}
-			return out
+			d.TableEventType = uint16(ch.Kind)
+			if contents {
+				d.TableRowFolderID, d.TableRowMessageID, d.TableRowInstance = ch.Row.FolderID, ch.Row.InstID, ch.Row.InstNum
+				d.InsertAfterTableRowFolderID, d.InsertAfterTableRowID, d.InsertAfterTableRowInstance = ch.After.FolderID, ch.After.InstID, ch.After.InstNum
+			} else { // a hierarchy row is the folder itself
+				d.TableRowFolderID, d.InsertAfterTableRowFolderID = ch.Row.InstID, ch.After.InstID
+			}
+			if ch.Kind == mailbox.TableRowAdded || ch.Kind == mailbox.TableRowModified {
+				d.Columns = cols
+				want = append(want, ch.Row)
+			}
 		}
-		out = append(out, w.Bytes()...)
+		if len(want) == 0 {
+			continue
+		}
+		rows, err := tableOp(a, o, func(tx *mailbox.Tx, st *mailbox.Table) ([][]mapi.PropVal, error) {
+			out := make([][]mapi.PropVal, len(want))
+			for i, id := range want {
+				out[i], _ = st.RowData(tx, id) // gone since: no data
+			}
+			return out, nil
+		})
+		j := 0
+		for _, i := range idx {
+			d := &out[i].data
+			if k := tevs[i].change.Kind; k != mailbox.TableRowAdded && k != mailbox.TableRowModified {
+				continue
+			}
+			var vals []mapi.PropVal
+			if err == nil && j < len(rows) {
+				vals = rows[j]
+			}
+			j++
+			if len(vals) != len(cols) {
+				// The row left the table since: the client re-reads it.
+				*d = rops.NotificationData{NotificationFlags: rops.NotificationTableModified, TableEventType: rops.TableChanged}
+				continue
+			}
+			d.TableRowData = propRow(vals)
+		}
 	}
 	return out
 }

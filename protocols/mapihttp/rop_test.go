@@ -82,7 +82,7 @@ func parseRopOut(t testing.TB, body []byte, reqs []putter, cols []mapi.PropTag) 
 		r := mapi.NewReader(rb.Rops, mapi.CodecROP)
 		i := 0
 		for r.Len() > 0 {
-			ctx := rops.ResponseContext{Columns: cols}
+			ctx := rops.ResponseContext{Columns: cols, NotifyColumns: func(uint32) []mapi.PropTag { return cols }}
 			// Skip the requests without a response (RopRelease).
 			for i < len(reqs) && reqs[i].RopID() == rops.RopIDRelease {
 				i++
@@ -812,5 +812,45 @@ func TestCopyAndStatus(t *testing.T) {
 	}
 	if retval(out.responses[2]) != mapi.EcNotFound {
 		t.Fatalf("status of no message: %s", retval(out.responses[2]).Name())
+	}
+}
+
+// TestTableNotifications: a contents table the client holds open is
+// told of a delivered message (TableRowAdded with the row in the table's
+// columns) through NotificationWait and the next Execute.
+func TestTableNotifications(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxWait = 20 * time.Second })
+	e.deliver(t, raw1)
+	c := e.client(t)
+	lh, _ := c.logon()
+	cols := []mapi.PropTag{mapi.PrSubject, mapi.PrMID}
+	out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10})
+	mustOK(t, out, 4)
+	table := out.handles[2]
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		e.deliver(t, raw2)
+	}()
+	body, _ := (&wire.NotificationWaitRequest{}).Encode()
+	r := c.post("NotificationWait", body)
+	var nr wire.NotificationWaitResponse
+	if r.code != 0 || nr.Decode(r.body) != nil || !nr.EventPending {
+		t.Fatalf("NotificationWait: %d %+v", r.code, nr)
+	}
+	out = c.execute([]uint32{lh}, cols, &rops.GetPropertiesListRequest{})
+	var added *rops.NotifyResponse
+	for _, resp := range out.responses[1:] {
+		if n, ok := resp.(*rops.NotifyResponse); ok && n.NotificationData.Type() == rops.NotificationTableModified &&
+			n.NotificationData.TableEventType == rops.TableRowAdded {
+			added = n
+		}
+	}
+	if added == nil || added.NotificationHandle != table || len(added.NotificationData.TableRowData.Values) != 2 ||
+		added.NotificationData.TableRowData.Values[0].Value != "two" {
+		t.Fatalf("table notifications %#v", out.responses)
 	}
 }

@@ -62,7 +62,10 @@ type session struct {
 	inbox  *actors.Inbox
 	mu     sync.Mutex
 	queued []queuedEvent
-	waiter chan bool
+	// Changes of the session's open tables, sent by the store to the
+	// actor as mailbox.TableNotification.
+	tableQueue []tableEvent
+	waiter     chan bool
 }
 
 // fresh returns a new actor instance with the session's identity (the
@@ -102,7 +105,7 @@ func (a *session) Receive(c *actors.Context) {
 	case waitMsg:
 		a.lastUse = time.Now()
 		a.mu.Lock()
-		pending := len(a.queued) > 0
+		pending := len(a.queued) > 0 || len(a.tableQueue) > 0
 		if !pending {
 			if a.waiter != nil {
 				select {
@@ -128,6 +131,8 @@ func (a *session) Receive(c *actors.Context) {
 		}
 		a.s.log.Info("emsmdb session context expired", zap.String("user", a.user.Username), zap.String("sid", a.sid))
 		c.Stop(c.Self())
+	case mailbox.TableNotification:
+		a.tableChanged(m)
 	case actors.ServerShutdown:
 		c.Stop(c.Self())
 	case *actors.Stopping:
