@@ -791,6 +791,23 @@ func TestRebindAndSessionLimit(t *testing.T) {
 	}
 }
 
+func TestBookRefresh(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.BookTTL = 50 * time.Millisecond })
+	c := e.client("alice@example.org")
+	c.bind()
+	e.dir.gal = append(e.dir.gal, directory.GALEntry{ID: 11, Username: "new@example.org", DisplayName: "Newcomer", DomainID: 1})
+	var resp wire.ResolveNamesResponse
+	c.do("ResolveNames", &wire.ResolveNamesRequest{State: stat(), Names: []string{"newcomer"}}, &resp)
+	if resp.MinimalIDs[0] != midUnresolved {
+		t.Fatalf("new object seen before the TTL: %v", resp.MinimalIDs)
+	}
+	time.Sleep(60 * time.Millisecond)
+	c.do("ResolveNames", &wire.ResolveNamesRequest{State: stat(), Names: []string{"newcomer", "alice"}}, &resp)
+	if resp.MinimalIDs[0] != midResolved || resp.MinimalIDs[1] != midResolved {
+		t.Errorf("after the TTL: %v", resp.MinimalIDs)
+	}
+}
+
 func TestBookSnapshotShared(t *testing.T) {
 	e := newEnv(t)
 	for _, u := range []string{"alice@example.org", "bob@example.org", "zed@other.org"} {

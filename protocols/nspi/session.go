@@ -119,6 +119,22 @@ func (a *session) bind(req *wire.BindRequest) reply {
 	return out(mapi.EcSuccess, true)
 }
 
+// refresh moves a long-lived session to a newer snapshot of its address
+// book once the one it has is older than BookTTL (MIds stay the same). A
+// directory failure keeps the old one.
+func (a *session) refresh() {
+	if time.Since(a.st.book.Loaded) < a.srv.cfg.BookTTL {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), a.srv.cfg.RequestTimeout)
+	defer cancel()
+	if b, err := a.srv.book(ctx, a.user); err == nil {
+		a.st.book = b
+	} else {
+		a.srv.log.Warn("nspi: address book refresh", zap.String("user", a.user.Username), zap.Error(err))
+	}
+}
+
 // encoder is a response body.
 type encoder interface{ Encode() ([]byte, error) }
 
@@ -141,6 +157,7 @@ func (a *session) handle(m request) reply {
 	if a.st == nil {
 		return reply{badBody: fmt.Errorf("nspi: session not bound")}
 	}
+	a.refresh()
 	st := a.st
 	var resp encoder
 	run := func(req decoder, f func()) error {
