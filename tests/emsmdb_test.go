@@ -112,7 +112,8 @@ func (c *mhClient) execute(handles []uint32, cols []mapi.PropTag, reqs ...interf
 	var resps []rops.Response
 	rd := mapi.NewReader(out.Rops, mapi.CodecROP)
 	for i := 0; rd.Len() > 0; i++ {
-		ctx := rops.ResponseContext{Columns: cols}
+		// Notifications of an open table carry rows in its columns.
+		ctx := rops.ResponseContext{Columns: cols, NotifyColumns: func(uint32) []mapi.PropTag { return cols }}
 		if i < len(reqs) {
 			if q, ok := reqs[i].(*rops.GetPropertiesSpecificRequest); ok {
 				ctx.Columns = q.PropertyTags
