@@ -12,6 +12,7 @@ import (
 
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/mapi"
 	gxhttp "github.com/gromox-go/gromox/protocols/http"
 	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
 	"go.uber.org/zap"
@@ -304,9 +305,15 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request, user *directory
 		DNPrefix:           dnPrefix(s.orgName()),
 		DisplayName:        displayName(user),
 	}
-	if !sameDN(req.UserDN, userDN(s.orgName(), user)) {
+	switch {
+	case !sameDN(req.UserDN, userDN(s.orgName(), user)):
 		// MS-OXCRPC 3.1.4.1: the DN is not the authenticated user's.
 		resp.ErrorCode = uint32(ecAccessDenied)
+	case s.userSessions(user.Username) >= s.cfg.MaxSessionsPerUser:
+		s.log.Warn("emsmdb: too many session contexts", zap.String("user", user.Username), zap.Int("max", s.cfg.MaxSessionsPerUser))
+		resp.ErrorCode = uint32(mapi.EcInsufficientResrc)
+	}
+	if resp.ErrorCode != 0 {
 		s.stream(w, r, start, func(context.Context) ([]byte, int) {
 			b, _ := resp.Encode()
 			return b, rcSuccess

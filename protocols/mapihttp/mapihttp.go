@@ -68,6 +68,9 @@ type Config struct {
 	MaxWait time.Duration
 	// Timeout bounds the work of one request. 0: 5 minutes.
 	Timeout time.Duration
+	// MaxSessionsPerUser bounds the live session contexts of one user
+	// (upstream emsmdb_max_cxh_per_user). 0: 100.
+	MaxSessionsPerUser int
 }
 
 func (c *Config) defaults() {
@@ -85,6 +88,9 @@ func (c *Config) defaults() {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 5 * time.Minute
+	}
+	if c.MaxSessionsPerUser <= 0 {
+		c.MaxSessionsPerUser = 100
 	}
 }
 
@@ -131,6 +137,18 @@ func New(cfg Config, sys *actors.System, sessions Sessions, stores *mailbox.Regi
 func (s *Server) Sessions() int {
 	n := 0
 	s.live.Range(func(any, any) bool { n++; return true })
+	return n
+}
+
+// userSessions counts the live session contexts of a user.
+func (s *Server) userSessions(user string) int {
+	n := 0
+	s.live.Range(func(_, v any) bool {
+		if strings.EqualFold(v.(*sessionRef).user, user) {
+			n++
+		}
+		return true
+	})
 	return n
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
 	gxhttp "github.com/gromox-go/gromox/protocols/http"
 	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
 	"github.com/gromox-go/gromox/protocols/prototest"
@@ -376,4 +377,20 @@ func waitFor(t testing.TB, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("condition not met in 5 s")
+}
+
+func TestSessionLimit(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxSessionsPerUser = 2 })
+	e.client(t).connect()
+	e.client(t).connect()
+	c := e.client(t)
+	body, _ := (&wire.ConnectRequest{UserDN: userDN("Test Org", e.user)}).Encode()
+	r := c.post("Connect", body)
+	var cr wire.ConnectResponse
+	if r.code != 0 || cr.Decode(r.body) != nil || cr.ErrorCode != uint32(mapi.EcInsufficientResrc) {
+		t.Fatalf("third session: %d %+v", r.code, cr)
+	}
+	if n := e.srv.Sessions(); n != 2 {
+		t.Fatalf("%d sessions", n)
+	}
 }
