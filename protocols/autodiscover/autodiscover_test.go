@@ -442,3 +442,16 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("nothing configured: %+v", c)
 	}
 }
+
+// TestParseLegacyDNInvalidUTF8: bytes that are not UTF-8 before the
+// recipient part do not move the cut (strings.ToLower would).
+func TestParseLegacyDNInvalidUTF8(t *testing.T) {
+	dn := "/o=\xff\xfe/ou=x/CN=Recipients/cn=0100000002000000-bob"
+	d, u, local, ok := ParseLegacyDN(dn)
+	if !ok || d != 1 || u != 2 || local != "bob" {
+		t.Errorf("ParseLegacyDN(%q) = %d %d %q %v", dn, d, u, local, ok)
+	}
+	for _, bad := range []string{"\xff/cn=recipients/cn=", "/cn=recipients/cn=\xff\xff", ""} {
+		ParseLegacyDN(bad) // no panic
+	}
+}

@@ -77,7 +77,7 @@ func ServerVersionHex(dotted string) string {
 // LegacyDN), whatever its organization; ok is false for any other DN.
 func ParseLegacyDN(dn string) (domainID, userID uint32, local string, ok bool) {
 	const marker = "/cn=recipients/cn="
-	i := strings.LastIndex(strings.ToLower(dn), marker)
+	i := lastIndexASCIIFold(dn, marker)
 	if i < 0 {
 		return 0, 0, "", false
 	}
@@ -91,4 +91,26 @@ func ParseLegacyDN(dn string) (domainID, userID uint32, local string, ok bool) {
 	}
 	// The hex digits are the byte-swapped ids: the bytes little-endian.
 	return binary.LittleEndian.Uint32(ids[:4]), binary.LittleEndian.Uint32(ids[4:]), rest[17:], true
+}
+
+// lastIndexASCIIFold is the last index of the lower-case ASCII marker in s,
+// ignoring ASCII case, on the bytes of s (strings.ToLower would change the
+// length of a string holding invalid UTF-8, and the index with it).
+func lastIndexASCIIFold(s, marker string) int {
+	for i := len(s) - len(marker); i >= 0; i-- {
+		j := 0
+		for ; j < len(marker); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != marker[j] {
+				break
+			}
+		}
+		if j == len(marker) {
+			return i
+		}
+	}
+	return -1
 }
