@@ -29,7 +29,9 @@ FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration 
 	protocols/mapihttp/wire:FuzzDecompress protocols/mapihttp/wire:FuzzCompressRoundTrip \
 	protocols/mapihttp/wire:FuzzParseExtended protocols/mapihttp/wire:FuzzParseRopBuffer \
 	protocols/mapihttp/wire:FuzzMailboxBodies protocols/mapihttp/wire:FuzzAddressBookBodies \
-	protocols/mapihttp/wire:FuzzReadResponseStream
+	protocols/mapihttp/wire:FuzzReadResponseStream protocols/mapihttp/rops:FuzzParseRequests \
+	protocols/mapihttp/rops:FuzzParseResponse protocols/mapihttp:FuzzExecute protocols/nspi:FuzzRequest \
+	mapi/tnef:FuzzDecode
 fuzz:
 	for t in $(FUZZ_TARGETS); do \
 		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) || exit 1; \
