@@ -34,7 +34,7 @@ FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration 
 	mapi/tnef:FuzzDecode
 fuzz:
 	for t in $(FUZZ_TARGETS); do \
-		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
 	done
 
 bench:
