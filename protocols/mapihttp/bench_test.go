@@ -1,0 +1,74 @@
+package mapihttp
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
+	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
+)
+
+// BenchmarkExecuteInbox is the loop the issue compares with upstream: each
+// session sends one Execute of SeekRow + QueryRows(50) +
+// GetPropertiesSpecific on its open Inbox contents table and folder, over
+// HTTP on loopback, one goroutine per session, all in parallel.
+func BenchmarkExecuteInbox(b *testing.B) {
+	procs := runtime.GOMAXPROCS(0)
+	for _, want := range []int{1, 10, 50} {
+		par := max(1, want/procs)
+		sessions := par * procs // RunParallel's goroutines, one session each
+		b.Run(fmt.Sprintf("sessions=%d", sessions), func(b *testing.B) {
+			e := newEnv(b)
+			for i := 0; i < 60; i++ {
+				e.deliver(b, strings.Replace(raw1, "Subject: one", fmt.Sprintf("Subject: message %d", i), 1))
+			}
+			cols := []mapi.PropTag{mapi.PrSubject, mapi.PrMID, mapi.PrMessageFlags}
+			type sess struct {
+				c             *client
+				folder, table uint32
+			}
+			var mu sync.Mutex
+			var pool []*sess
+			for i := 0; i < sessions; i++ {
+				c := e.client(b)
+				lh, _ := c.logon()
+				out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+					&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+					&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+					&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols})
+				pool = append(pool, &sess{c: c, folder: out.handles[1], table: out.handles[2]})
+			}
+			reqs := []putter{
+				&rops.SeekRowRequest{Header: rops.Header{InputHandleIndex: 1}, Origin: rops.BookmarkBeginning},
+				&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 1}, ForwardRead: true, RowCount: 50},
+				&rops.GetPropertiesSpecificRequest{Header: rops.Header{InputHandleIndex: 0}, PropertyTags: []mapi.PropTag{mapi.PrDisplayName, mapi.PrContentCount}},
+			}
+			list := ropsList(b, reqs...)
+			b.SetParallelism(par)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				mu.Lock()
+				s := pool[0]
+				pool = pool[1:]
+				mu.Unlock()
+				in := rgbIn(b, list, []uint32{s.folder, s.table}, wire.ExtOptions{})
+				for pb.Next() {
+					r := s.c.executeRaw(0, in, 0x40000)
+					if r.code != 0 {
+						b.Errorf("X-ResponseCode %d", r.code)
+						return
+					}
+					out := parseRopOut(b, r.body, reqs, cols)
+					if qr, ok := out.responses[1].(*rops.QueryRowsResponse); !ok || len(qr.RowData) != 50 {
+						b.Errorf("query rows: %#v", out.responses[1])
+						return
+					}
+				}
+			})
+		})
+	}
+}
