@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,6 +268,49 @@ func TestEMSMDB(t *testing.T) {
 	if qr := resps[1].(*rops.QueryRowsResponse); len(qr.RowData) != 2 ||
 		qr.RowData[0].Values[0].Value != "second" && qr.RowData[1].Values[0].Value != "second" {
 		t.Fatalf("rows after the delivery %+v", qr.RowData)
+	}
+
+	// Send a message to oneself: made in Drafts, submitted, delivered to
+	// the Inbox through the outbound path, and moved to Sent Items.
+	drafts := mapi.MakeEID(mapi.ReplidLocal, mapi.PrivateFIDDraft)
+	resps, _ = c.execute([]uint32{logon, 0xFFFFFFFF, 0xFFFFFFFF}, nil,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: drafts},
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: drafts},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyValues: []mapi.PropVal{
+			{Tag: mapi.PrSubject, Value: "note to self"}, {Tag: mapi.PrMessageClass, Value: "IPM.Note"},
+			{Tag: 0x1000001F, Value: "sent over MAPI"}}},
+		&rops.ModifyRecipientsRequest{Header: rops.Header{InputHandleIndex: 2}, RecipientColumns: []mapi.PropTag{mapi.PrSMTPAddress},
+			RecipientRows: []rops.ModifyRecipientRow{{RowID: 0, RecipientType: 1, RecipientRow: &rops.RecipientRow{
+				RecipientFlags: rops.RecipientFlagU | rops.RecipientFlagO | rops.RecipientFlagE | rops.RecipientFlagD,
+				AddressType:    "SMTP", EmailAddress: "alice@gromox.test", DisplayName: "Alice A",
+				Properties: mapi.PropRow{Values: []mapi.PropVal{{Tag: mapi.PrSMTPAddress, Value: "alice@gromox.test"}}}}}}},
+		&rops.SaveChangesMessageRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 2, InputHandleIndex: 2}},
+		&rops.SubmitMessageRequest{Header: rops.Header{InputHandleIndex: 2}},
+	)
+	for i, p := range resps {
+		if ec := returnValue(t, p); ec != 0 {
+			t.Fatalf("send, ROP %d (%s): %s", i, rops.RopName(p.RopID()), ec.Name())
+		}
+	}
+	subjects := func(fid mapi.EID) []any {
+		resps, _ := c.execute([]uint32{logon, 0xFFFFFFFF, 0xFFFFFFFF}, cols,
+			&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: fid},
+			&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+			&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols},
+			&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 50},
+			&rops.ReleaseRequest{Header: rops.Header{InputHandleIndex: 2}},
+			&rops.ReleaseRequest{Header: rops.Header{InputHandleIndex: 1}})
+		var out []any
+		for _, r := range resps[3].(*rops.QueryRowsResponse).RowData {
+			out = append(out, r.Values[0].Value)
+		}
+		return out
+	}
+	if got := subjects(inbox); !slices.Contains(got, any("note to self")) {
+		t.Fatalf("inbox after sending to oneself: %v", got)
+	}
+	if got := subjects(lr.FolderIDs[6]); !slices.Equal(got, []any{"note to self"}) {
+		t.Fatalf("sent items: %v", got)
 	}
 
 	// A replayed request (an old sequence cookie) is refused.
