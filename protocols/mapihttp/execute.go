@@ -45,9 +45,12 @@ func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
 				}
 				break
 			}
-			out := a.runBuffer(rb, room, i == len(payloads)-1)
+			out, res := a.runBufferInfo(rb, room, i == len(payloads)-1)
 			used += len(out) + wire.ExtHeaderSize
 			outs = append(outs, out)
+			if i == len(payloads)-1 && req.Flags&wire.ExecuteChain != 0 && res.complete {
+				outs, used = a.pack(outs, used, limit, res)
+			}
 		}
 	} else if a.notificationsPending() {
 		// An Execute without ROPs fetches the queued notifications.
@@ -73,4 +76,33 @@ func encodeExecute(r wire.ExecuteResponse) []byte {
 		b, _ = (&wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)}).Encode()
 	}
 	return b
+}
+
+// Packing of responses (MS-OXCRPC 3.1.4.2.1.2): when the client allows
+// chaining and the last ROP was a RopQueryRows with EnablePackedBuffers
+// or a RopReadStream that returned data, the server runs it again into
+// more extended buffers while room is left.
+const (
+	maxPacked     = 96     // extra buffers per Execute (upstream)
+	minPackedRoom = 0x2000 // room left that is worth another buffer
+)
+
+func (a *session) pack(outs [][]byte, used, limit int, res bufferResult) ([][]byte, int) {
+	for range maxPacked {
+		if !res.more || len(res.lastReq) == 0 {
+			break
+		}
+		room := min(wire.MaxExtPayload, limit-used-wire.ExtHeaderSize)
+		if room < minPackedRoom {
+			break
+		}
+		var out []byte
+		out, res = a.runBufferInfo(wire.RopBuffer{Rops: res.lastReq, Handles: res.handles}, room, false)
+		if !res.complete {
+			break // the repeat did not fit: leave it out
+		}
+		used += len(out) + wire.ExtHeaderSize
+		outs = append(outs, out)
+	}
+	return outs, used
 }

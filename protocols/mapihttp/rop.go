@@ -20,11 +20,29 @@ import (
 // MS-OXCROPS 3.1.4.2). When a response does not fit, the buffer ends with
 // RopBufferTooSmall and the ROPs not yet answered (MS-OXCROPS 2.2.15.1).
 func (a *session) runBuffer(rb wire.RopBuffer, room int, last bool) []byte {
+	out, _ := a.runBufferInfo(rb, room, last)
+	return out
+}
+
+// bufferResult says how the last ROP of a buffer went, for packing
+// (MS-OXCRPC 3.1.4.2.1.2): its request bytes and handle table, and whether
+// it answered with data that may continue.
+type bufferResult struct {
+	lastReq  []byte
+	handles  []uint32
+	more     bool // a RopQueryRows (EnablePackedBuffers) or RopReadStream that returned data
+	complete bool // every ROP was answered (no RopBufferTooSmall)
+}
+
+// runBufferInfo is runBuffer that also reports on the last ROP.
+func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte, bufferResult) {
 	handles := append([]uint32(nil), rb.Handles...)
 	fixed := 2 + 4*len(handles)
 	var out []byte
+	var res bufferResult
 	r := mapi.NewReader(rb.Rops, mapi.CodecROP)
 	private := rops.RequestContext{Private: a.isPrivate}
+	res.complete = true
 	for r.Len() > 0 {
 		at := r.Offset()
 		req, err := rops.ParseRequest(r, private)
@@ -37,10 +55,12 @@ func (a *session) runBuffer(rb wire.RopBuffer, room int, last bool) []byte {
 			}
 			a.s.log.Debug("emsmdb: unparsable ROP", zap.String("user", a.user.Username), zap.Error(err))
 			out = appendRawError(out, rb.Rops[at:], ec)
+			res.more = false
 			break
 		}
 		a.room = room - fixed - len(out)
 		resp := a.runRop(req, handles)
+		res.lastReq, res.more = rb.Rops[at:r.Offset()], false
 		if resp == nil { // RopRelease
 			continue
 		}
@@ -55,19 +75,28 @@ func (a *session) runBuffer(rb wire.RopBuffer, room int, last bool) []byte {
 		if fixed+len(out)+w.Len() > room {
 			need := min(fixed+len(out)+w.Len(), 0xffff)
 			out = wire.AppendBufferTooSmall(out, uint16(need), rb.Rops[at:])
-			last = false
+			last, res.complete = false, false
 			break
 		}
 		out = append(out, w.Bytes()...)
+		switch p := resp.(type) {
+		case *rops.QueryRowsResponse:
+			q := req.(*rops.QueryRowsRequest)
+			res.more = p.ReturnValue == 0 && len(p.RowData) > 0 && q.QueryRowsFlags&rops.QueryRowsEnableMax != 0 &&
+				q.QueryRowsFlags&rops.QueryRowsNoAdvance == 0 && p.Origin == rops.BookmarkCurrent
+		case *rops.ReadStreamResponse:
+			res.more = p.ReturnValue == 0 && len(p.Data) > 0
+		}
 	}
 	if last {
 		out = a.appendNotifications(out, room-fixed)
 	}
+	res.handles = handles
 	b, err := wire.RopBuffer{Rops: out, Handles: handles}.Append(nil)
 	if err != nil {
 		b, _ = wire.RopBuffer{Handles: handles}.Append(nil)
 	}
-	return b
+	return b, res
 }
 
 // appendRawError answers a ROP that could not be parsed: its RopId, the

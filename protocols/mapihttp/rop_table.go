@@ -155,6 +155,7 @@ func fitRows(cols []mapi.PropTag, rows [][]mapi.PropVal, room int) []mapi.PropRo
 type queried struct {
 	rows       []mapi.PropRow
 	pos, count int
+	more       bool // rows were read that did not fit
 }
 
 // ropQueryRows (MS-OXCTABL 3.2.5.5): as many of the rows asked for as fit
@@ -184,6 +185,7 @@ func (a *session) ropQueryRows(req *rops.QueryRowsRequest, in *object) ropResult
 				return queried{}, err
 			}
 			fit := fitRows(t.cols, rows, room)
+			more := len(fit) < len(rows)
 			if advance && len(fit) > 0 {
 				n := len(fit)
 				if count < 0 {
@@ -191,20 +193,26 @@ func (a *session) ropQueryRows(req *rops.QueryRowsRequest, in *object) ropResult
 				}
 				st.SeekRow(mailbox.BookmarkCurrent, n)
 			}
-			return queried{rows: fit, pos: st.Position(), count: st.Count()}, nil
+			return queried{rows: fit, pos: st.Position(), count: st.Count(), more: more}, nil
 		})
 		if err != nil {
 			return fail(ecOf(err))
 		}
 	}
+	if len(q.rows) == 0 && q.more {
+		// 3.2.5.5: rows are there but not one fits.
+		return fail(mapiBufferTooSmall)
+	}
 	resp := success[*rops.QueryRowsResponse](req)
 	resp.Columns = t.cols
 	resp.RowData = q.rows
+	// 3.2.5.5: END (forward) or BEGINNING (backward) when no rows are
+	// left in the direction read, else CURRENT.
 	switch {
-	case q.pos <= 0:
-		resp.Origin = rops.BookmarkBeginning
-	case q.pos >= q.count:
+	case req.ForwardRead && q.pos >= q.count:
 		resp.Origin = rops.BookmarkEnd
+	case !req.ForwardRead && q.pos <= 0:
+		resp.Origin = rops.BookmarkBeginning
 	default:
 		resp.Origin = rops.BookmarkCurrent
 	}
@@ -232,7 +240,7 @@ func (t *tableObj) queryLocal(count int, advance bool, room int) queried {
 			t.pos -= len(fit)
 		}
 	}
-	return queried{rows: fit, pos: t.pos, count: len(t.rows)}
+	return queried{rows: fit, pos: t.pos, count: len(t.rows), more: len(fit) < len(rows)}
 }
 
 // rowValues returns row i of a local table in its columns.

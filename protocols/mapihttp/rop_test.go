@@ -861,3 +861,56 @@ func TestTableNotifications(t *testing.T) {
 		t.Fatalf("table notifications %#v", out.responses)
 	}
 }
+
+// TestPackedQueryRows: with the Chain flag and EnablePackedBuffers, the
+// server answers a QueryRows with more extended buffers, each the next
+// rows, until the table ends (MS-OXCRPC 3.1.4.2.1.2).
+func TestPackedQueryRows(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 25; i++ {
+		e.deliver(t, strings.Replace(raw1, "Subject: one", fmt.Sprintf("Subject: packed %02d", i), 1))
+	}
+	c := e.client(t)
+	lh, _ := c.logon()
+	cols := []mapi.PropTag{mapi.PrSubject}
+	out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols})
+	mustOK(t, out, 3)
+	reqs := []putter{&rops.QueryRowsRequest{QueryRowsFlags: rops.QueryRowsEnableMax, ForwardRead: true, RowCount: 10}}
+	r := c.executeRaw(wire.ExecuteChain, rgbIn(t, ropsList(t, reqs...), []uint32{out.handles[2]}, wire.ExtOptions{}), 0x40000)
+	var er wire.ExecuteResponse
+	if err := er.Decode(r.body); err != nil || er.ErrorCode != 0 {
+		t.Fatalf("execute: %v %+v", err, er)
+	}
+	payloads, err := wire.ParseExtended(er.RopBuffer, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range payloads {
+		rb, err := wire.ParseRopBuffer(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := rops.ParseResponse(mapi.NewReader(rb.Rops, mapi.CodecROP), rops.ResponseContext{Columns: cols})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range resp.(*rops.QueryRowsResponse).RowData {
+			seen[fmt.Sprint(row.Values[0].Value)] = true
+		}
+	}
+	if len(payloads) < 3 || len(seen) != 25 {
+		t.Fatalf("%d buffers, %d distinct rows", len(payloads), len(seen))
+	}
+	// Without the Chain flag: one buffer of 10 rows.
+	r = c.executeRaw(0, rgbIn(t, ropsList(t, &rops.SeekRowRequest{Origin: rops.BookmarkBeginning}, reqs[0]), []uint32{out.handles[2]}, wire.ExtOptions{}), 0x40000)
+	if err := er.Decode(r.body); err != nil {
+		t.Fatal(err)
+	}
+	if payloads, _ := wire.ParseExtended(er.RopBuffer, 0); len(payloads) != 1 {
+		t.Fatalf("%d buffers without Chain", len(payloads))
+	}
+}
