@@ -33,6 +33,9 @@ type mhClient struct {
 	pw    string
 	hc    *http.Client
 	reqID int
+	// cols are the columns set on each table handle, for the rows of
+	// table notifications.
+	cols map[uint32][]mapi.PropTag
 }
 
 type mhReply struct {
@@ -110,11 +113,19 @@ func (c *mhClient) execute(handles []uint32, cols []mapi.PropTag, reqs ...interf
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	if c.cols == nil {
+		c.cols = map[uint32][]mapi.PropTag{}
+	}
+	for _, q := range reqs {
+		if sc, ok := q.(*rops.SetColumnsRequest); ok && int(sc.InputHandleIndex) < len(out.Handles) {
+			c.cols[out.Handles[sc.InputHandleIndex]] = sc.PropertyTags
+		}
+	}
 	var resps []rops.Response
 	rd := mapi.NewReader(out.Rops, mapi.CodecROP)
 	for i := 0; rd.Len() > 0; i++ {
 		// Notifications of an open table carry rows in its columns.
-		ctx := rops.ResponseContext{Columns: cols, NotifyColumns: func(uint32) []mapi.PropTag { return cols }}
+		ctx := rops.ResponseContext{Columns: cols, NotifyColumns: func(h uint32) []mapi.PropTag { return c.cols[h] }}
 		if i < len(reqs) {
 			if q, ok := reqs[i].(*rops.GetPropertiesSpecificRequest); ok {
 				ctx.Columns = q.PropertyTags
