@@ -236,20 +236,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // stream answers with the inner response stream (MS-OXCMAPIHTTP 2.2.7,
-// 3.2.5.2): PROCESSING at once, PENDING every PendingPeriod while work
-// runs, then DONE and the body. A non-zero code from work is sent as a
-// late X-ResponseCode with an empty body.
+// 3.2.5.2). Work that ends within PendingPeriod is answered at once, as
+// upstream does: a failure with its X-ResponseCode in the HTTP headers, a
+// success with PROCESSING, DONE and the body in one write. Longer work gets
+// the headers, PROCESSING and a PENDING every PendingPeriod; a failure
+// then comes as a late X-ResponseCode after DONE, with an empty body.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, start time.Time, work func(ctx context.Context) ([]byte, int)) {
-	h := w.Header()
-	h.Set("Content-Type", "application/mapi-http")
-	h.Set("X-ResponseCode", "0")
-	h.Set("X-PendingPeriod", strconv.FormatInt(s.cfg.PendingPeriod.Milliseconds(), 10))
-	h.Set("X-ExpirationInfo", strconv.FormatInt(s.cfg.SessionTimeout.Milliseconds(), 10))
-	w.WriteHeader(http.StatusOK)
-	st := wire.NewResponseStream(flushWriter{w, http.NewResponseController(w)}, start)
-	if err := st.Processing(); err != nil {
-		return
-	}
 	type result struct {
 		body []byte
 		code int
@@ -261,18 +253,37 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, start time.Time,
 		b, c := work(ctx)
 		done <- result{b, c}
 	}()
+	var st *wire.ResponseStream
+	begin := func() {
+		h := w.Header()
+		h.Set("Content-Type", "application/mapi-http")
+		h.Set("X-ResponseCode", "0")
+		h.Set("X-PendingPeriod", strconv.FormatInt(s.cfg.PendingPeriod.Milliseconds(), 10))
+		h.Set("X-ExpirationInfo", strconv.FormatInt(s.cfg.SessionTimeout.Milliseconds(), 10))
+		w.WriteHeader(http.StatusOK)
+		st = wire.NewResponseStream(flushWriter{w, http.NewResponseController(w)}, start)
+	}
 	tick := time.NewTicker(s.cfg.PendingPeriod)
 	defer tick.Stop()
 	for {
 		select {
 		case res := <-done:
-			if res.code != rcSuccess {
+			switch {
+			case st == nil && res.code != rcSuccess:
+				s.fail(w, r, res.code, "request failed")
+			case st == nil:
+				begin()
+				st.Done(res.body)
+			case res.code != rcSuccess:
 				st.Done(nil, wire.Header{Name: "X-ResponseCode", Value: strconv.Itoa(res.code)})
-				return
+			default:
+				st.Done(res.body)
 			}
-			st.Done(res.body)
 			return
 		case <-tick.C:
+			if st == nil {
+				begin()
+			}
 			if err := st.Pending(); err != nil {
 				cancel()
 				<-done

@@ -395,8 +395,8 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 		}
 	}
 	r := c1.executeRaw(0, rgbIn(t, ropsList(t, &rops.GetPropertiesListRequest{}), []uint32{lh1}, wire.ExtOptions{}), 0x10000)
-	if r.code != rcContextNotFound {
-		t.Fatalf("panicking ROP: X-ResponseCode %d", r.code)
+	if r.code != rcContextNotFound || r.header.Get("X-ResponseCode") != "10" {
+		t.Fatalf("panicking ROP: X-ResponseCode %d (header %q)", r.code, r.header.Get("X-ResponseCode"))
 	}
 	e.srv.ropHook = nil
 	// The other session goes on; the first one is gone and says so.
