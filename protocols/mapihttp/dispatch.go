@@ -212,6 +212,12 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 		return a.ropGetMessageStatus(q, in)
 	case *rops.QueryNamedPropertiesRequest:
 		return a.ropQueryNamedProperties(q, in)
+	case *rops.OptionsDataRequest:
+		return a.ropOptionsData(q, in)
+	case *rops.TransportSendRequest:
+		return a.ropTransportSend(q, in)
+	case *rops.CloneStreamRequest:
+		return a.ropCloneStream(q, in)
 	// notifications (MS-OXCNOTIF)
 	case *rops.RegisterNotificationRequest:
 		return a.ropRegisterNotification(q, in)

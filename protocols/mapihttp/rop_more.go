@@ -292,3 +292,54 @@ func (a *session) ropGetValidAttachments(req *rops.GetValidAttachmentsRequest, i
 	}
 	return ok(resp)
 }
+
+// ropOptionsData (MS-OXOMSG 3.2.5.8): no address type options or help
+// files are offered.
+func (a *session) ropOptionsData(req *rops.OptionsDataRequest, in *object) ropResult {
+	if in.kind != kindLogon {
+		return fail(mapi.EcNotSupported)
+	}
+	resp := success[*rops.OptionsDataResponse](req)
+	resp.Reserved = 1
+	return ok(resp)
+}
+
+// ropTransportSend (MS-OXOMSG 3.2.5.7): sent as RopSubmitMessage sends,
+// without properties returned.
+func (a *session) ropTransportSend(req *rops.TransportSendRequest, in *object) ropResult {
+	res := a.ropSubmitMessage(req, in)
+	if res.ec != mapi.EcSuccess {
+		return res
+	}
+	resp := success[*rops.TransportSendResponse](req)
+	resp.NoPropertiesReturned = true
+	return ok(resp)
+}
+
+// ropCloneStream (MS-OXCPRPT 3.2.5.22): a second stream on the same
+// property of the same message or attachment, at the same position. Its
+// data are the property's as the instance has it: writes the original has
+// not committed are not in the clone.
+func (a *session) ropCloneStream(req *rops.CloneStreamRequest, in *object) ropResult {
+	st, isStream := streamOf(in)
+	if !isStream || in.parent == nil {
+		return fail(mapi.EcNotSupported)
+	}
+	var clone *mailbox.Stream
+	var err error
+	switch p := in.parent; p.kind {
+	case kindMessage:
+		clone, err = p.msg.inst.OpenStream(st.Tag(), mailbox.StreamReadOnly)
+	case kindAttachment:
+		clone, err = p.att.OpenStream(st.Tag(), mailbox.StreamReadOnly)
+	default:
+		return fail(mapi.EcNotSupported)
+	}
+	if err != nil {
+		return fail(ecOf(err))
+	}
+	pos, _ := st.Seek(0, 1)
+	clone.Seek(pos, 0)
+	return ropResult{resp: success[*rops.CloneStreamResponse](req),
+		obj: &object{kind: kindStream, logon: in.logon, parent: in.parent, stream: &streamObj{st: clone}}}
+}

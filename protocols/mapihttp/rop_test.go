@@ -914,3 +914,59 @@ func TestPackedQueryRows(t *testing.T) {
 		t.Fatalf("%d buffers without Chain", len(payloads))
 	}
 }
+
+// TestEmbeddedAndStreams: an embedded message made inside an attachment
+// and read back; a cloned stream reads from the same position; the
+// options data of the transport.
+func TestEmbeddedAndStreams(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	lh, _ := c.logon()
+	h := []uint32{lh, invalidHandle, invalidHandle, invalidHandle, invalidHandle, invalidHandle}
+	out := c.execute(h, nil,
+		&rops.OptionsDataRequest{AddressType: "SMTP"},
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: inboxFID},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyValues: []mapi.PropVal{{Tag: mapi.PrSubject, Value: "outer"}}},
+		&rops.CreateAttachmentRequest{OutHeader: rops.OutHeader{InputHandleIndex: 2, OutputHandleIndex: 3}},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 3}, PropertyValues: []mapi.PropVal{{Tag: mapi.PrAttachMethod, Value: int32(5)}}},
+		&rops.OpenEmbeddedMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 3, OutputHandleIndex: 4}, OpenModeFlags: 0x03 | 0x02},
+		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 4}, PropertyValues: []mapi.PropVal{{Tag: mapi.PrSubject, Value: "inner"}, {Tag: 0x1000001F, Value: "0123456789"}}},
+		&rops.SaveChangesMessageRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 4, InputHandleIndex: 4}},
+		&rops.SaveChangesAttachmentRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 3, InputHandleIndex: 3}},
+		&rops.SaveChangesMessageRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 2, InputHandleIndex: 2}},
+		// A stream on the embedded body, read 4 bytes, cloned, both read on.
+		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 4, OutputHandleIndex: 5}, PropertyTag: 0x1000001F},
+		&rops.ReadStreamRequest{Header: rops.Header{InputHandleIndex: 5}, ByteCount: 8},
+		&rops.CloneStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 5, OutputHandleIndex: 1}},
+		&rops.ReadStreamRequest{Header: rops.Header{InputHandleIndex: 1}, ByteCount: 4},
+		&rops.ReadStreamRequest{Header: rops.Header{InputHandleIndex: 5}, ByteCount: 4},
+	)
+	mustOK(t, out, 16)
+	if od := out.responses[0].(*rops.OptionsDataResponse); od.Reserved != 1 {
+		t.Fatalf("options data %+v", od)
+	}
+	mid := out.responses[10].(*rops.SaveChangesMessageResponse).MessageID
+	r1, r2 := out.responses[14].(*rops.ReadStreamResponse).Data, out.responses[15].(*rops.ReadStreamResponse).Data
+	if len(r1) != 4 || string(r1) != string(r2) {
+		t.Fatalf("clone read %q, original %q", r1, r2)
+	}
+	// Read the embedded message back from the saved message.
+	out = c.execute([]uint32{lh, invalidHandle, invalidHandle, invalidHandle}, nil,
+		&rops.OpenMessageRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID, MessageID: mid},
+		&rops.OpenAttachmentRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.OpenEmbeddedMessageRequest{OutHeader: rops.OutHeader{InputHandleIndex: 2, OutputHandleIndex: 3}},
+		&rops.GetPropertiesSpecificRequest{Header: rops.Header{InputHandleIndex: 3}, WantUnicode: 1, PropertyTags: []mapi.PropTag{mapi.PrSubject}},
+		&rops.GetValidAttachmentsRequest{Header: rops.Header{InputHandleIndex: 1}},
+	)
+	mustOK(t, out, 5)
+	if em := out.responses[2].(*rops.OpenEmbeddedMessageResponse); em.NormalizedSubject.String != "inner" {
+		t.Fatalf("embedded %+v", em.MessageHeader)
+	}
+	if v := out.responses[3].(*rops.GetPropertiesSpecificResponse).RowData.Values[0].Value; v != "inner" {
+		t.Fatalf("embedded subject %v", v)
+	}
+	if ids := out.responses[4].(*rops.GetValidAttachmentsResponse).AttachmentIDs; len(ids) != 1 || ids[0] != 0 {
+		t.Fatalf("valid attachments %v", ids)
+	}
+}
