@@ -170,6 +170,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		seq = sc.Value
 	}
+	// The body is read before the sequence moves on: a malformed request
+	// leaves the session context as it was.
+	var (
+		execReq wire.ExecuteRequest
+		derr    error
+	)
+	switch kind {
+	case reqExecute:
+		derr = execReq.Decode(body)
+	case reqDisconnect:
+		derr = (&wire.DisconnectRequest{}).Decode(body)
+	case reqNotificationWait:
+		derr = (&wire.NotificationWaitRequest{}).Decode(body)
+	}
+	if derr != nil {
+		s.fail(w, r, rcInvalidRequestBody, derr.Error())
+		return
+	}
 	ctx, cancel := s.ctx(r.Context())
 	defer cancel()
 	br, err := actors.Ask[beginReply](ctx, s.sys, ref.pid, beginMsg{kind: kind, seq: seq})
@@ -186,11 +204,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch kind {
 	case reqExecute:
-		var req wire.ExecuteRequest
-		if err := req.Decode(body); err != nil {
-			s.stream(w, r, start, func(context.Context) ([]byte, int) { return nil, rcInvalidRequestBody })
-			return
-		}
+		req := execReq
 		s.stream(w, r, start, func(ctx context.Context) ([]byte, int) {
 			ctx, cancel := s.ctx(ctx)
 			defer cancel()
@@ -203,11 +217,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return out, rcSuccess
 		})
 	case reqDisconnect:
-		var req wire.DisconnectRequest
-		if err := req.Decode(body); err != nil {
-			s.stream(w, r, start, func(context.Context) ([]byte, int) { return nil, rcInvalidRequestBody })
-			return
-		}
 		s.live.Delete(c.Value)
 		s.sys.Poison(ref.pid)
 		http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: "", Path: Path, MaxAge: -1})
@@ -217,11 +226,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return b, rcSuccess
 		})
 	case reqNotificationWait:
-		var req wire.NotificationWaitRequest
-		if err := req.Decode(body); err != nil {
-			s.stream(w, r, start, func(context.Context) ([]byte, int) { return nil, rcInvalidRequestBody })
-			return
-		}
 		s.stream(w, r, start, func(ctx context.Context) ([]byte, int) {
 			pending, err := s.wait(ctx, ref.pid)
 			if err != nil {

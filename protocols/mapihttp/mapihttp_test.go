@@ -300,6 +300,10 @@ func TestSequenceCookie(t *testing.T) {
 		t.Fatalf("no sequence: X-ResponseCode %d", r.code)
 	}
 	c.setCookie(cookieSequence, seq1)
+	// A malformed body is refused and leaves the sequence as it was.
+	if r := c.post("Execute", []byte{1, 2, 3}); r.code != rcInvalidRequestBody || c.cookie(cookieSequence) != seq1 {
+		t.Fatalf("malformed Execute: X-ResponseCode %d, sequence %q", r.code, c.cookie(cookieSequence))
+	}
 	if r := c.executeRaw(0, nil, 0x10000); r.code != 0 {
 		t.Fatalf("current sequence: X-ResponseCode %d", r.code)
 	}
