@@ -12,16 +12,17 @@ import (
 // protocol, and RopSubmitMessage sends through the outbound path
 // (outgoing_smtp_url).
 func (s *Server) registerEMSMDB(front *gxhttp.Server, ad autodiscover.Config) error {
-	smtpURL := ""
+	smtpURL, compress := "", -1
 	if v := s.Settings.Files["gromox.cfg"]; v != nil {
 		smtpURL = v.String("outgoing_smtp_url")
+		compress = int(v.Int("emsmdb_compress_threshold"))
 	}
 	out, err := outbound.New(smtpURL)
 	if err != nil {
 		return err
 	}
 	submit := &outbound.Submitter{Stores: s.Stores, Dir: s.Dir, Out: out, Log: s.Log.Named("submit")}
-	cfg := mapihttp.Config{OrgName: ad.OrgName, ServerVersion: ad.ServerVersion}
+	cfg := mapihttp.Config{OrgName: ad.OrgName, ServerVersion: ad.ServerVersion, CompressThreshold: compress}
 	srv := mapihttp.New(cfg, s.System, s.AddProtocol("emsmdb"), s.Stores, submit, s.Log.Named("emsmdb"))
 	srv.Register(front)
 	return nil

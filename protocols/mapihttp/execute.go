@@ -60,7 +60,11 @@ func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
 		}
 	}
 	if len(outs) > 0 {
-		ext, err := wire.AppendExtended(nil, outs, wire.ExtOptionsFor(req.Flags))
+		opt := wire.ExtOptionsFor(req.Flags)
+		if t := a.s.cfg.CompressThreshold; t < 0 || used < t {
+			opt.Compress = false
+		}
+		ext, err := wire.AppendExtended(nil, outs, opt)
 		if err != nil {
 			a.s.log.Warn("emsmdb execute: output", zap.Error(err))
 			return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})

@@ -68,6 +68,10 @@ type Config struct {
 	MaxWait time.Duration
 	// Timeout bounds the work of one request. 0: 5 minutes.
 	Timeout time.Duration
+	// CompressThreshold: ROP output of at least this many bytes is
+	// compressed when the client allows it; negative: never
+	// (emsmdb_compress_threshold, upstream's default -1).
+	CompressThreshold int
 	// MaxSessionsPerUser bounds the live session contexts of one user
 	// (upstream emsmdb_max_cxh_per_user). 0: 100.
 	MaxSessionsPerUser int
