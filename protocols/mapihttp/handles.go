@@ -39,15 +39,17 @@ type logon struct {
 	owner       bool
 	mailboxGUID mapi.GUID
 	storeGUID   mapi.GUID
-	userID      uint32
+	// objects are the live objects opened through this logon, by handle.
+	objects map[uint32]*object
 }
 
 // object is one entry of the handle table.
 type object struct {
-	kind   objKind
-	handle uint32
-	logon  *logon
-	parent *object // what it was opened from (released with it)
+	kind     objKind
+	handle   uint32
+	logon    *logon
+	parent   *object   // what it was opened from (released with it)
+	children []*object // objects opened from it (some may be released)
 
 	fid    uint64 // folder: its id; message: its folder (GCVs)
 	msg    *messageObj
@@ -119,6 +121,15 @@ func (a *session) add(o *object) (uint32, bool) {
 	}
 	o.handle = a.next
 	a.handles[o.handle] = o
+	if o.logon != nil {
+		if o.logon.objects == nil {
+			o.logon.objects = map[uint32]*object{}
+		}
+		o.logon.objects[o.handle] = o
+	}
+	if o.parent != nil {
+		o.parent.children = append(o.parent.children, o)
+	}
 	return o.handle, true
 }
 
@@ -137,8 +148,15 @@ func (a *session) release(o *object) {
 		return
 	}
 	delete(a.handles, o.handle)
-	for _, c := range a.handles {
-		if c.parent == o || (o.kind == kindLogon && c.logon == o.logon) {
+	if o.logon != nil {
+		delete(o.logon.objects, o.handle)
+	}
+	for _, c := range o.children {
+		a.release(c)
+	}
+	o.children = nil
+	if o.kind == kindLogon {
+		for _, c := range o.logon.objects {
 			a.release(c)
 		}
 	}

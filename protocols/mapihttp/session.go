@@ -180,13 +180,3 @@ func storeDo[T any](a *session, l *logon, req any) (T, error) {
 	defer cancel()
 	return mailbox.Do[T](ctx, a.s.stores, l.dir, req)
 }
-
-// closeTables closes the store tables a logon's objects hold.
-func (a *session) closeTables(l *logon) {
-	for _, o := range a.handles {
-		if o.logon == l && o.table != nil && o.table.id != 0 {
-			a.do(l, mailbox.CloseTable{TableID: o.table.id})
-			o.table.id = 0
-		}
-	}
-}
