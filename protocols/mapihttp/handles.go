@@ -130,8 +130,23 @@ func (a *session) add(o *object) (uint32, bool) {
 	if o.parent != nil {
 		o.parent.children = append(o.parent.children, o)
 	}
+	switch {
+	case o.kind == kindSubscription:
+		a.byStoreID[storeKey{o.logon.dir, o.sub.id}] = o
+	case o.kind == kindTable && o.table.id != 0:
+		a.byStoreID[storeKey{o.logon.dir, uint64(o.table.id) | tableKeyBit}] = o
+	}
 	return o.handle, true
 }
+
+// storeKey names a store table or subscription of the session: the store
+// and its id there (table ids with tableKeyBit, apart from subscriptions).
+type storeKey struct {
+	dir string
+	id  uint64
+}
+
+const tableKeyBit = 1 << 63
 
 // object returns the object of a handle, or nil.
 func (a *session) object(h uint32) *object {
@@ -167,10 +182,12 @@ func (a *session) release(o *object) {
 		}
 	case kindTable:
 		if o.table.id != 0 {
+			delete(a.byStoreID, storeKey{o.logon.dir, uint64(o.table.id) | tableKeyBit})
 			a.do(o.logon, mailbox.CloseTable{TableID: o.table.id})
 			o.table.id = 0
 		}
 	case kindSubscription:
+		delete(a.byStoreID, storeKey{o.logon.dir, o.sub.id})
 		a.do(o.logon, mailbox.Unsubscribe{ID: o.sub.id})
 	case kindStream:
 		o.stream.st.Close() // MS-OXCPRPT 3.2.5.13: released writes are committed

@@ -50,12 +50,7 @@ func (a *session) ropRegisterNotification(req *rops.RegisterNotificationRequest,
 
 // subscriptionObject finds the object of a store subscription.
 func (a *session) subscriptionObject(dir string, id uint64) *object {
-	for _, o := range a.handles {
-		if o.kind == kindSubscription && o.sub.id == id && o.logon.dir == dir {
-			return o
-		}
-	}
-	return nil
+	return a.byStoreID[storeKey{dir, id}]
 }
 
 // notifyData describes an event as RopNotify's NotificationData, or false
@@ -177,12 +172,7 @@ func (a *session) appendNotifications(out []byte, room int) []byte {
 
 // tableObject finds the object of a store table.
 func (a *session) tableObject(dir string, id uint32) *object {
-	for _, o := range a.handles {
-		if o.kind == kindTable && o.table.id == id && o.logon.dir == dir {
-			return o
-		}
-	}
-	return nil
+	return a.byStoreID[storeKey{dir, uint64(id) | tableKeyBit}]
 }
 
 type tableNotification struct {

@@ -53,8 +53,11 @@ type session struct {
 
 	logons  map[uint8]*logon
 	handles map[uint32]*object
-	next    uint32 // the last handle value handed out
-	room    int    // bytes the running ROP's response may take
+	// byStoreID finds the objects of store tables and subscriptions, for
+	// the store's notifications.
+	byStoreID map[storeKey]*object
+	next      uint32 // the last handle value handed out
+	room      int    // bytes the running ROP's response may take
 
 	// Store notifications of the subscriptions (RegisterNotification)
 	// arrive on inbox in the store's goroutine and queue here until an
@@ -81,6 +84,7 @@ func (a *session) Receive(c *actors.Context) {
 		a.lastUse = time.Now()
 		a.logons = map[uint8]*logon{}
 		a.handles = map[uint32]*object{}
+		a.byStoreID = map[storeKey]*object{}
 		a.timer = c.After(a.s.cfg.SessionTimeout, expiryCheck{})
 	case beginMsg:
 		a.lastUse = time.Now()
