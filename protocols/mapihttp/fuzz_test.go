@@ -13,8 +13,18 @@ import (
 	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
 )
 
-// debugFuzz prints the inputs that end a session (GROMOX_FUZZ_DEBUG=1).
+// debugFuzz names a file to which the inputs that end a session or take
+// over a second are appended (GROMOX_FUZZ_DEBUG=file).
 var debugFuzz = os.Getenv("GROMOX_FUZZ_DEBUG") != ""
+
+func debugLog(format string, args ...any) {
+	f, err := os.OpenFile(os.Getenv("GROMOX_FUZZ_DEBUG"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(f, format+"\n", args...)
+	f.Close()
+}
 
 // FuzzExecute runs arbitrary ROP bytes through a session that has logged
 // on to a store with mail: the handle table holds the logon and empty
@@ -76,14 +86,18 @@ func FuzzExecute(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
+		t0 := time.Now()
 		out, err := actors.Ask[[]byte](ctx, e.Sys, pid, executeMsg{req: wire.ExecuteRequest{Flags: flags, RopBuffer: in, MaxRopOut: 0x10000}})
+		if d := time.Since(t0); debugFuzz && d > time.Second {
+			debugLog("slow input: %v %x", d, list)
+		}
 		if err != nil {
 			// The session ended (a panic inside it): the client
 			// reconnects, and the server goes on.
 			t.Logf("session ended: %v", err)
 			ended++
 			if debugFuzz {
-				println("session ended:", err.Error(), fmt.Sprintf("%x", list))
+				debugLog("session ended: %v %x", err, list)
 			}
 			relogon()
 			return
