@@ -41,6 +41,8 @@ type logon struct {
 	storeGUID   mapi.GUID
 	// objects are the live objects opened through this logon, by handle.
 	objects map[uint32]*object
+	// props are the logon's computed properties (logonprops.go).
+	props mailbox.Props
 }
 
 // object is one entry of the handle table.

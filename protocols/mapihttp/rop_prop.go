@@ -19,7 +19,10 @@ func (a *session) objectProps(o *object, tags []mapi.PropTag) (mailbox.Props, ma
 	switch o.kind {
 	case kindLogon:
 		p, err := storeDo[mailbox.Props](a, o.logon, mailbox.GetStoreProps{Tags: tags})
-		return p, ecOf(err)
+		if err != nil {
+			return nil, ecOf(err)
+		}
+		return withLogonProps(o.logon, p, tags), mapi.EcSuccess
 	case kindFolder:
 		p, err := storeDo[mailbox.Props](a, o.logon, mailbox.GetFolderProps{FolderID: o.fid, Tags: tags})
 		return p, ecOf(err)

@@ -55,6 +55,9 @@ func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 		return fail(ecOf(err))
 	}
 	l.mailboxGUID, l.storeGUID = id.mailboxGUID, id.storeGUID
+	if err := a.loadLogonProps(l); err != nil {
+		return fail(ecOf(err))
+	}
 	// A new logon with the id of a live one replaces it.
 	if old := a.logons[req.LogonID]; old != nil {
 		if o := a.object(old.handle); o != nil {

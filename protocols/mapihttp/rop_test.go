@@ -727,6 +727,28 @@ func TestStoreAndTransportROPs(t *testing.T) {
 		t.Fatalf("transport folder %v, outbox %v", f, lr.FolderIDs[5])
 	}
 	ltid := out.responses[4].(*rops.LongTermIDFromIDResponse).LongTermID
+
+	// The logon's computed properties: special folders, owner, support.
+	tags := []mapi.PropTag{0x35E00102 /* PR_IPM_SUBTREE_ENTRYID */, mapi.PrFinderEntryID, mapi.PrStoreSupportMask,
+		mapi.PrMailboxOwnerName, mapi.PrUserEntryID, mapi.PrStoreEntryID, mapi.PrValidFolderMask}
+	out = c.execute([]uint32{lh}, nil, &rops.GetPropertiesSpecificRequest{WantUnicode: 1, PropertyTags: tags})
+	mustOK(t, out, 1)
+	v := out.responses[0].(*rops.GetPropertiesSpecificResponse).RowData.Values
+	if fe, err := mapi.ParseFolderEntryID(asBytes(v[0].Value)); err != nil || fe.GCV() != mapi.PrivateFIDIPMSubtree {
+		t.Fatalf("IPM subtree entry id %x: %v", v[0].Value, err)
+	}
+	if fe, err := mapi.ParseFolderEntryID(asBytes(v[1].Value)); err != nil || fe.GCV() != mapi.PrivateFIDFinder {
+		t.Fatalf("finder entry id %x: %v", v[1].Value, err)
+	}
+	if v[2].Value.(int32)&0x40000 == 0 || v[3].Value != testUser || v[6].Value != int32(validFolderMask) {
+		t.Fatalf("store properties %+v", v)
+	}
+	if ab, err := mapi.ParseAddressBookEntryID(asBytes(v[4].Value)); err != nil || ab.X500DN != userDN("Test Org", e.user) {
+		t.Fatalf("user entry id %x: %v", v[4].Value, err)
+	}
+	if se, err := mapi.ParseStoreEntryID(asBytes(v[5].Value)); err != nil || se.IsPublic() {
+		t.Fatalf("store entry id %x: %v", v[5].Value, err)
+	}
 	out = c.execute([]uint32{lh}, nil, &rops.IDFromLongTermIDRequest{LongTermID: ltid})
 	mustOK(t, out, 1)
 	if id := out.responses[0].(*rops.IDFromLongTermIDResponse).ObjectID; id != inboxFID {
@@ -969,4 +991,9 @@ func TestEmbeddedAndStreams(t *testing.T) {
 	if ids := out.responses[4].(*rops.GetValidAttachmentsResponse).AttachmentIDs; len(ids) != 1 || ids[0] != 0 {
 		t.Fatalf("valid attachments %v", ids)
 	}
+}
+
+func asBytes(v any) []byte {
+	b, _ := v.([]byte)
+	return b
 }
