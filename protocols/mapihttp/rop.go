@@ -172,6 +172,9 @@ func (a *session) runRop(req rops.Request, handles []uint32) rops.Response {
 		if res.obj != nil {
 			a.release(res.obj)
 		}
+		if ce := a.s.log.Check(zap.DebugLevel, "emsmdb ROP failed"); ce != nil {
+			ce.Write(zap.String("user", a.user.Username), zap.String("rop", rops.RopName(req.RopID())), zap.String("ec", ec.Name()))
+		}
 		return rops.ErrorResponse(req, ec)
 	}
 	if res.obj != nil && inf.HasOutput {

@@ -227,7 +227,8 @@ func (a *session) ropCreateMessage(req *rops.CreateMessageRequest, in *object) r
 		resp.HasMessageID = true
 		resp.MessageID = mapi.EID(wireID(mid))
 	}
-	obj := &object{kind: kindMessage, logon: in.logon, fid: fid, msg: &messageObj{inst: inst, mid: inst.MessageID()}}
+	// mid stays 0 until the first save: the message is not in the store.
+	obj := &object{kind: kindMessage, logon: in.logon, fid: fid, msg: &messageObj{inst: inst}}
 	return ropResult{resp: resp, obj: obj}
 }
 
@@ -256,6 +257,9 @@ func (a *session) ropSaveChangesMessage(req *rops.SaveChangesMessageRequest, in 
 		return fail(ecOf(err))
 	}
 	in.msg.mid = mid
+	if req.SaveFlags&(saveKeepOpenReadOnly|saveKeepOpenReadWrite) == saveKeepOpenReadOnly {
+		in.msg.readOnly = true // MS-OXCMSG 2.2.3.3.1 KeepOpenReadOnly
+	}
 	resp := success[*rops.SaveChangesMessageResponse](req)
 	resp.InputHandleIndex = req.InputHandleIndex
 	resp.MessageID = mapi.EID(wireID(mid))
@@ -463,7 +467,7 @@ func (a *session) ropSubmitMessage(req rops.Request, in *object) ropResult {
 	if a.s.submit == nil || !in.logon.owner {
 		return fail(mapi.EcNotSupported)
 	}
-	if in.msg.mid == 0 || in.msg.inst.IsNew() && in.msg.inst.Touched() {
+	if in.msg.mid == 0 || in.msg.inst.Touched() {
 		// Save first, as Outlook does with RopSaveChangesMessage.
 		inst := in.msg.inst
 		mid, err := storeDo[uint64](a, in.logon, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
