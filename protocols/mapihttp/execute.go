@@ -45,7 +45,12 @@ func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
 				}
 				break
 			}
-			out, res := a.runBufferInfo(rb, room, i == len(payloads)-1)
+			out, res, err := a.runBufferInfo(rb, room, i == len(payloads)-1)
+			if err != nil {
+				// MS-OXCROPS 3.2.5.1: a buffer that cannot be parsed
+				// fails the call. (Buffers before it have run.)
+				return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
+			}
 			used += len(out) + wire.ExtHeaderSize
 			outs = append(outs, out)
 			if i == len(payloads)-1 && req.Flags&wire.ExecuteChain != 0 && res.complete {
@@ -56,7 +61,8 @@ func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
 		// An Execute without ROPs fetches the queued notifications.
 		room := min(wire.MaxExtPayload, limit-wire.ExtHeaderSize)
 		if room > 2 {
-			outs = append(outs, a.runBuffer(wire.RopBuffer{}, room, true))
+			out, _ := a.runBuffer(wire.RopBuffer{}, room, true)
+			outs = append(outs, out)
 		}
 	}
 	if len(outs) > 0 {
@@ -101,8 +107,9 @@ func (a *session) pack(outs [][]byte, used, limit int, res bufferResult) ([][]by
 			break
 		}
 		var out []byte
-		out, res = a.runBufferInfo(wire.RopBuffer{Rops: res.lastReq, Handles: res.handles}, room, false)
-		if !res.complete {
+		var err error
+		out, res, err = a.runBufferInfo(wire.RopBuffer{Rops: res.lastReq, Handles: res.handles}, room, false)
+		if err != nil || !res.complete {
 			break // the repeat did not fit: leave it out
 		}
 		used += len(out) + wire.ExtHeaderSize

@@ -19,9 +19,9 @@ import (
 // of the buffer can use it (ROP chaining through the handle table,
 // MS-OXCROPS 3.1.4.2). When a response does not fit, the buffer ends with
 // RopBufferTooSmall and the ROPs not yet answered (MS-OXCROPS 2.2.15.1).
-func (a *session) runBuffer(rb wire.RopBuffer, room int, last bool) []byte {
-	out, _ := a.runBufferInfo(rb, room, last)
-	return out
+func (a *session) runBuffer(rb wire.RopBuffer, room int, last bool) ([]byte, error) {
+	out, _, err := a.runBufferInfo(rb, room, last)
+	return out, err
 }
 
 // bufferResult says how the last ROP of a buffer went, for packing
@@ -34,33 +34,63 @@ type bufferResult struct {
 	complete bool // every ROP was answered (no RopBufferTooSmall)
 }
 
-// runBufferInfo is runBuffer that also reports on the last ROP.
-func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte, bufferResult) {
+// errUnparsable says a ROP buffer could not be parsed: the whole Execute
+// fails with ecRpcFormat (MS-OXCROPS 3.2.5.1).
+var errUnparsable = errors.New("mapihttp: ROP buffer cannot be parsed")
+
+// parsedRop is one request of a ROP buffer and where its bytes are.
+type parsedRop struct {
+	req     rops.Request
+	at, end int
+}
+
+// parseBuffer parses every request of a ROP buffer before any runs, so
+// that a buffer that cannot be parsed changes nothing (MS-OXCROPS
+// 3.2.5.1). Whether a logon is private comes from a RopLogon earlier in
+// the buffer, else from the session's logons.
+func (a *session) parseBuffer(list []byte) ([]parsedRop, error) {
+	seen := map[uint8]bool{}
+	ctx := rops.RequestContext{Private: func(id uint8) bool {
+		if p, ok := seen[id]; ok {
+			return p
+		}
+		return a.isPrivate(id)
+	}}
+	var out []parsedRop
+	r := mapi.NewReader(list, mapi.CodecROP)
+	for r.Len() > 0 {
+		at := r.Offset()
+		req, err := rops.ParseRequest(r, ctx)
+		if err != nil {
+			a.s.log.Debug("emsmdb: unparsable ROP", zap.String("user", a.user.Username), zap.Error(err))
+			return nil, errUnparsable
+		}
+		if l, ok := req.(*rops.LogonRequest); ok {
+			seen[l.LogonID] = l.LogonFlags&rops.LogonFlagPrivate != 0
+		}
+		out = append(out, parsedRop{req: req, at: at, end: r.Offset()})
+	}
+	return out, nil
+}
+
+// runBufferInfo is runBuffer that also reports on the last ROP; it
+// returns errUnparsable (and runs nothing) for a buffer that cannot be
+// parsed.
+func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte, bufferResult, error) {
+	var res bufferResult
+	parsed, err := a.parseBuffer(rb.Rops)
+	if err != nil {
+		return nil, res, err
+	}
 	handles := append([]uint32(nil), rb.Handles...)
 	fixed := 2 + 4*len(handles)
 	var out []byte
-	var res bufferResult
-	r := mapi.NewReader(rb.Rops, mapi.CodecROP)
-	private := rops.RequestContext{Private: a.isPrivate}
 	res.complete = true
-	for r.Len() > 0 {
-		at := r.Offset()
-		req, err := rops.ParseRequest(r, private)
-		if err != nil {
-			// MS-OXCROPS 3.2.5.1: the ROPs before it are answered; this
-			// one fails, and nothing after it can be parsed.
-			ec := ecRpcFormat
-			if errors.Is(err, rops.ErrUnknownROP) {
-				ec = ecNotSupported
-			}
-			a.s.log.Debug("emsmdb: unparsable ROP", zap.String("user", a.user.Username), zap.Error(err))
-			out = appendRawError(out, rb.Rops[at:], ec)
-			res.more = false
-			break
-		}
+	for _, pr := range parsed {
+		req := pr.req
 		a.room = room - fixed - len(out)
 		resp := a.runRop(req, handles)
-		res.lastReq, res.more = rb.Rops[at:r.Offset()], false
+		res.lastReq, res.more = rb.Rops[pr.at:pr.end], false
 		if resp == nil { // RopRelease
 			continue
 		}
@@ -74,7 +104,7 @@ func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte,
 		}
 		if fixed+len(out)+w.Len() > room {
 			need := min(fixed+len(out)+w.Len(), 0xffff)
-			out = wire.AppendBufferTooSmall(out, uint16(need), rb.Rops[at:])
+			out = wire.AppendBufferTooSmall(out, uint16(need), rb.Rops[pr.at:])
 			last, res.complete = false, false
 			break
 		}
@@ -96,19 +126,7 @@ func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte,
 	if err != nil {
 		b, _ = wire.RopBuffer{Handles: handles}.Append(nil)
 	}
-	return b, res
-}
-
-// appendRawError answers a ROP that could not be parsed: its RopId, the
-// handle index where most requests have their input handle index, and ec.
-func appendRawError(out, req []byte, ec mapi.ErrorCode) []byte {
-	idx := uint8(0)
-	if len(req) > 2 {
-		idx = req[2]
-	}
-	w := mapi.NewWriter(mapi.CodecROP)
-	wire.RopResponseHeader{RopID: req[0], HandleIndex: idx, ReturnValue: uint32(ec)}.Put(w)
-	return append(out, w.Bytes()...)
+	return b, res, nil
 }
 
 // isPrivate reports whether a logon id is a private-mailbox logon.

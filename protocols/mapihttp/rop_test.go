@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
@@ -277,12 +278,24 @@ func TestHandleErrors(t *testing.T) {
 	if len(out.responses) != 1 || retval(out.responses[0]) != ecNullObject {
 		t.Fatalf("after release: %#v", out.responses)
 	}
-	// An unknown ROP answers ecNotSupported and ends the buffer.
-	list := append(ropsList(t, &rops.GetPropertiesListRequest{}), 0x62, 0, 0)
-	r := c.executeRaw(0, rgbIn(t, list, []uint32{lh}, wire.ExtOptions{}), 0x10000)
+	// A buffer that cannot be parsed (here an unknown ROP after a good
+	// one) fails the call with ecRpcFormat and runs nothing
+	// (MS-OXCROPS 3.2.5.1): the logon created first does not exist.
+	list := append(ropsList(t, &rops.LogonRequest{OutputHandleIndex: 0, LogonFlags: rops.LogonFlagPrivate}), 0x62, 0, 0)
+	r := c.executeRaw(0, rgbIn(t, list, []uint32{invalidHandle}, wire.ExtOptions{}), 0x10000)
 	var er wire.ExecuteResponse
-	if err := er.Decode(r.body); err != nil || er.ErrorCode != 0 {
+	if err := er.Decode(r.body); err != nil || er.ErrorCode != uint32(ecRpcFormat) {
 		t.Fatalf("unknown ROP: %v %+v", err, er)
+	}
+	if n := len(e.srv.liveHandles(t, c)); n != 0 {
+		t.Fatalf("%d objects after an unparsable buffer", n)
+	}
+	// A ROP the server knows but does not serve answers ecNotSupported
+	// and the buffer goes on.
+	lh, _ = c.logon()
+	out = c.execute([]uint32{lh}, nil, &rops.GetOwningServersRequest{}, &rops.GetPropertiesListRequest{})
+	if len(out.responses) != 2 || retval(out.responses[0]) != ecNotSupported {
+		t.Fatalf("unserved ROP: %#v", out.responses)
 	}
 }
 
@@ -998,4 +1011,21 @@ func TestEmbeddedAndStreams(t *testing.T) {
 func asBytes(v any) []byte {
 	b, _ := v.([]byte)
 	return b
+}
+
+// liveHandles lists the handles of the client's session (from inside its
+// actor, through the test-only message).
+func (s *Server) liveHandles(t testing.TB, c *client) []uint32 {
+	t.Helper()
+	ref := s.lookup(c.cookie(cookieSession))
+	if ref == nil {
+		t.Fatal("no session")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hs, err := actors.Ask[[]uint32](ctx, s.sys, ref.pid, listHandles{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hs
 }

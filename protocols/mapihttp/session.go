@@ -35,6 +35,9 @@ type (
 	cancelWait struct{ ch chan bool }
 	// expiryCheck fires when the session may have expired.
 	expiryCheck struct{}
+	// listHandles asks for the handles in use (tests, diagnostics).
+	// Reply: []uint32.
+	listHandles struct{}
 )
 
 // session is the actor of one session context (MS-OXCMAPIHTTP 3.2.1): the
@@ -135,6 +138,12 @@ func (a *session) Receive(c *actors.Context) {
 		}
 		a.s.log.Info("emsmdb session context expired", zap.String("user", a.user.Username), zap.String("sid", a.sid))
 		c.Stop(c.Self())
+	case listHandles:
+		hs := make([]uint32, 0, len(a.handles))
+		for h := range a.handles {
+			hs = append(hs, h)
+		}
+		c.Respond(hs)
 	case mailbox.TableNotification:
 		a.tableChanged(m)
 	case actors.ServerShutdown:
