@@ -24,6 +24,7 @@ func (s *Server) registerEMSMDB(front *gxhttp.Server, ad autodiscover.Config) er
 	submit := &outbound.Submitter{Stores: s.Stores, Dir: s.Dir, Out: out, Log: s.Log.Named("submit")}
 	cfg := mapihttp.Config{OrgName: ad.OrgName, ServerVersion: ad.ServerVersion, CompressThreshold: compress}
 	srv := mapihttp.New(cfg, s.System, s.AddProtocol("emsmdb"), s.Stores, submit, s.Log.Named("emsmdb"))
+	srv.SetDirectory(discoverDirectory{s.Lookup, s.Dir})
 	srv.Register(front)
 	return nil
 }

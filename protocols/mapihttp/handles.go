@@ -1,6 +1,7 @@
 package mapihttp
 
 import (
+	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
 )
@@ -32,13 +33,18 @@ const (
 
 // logon is one RopLogon of the session context (MS-OXCSTOR 3.2.5.1).
 type logon struct {
-	id          uint8
-	handle      uint32
-	dir         string // the store's directory
-	private     bool
-	owner       bool
-	mailboxGUID mapi.GUID
-	storeGUID   mapi.GUID
+	id      uint8
+	handle  uint32
+	dir     string // the store's directory
+	private bool
+	owner   bool
+	// delegate: the mailbox is another user's (mailboxOwner), opened
+	// with its owner's rights; sendAs: the user may send as them.
+	delegate     bool
+	sendAs       bool
+	mailboxOwner *directory.User
+	mailboxGUID  mapi.GUID
+	storeGUID    mapi.GUID
 	// objects are the live objects opened through this logon, by handle.
 	objects map[uint32]*object
 	// props are the logon's computed properties (logonprops.go).

@@ -69,20 +69,28 @@ func (a *session) loadLogonProps(l *logon) error {
 	if err != nil {
 		return err
 	}
-	dn := userDN(a.s.orgName(), a.user)
-	abEID, _ := mapi.AddressBookEntryID{X500DN: dn}.MarshalBinary()
-	storeEID, _ := mapi.NewPrivateStoreEntryID(a.user.Username, dn).MarshalBinary()
-	name := displayName(a.user)
+	owner := l.mailboxOwner
+	if owner == nil {
+		owner = a.user
+	}
+	ownerDN, userDNs := userDN(a.s.orgName(), owner), userDN(a.s.orgName(), a.user)
+	ownerEID, _ := mapi.AddressBookEntryID{X500DN: ownerDN}.MarshalBinary()
+	userEID, _ := mapi.AddressBookEntryID{X500DN: userDNs}.MarshalBinary()
+	storeEID, _ := mapi.NewPrivateStoreEntryID(owner.Username, ownerDN).MarshalBinary()
+	provider := mapi.ExchangeProviderPrimaryUserGUID
+	if l.delegate {
+		provider = mapi.ExchangeProviderDelegateGUID
+	}
 	p := mailbox.Props{
 		{Tag: mapi.PrStoreSupportMask, Value: int32(storeSupportMask)},
 		{Tag: mapi.PrValidFolderMask, Value: int32(validFolderMask)},
-		{Tag: mapi.PrMailboxOwnerEntryID, Value: abEID},
-		{Tag: mapi.PrMailboxOwnerName, Value: name},
-		{Tag: mapi.PrUserEntryID, Value: abEID},
-		{Tag: 0x661A001F /* PR_USER_NAME */, Value: name},
+		{Tag: mapi.PrMailboxOwnerEntryID, Value: ownerEID},
+		{Tag: mapi.PrMailboxOwnerName, Value: displayName(owner)},
+		{Tag: mapi.PrUserEntryID, Value: userEID},
+		{Tag: 0x661A001F /* PR_USER_NAME */, Value: displayName(a.user)},
 		{Tag: mapi.PrStoreEntryID, Value: storeEID},
-		{Tag: mapi.PrDisplayName, Value: name},
-		{Tag: prMdbProvider, Value: append([]byte(nil), mapi.ExchangeProviderPrimaryUserGUID[:]...)},
+		{Tag: mapi.PrDisplayName, Value: displayName(owner)},
+		{Tag: prMdbProvider, Value: append([]byte(nil), provider[:]...)},
 	}
 	for i, sf := range specialFolderEntryIDs {
 		if ids[i] != nil {

@@ -50,6 +50,13 @@ type Submitter interface {
 	Submit(ctx context.Context, user *directory.User, mid uint64) error
 }
 
+// Directory finds the mailbox a RopLogon's ESSDN names (another user's,
+// for a delegate with full access).
+type Directory interface {
+	Lookup(ctx context.Context, login string) (*directory.User, error)
+	Domains(ctx context.Context) ([]directory.Domain, error)
+}
+
 // Config are the endpoint's settings.
 type Config struct {
 	// OrgName is the x500 organization of the DNs (x500_org_name); the
@@ -113,6 +120,7 @@ type Server struct {
 	sessions Sessions
 	stores   *mailbox.Registry
 	submit   Submitter
+	dir      Directory // nil: only the user's own mailbox
 	log      *zap.Logger
 
 	live sync.Map // sid -> *sessionRef
@@ -136,6 +144,10 @@ func New(cfg Config, sys *actors.System, sessions Sessions, stores *mailbox.Regi
 	}
 	return &Server{cfg: cfg, sys: sys, sessions: sessions, stores: stores, submit: submit, log: log}
 }
+
+// SetDirectory lets logons open other users' mailboxes through dir (the
+// user must own them: RightStoreOwner). Call it before serving.
+func (s *Server) SetDirectory(dir Directory) { s.dir = dir }
 
 // Sessions returns the number of live session contexts.
 func (s *Server) Sessions() int {

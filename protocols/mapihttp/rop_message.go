@@ -464,7 +464,8 @@ func (a *session) ropSubmitMessage(req rops.Request, in *object) ropResult {
 	if in.kind != kindMessage {
 		return fail(mapi.EcNotSupported)
 	}
-	if a.s.submit == nil || !in.logon.owner {
+	if a.s.submit == nil || !in.logon.owner || in.logon.delegate {
+		// Sending from another user's mailbox is not served yet.
 		return fail(mapi.EcNotSupported)
 	}
 	if in.msg.mid == 0 || in.msg.inst.Touched() {

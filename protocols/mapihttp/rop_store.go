@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/autodiscover"
@@ -23,27 +24,46 @@ type storeIdentity struct {
 	mailboxGUID, storeGUID mapi.GUID
 }
 
-// ropLogon opens the authenticated user's private store (MS-OXCSTOR
-// 3.2.5.1). Other users' mailboxes and the public folders are not served.
+// ropLogon opens a private store (MS-OXCSTOR 3.2.5.1): the authenticated
+// user's own, or another user's the user owns (RightStoreOwner, full
+// mailbox access). Mailboxes with partial delegate rights and the public
+// folders are not served yet.
 func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 	if req.LogonFlags&rops.LogonFlagPrivate == 0 {
 		return fail(ecNotSupported) // public folder logons: not yet
 	}
+	owner := a.user
+	delegate := false
 	if req.Essdn != "" {
-		domainID, userID, _, ok := autodiscover.ParseLegacyDN(req.Essdn)
+		domainID, userID, local, ok := autodiscover.ParseLegacyDN(req.Essdn)
 		if !ok {
 			return fail(mapi.EcUnknownUser)
 		}
 		if domainID != uint32(a.user.DomainID) || userID != uint32(a.user.ID) {
-			// 3.2.5.1.1: another user's mailbox needs delegate rights,
-			// which this server does not grant over MAPI yet.
-			return fail(mapi.EcAccessDenied)
+			u, ec := a.mailboxOf(domainID, userID, local)
+			if ec != mapi.EcSuccess {
+				return fail(ec)
+			}
+			owner, delegate = u, true
 		}
 	}
-	if a.user.Maildir == "" {
+	if owner.Maildir == "" {
 		return fail(mapi.EcUnknownUser)
 	}
-	l := &logon{id: req.LogonID, dir: a.user.Maildir, private: true, owner: true}
+	l := &logon{id: req.LogonID, dir: owner.Maildir, private: true, owner: true, delegate: delegate, mailboxOwner: owner}
+	if delegate {
+		// 3.2.5.1.1: another user's mailbox needs its owner's rights.
+		rights, err := storeDo[uint32](a, l, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+			return tx.MailboxRights(mailbox.Identity{Username: a.user.Username})
+		}))
+		if err != nil {
+			return fail(ecOf(err))
+		}
+		if rights&mailbox.RightStoreOwner == 0 {
+			return fail(mapi.EcAccessDenied)
+		}
+		l.sendAs = rights&mailbox.RightSendAs != 0
+	}
 	id, err := storeDo[storeIdentity](a, l, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
 		s := tx.Store()
 		return storeIdentity{mailboxGUID: s.MailboxGUID(), storeGUID: s.StoreGUID()}, nil
@@ -77,7 +97,10 @@ func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 	} {
 		resp.FolderIDs[i] = mapi.EID(wireID(fid))
 	}
-	resp.ResponseFlags = logonReserved | logonOwnerRight | logonSendAsRight
+	resp.ResponseFlags = logonReserved | logonOwnerRight
+	if !delegate || l.sendAs {
+		resp.ResponseFlags |= logonSendAsRight
+	}
 	resp.MailboxGUID = l.mailboxGUID
 	resp.ReplID = mapi.ReplidLocal
 	resp.ReplGUID = l.storeGUID
@@ -168,4 +191,29 @@ func (a *session) ropIDFromLongTermID(req *rops.IDFromLongTermIDRequest, in *obj
 	resp := success[*rops.IDFromLongTermIDResponse](req)
 	resp.ObjectID = mapi.EID(wireID(req.LongTermID.GCV()))
 	return ok(resp)
+}
+
+// mailboxOf finds the user a mailbox ESSDN names (its domain by id, the
+// account by local part, checked against the user id).
+func (a *session) mailboxOf(domainID, userID uint32, local string) (*directory.User, mapi.ErrorCode) {
+	if a.s.dir == nil || userID == 0 {
+		return nil, mapi.EcAccessDenied
+	}
+	ctx, cancel := a.ctx()
+	defer cancel()
+	domains, err := a.s.dir.Domains(ctx)
+	if err != nil {
+		return nil, mapi.EcLoginFailure
+	}
+	for _, d := range domains {
+		if uint32(d.ID) != domainID {
+			continue
+		}
+		u, err := a.s.dir.Lookup(ctx, local+"@"+d.Name)
+		if err != nil || uint32(u.ID) != userID {
+			return nil, mapi.EcUnknownUser
+		}
+		return u, mapi.EcSuccess
+	}
+	return nil, mapi.EcUnknownUser
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
 	"github.com/gromox-go/gromox/protocols/mapihttp/wire"
@@ -1028,4 +1029,64 @@ func (s *Server) liveHandles(t testing.TB, c *client) []uint32 {
 		t.Fatal(err)
 	}
 	return hs
+}
+
+// TestDelegateLogon: a user who owns another user's mailbox (Owner on its
+// IPM subtree) logs on to it with its ESSDN and works in it; without the
+// right the logon is ecAccessDenied; sending from it is not served.
+func TestDelegateLogon(t *testing.T) {
+	e := newEnv(t)
+	e.srv.SetDirectory(e.DB)
+	bobDir := e.AddUser(t, "bob@example.org", "bob pw", "")
+	bob, err := e.DB.Lookup(context.Background(), "bob@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, _ := mailbox.ImportRFC5322([]byte(raw2))
+	if _, err := e.Stores.Do(context.Background(), bobDir, mailbox.Deliver{Raw: []byte(raw2), Content: mc}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client(t)
+	c.connect()
+	logonBob := func() rops.Response {
+		out := c.execute(handleTable(2), nil, &rops.LogonRequest{LogonID: 1, LogonFlags: rops.LogonFlagPrivate, Essdn: userDN("Test Org", bob)})
+		return out.responses[0]
+	}
+	if ec := retval(logonBob()); ec != mapi.EcAccessDenied {
+		t.Fatalf("logon without rights: %s", ec.Name())
+	}
+	if _, err := e.Stores.Do(context.Background(), bobDir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
+		return nil, tx.UpdatePermissions(mapi.PrivateFIDIPMSubtree, []mailbox.PermissionChange{{Op: mailbox.RowAdd, Username: testUser, Rights: mailbox.RightsAll}}, false)
+	})); err != nil {
+		t.Fatal(err)
+	}
+	out := c.execute(handleTable(1), nil, &rops.LogonRequest{LogonID: 1, LogonFlags: rops.LogonFlagPrivate, Essdn: userDN("Test Org", bob)})
+	lr, ok := out.responses[0].(*rops.LogonResponse)
+	if !ok || lr.ReturnValue != 0 || lr.ResponseFlags&logonOwnerRight == 0 {
+		t.Fatalf("delegate logon: %#v", out.responses[0])
+	}
+	lh := out.handles[0]
+	cols := []mapi.PropTag{mapi.PrSubject}
+	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+		&rops.GetPropertiesSpecificRequest{Header: rops.Header{LogonID: 1}, WantUnicode: 1, PropertyTags: []mapi.PropTag{mapi.PrMailboxOwnerName, 0x661A001F}},
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{LogonID: 1, OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{LogonID: 1, InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}, PropertyTags: cols},
+		&rops.QueryRowsRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{LogonID: 1, InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: inboxFID},
+		&rops.SubmitMessageRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}},
+	)
+	if len(out.responses) < 7 {
+		t.Fatalf("%d responses", len(out.responses))
+	}
+	names := out.responses[0].(*rops.GetPropertiesSpecificResponse).RowData.Values
+	if names[0].Value != "bob@example.org" || names[1].Value != testUser {
+		t.Fatalf("owner and user %+v", names)
+	}
+	if qr := out.responses[4].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.RowData[0].Values[0].Value != "two" {
+		t.Fatalf("bob's inbox %+v", qr.RowData)
+	}
+	if ec := retval(out.responses[6]); ec != ecNotSupported {
+		t.Fatalf("submit from bob's mailbox: %s", ec.Name())
+	}
 }
