@@ -31,6 +31,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gromox-go/gromox/actors"
@@ -126,7 +127,7 @@ type Server struct {
 	live sync.Map // sid -> *sessionRef
 
 	// ropHook is called before each ROP runs (tests: panic isolation).
-	ropHook func(ropID uint8)
+	ropHook atomic.Pointer[func(ropID uint8)]
 }
 
 // sessionRef is what the HTTP handlers know of a live session context.

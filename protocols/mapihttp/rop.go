@@ -152,8 +152,8 @@ func ok(resp rops.Response) ropResult { return ropResult{resp: resp} }
 // runRop runs one ROP against the handle table and returns its response
 // (nil for RopRelease).
 func (a *session) runRop(req rops.Request, handles []uint32) rops.Response {
-	if a.s.ropHook != nil {
-		a.s.ropHook(req.RopID())
+	if hook := a.s.ropHook.Load(); hook != nil {
+		(*hook)(req.RopID())
 	}
 	inf := rops.InfoOf(req)
 	var in *object

@@ -405,16 +405,17 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 	c1, c2 := e.client(t), e.client(t)
 	lh1, _ := c1.logon()
 	lh2, _ := c2.logon()
-	e.srv.ropHook = func(id uint8) {
+	hook := func(id uint8) {
 		if id == rops.RopIDGetPropertiesList {
 			panic("test panic in a ROP")
 		}
 	}
+	e.srv.ropHook.Store(&hook)
 	r := c1.executeRaw(0, rgbIn(t, ropsList(t, &rops.GetPropertiesListRequest{}), []uint32{lh1}, wire.ExtOptions{}), 0x10000)
 	if r.code != rcContextNotFound || r.header.Get("X-ResponseCode") != "10" {
 		t.Fatalf("panicking ROP: X-ResponseCode %d (header %q)", r.code, r.header.Get("X-ResponseCode"))
 	}
-	e.srv.ropHook = nil
+	e.srv.ropHook.Store(nil)
 	// The other session goes on; the first one is gone and says so.
 	if out := c2.execute([]uint32{lh2}, nil, &rops.GetPropertiesListRequest{}); retval(out.responses[0]) != 0 {
 		t.Fatal("the other session broke")
