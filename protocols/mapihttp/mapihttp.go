@@ -14,8 +14,13 @@
 //     is checked and replaced in one actor turn before the ROPs run, so a
 //     request that reuses an old sequence is refused (X-ResponseCode 15).
 //   - A panic while running a ROP ends that session context only: its
-//     actor stops, the request in flight gets a failure (a late
-//     X-ResponseCode 10) and the client reconnects. Other sessions go on.
+//     actor stops, the request in flight fails with X-ResponseCode 10
+//     (Context Not Found; after DONE when the response had already begun)
+//     and the client reconnects. Other sessions go on.
+//   - A ROP buffer is parsed whole before any of its ROPs runs: one that
+//     cannot be parsed fails the Execute with ecRpcFormat and changes
+//     nothing. A ROP that parses but has no handler answers
+//     ecNotSupported in its own response.
 //   - A session context that sees no request for Config.SessionTimeout
 //     ends, and so does one whose Connect is repeated with its cookie
 //     (MS-OXCMAPIHTTP 3.2.5.6).
