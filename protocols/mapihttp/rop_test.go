@@ -1091,3 +1091,71 @@ func TestDelegateLogon(t *testing.T) {
 		t.Fatalf("submit from bob's mailbox: %s", ec.Name())
 	}
 }
+
+// TestTableROPs: sorting, restricting, finding a row, bookmarks and the
+// fractional seek on a contents table.
+func TestTableROPs(t *testing.T) {
+	e := newEnv(t)
+	for _, s := range []string{"charlie", "alpha", "bravo"} {
+		e.deliver(t, strings.Replace(raw1, "Subject: one", "Subject: "+s, 1))
+	}
+	c := e.client(t)
+	lh, _ := c.logon()
+	cols := []mapi.PropTag{mapi.PrSubject}
+	subjects := func(out ropOut, i int) []string {
+		var s []string
+		for _, r := range out.responses[i].(*rops.QueryRowsResponse).RowData {
+			s = append(s, fmt.Sprint(r.Values[0].Value))
+		}
+		return s
+	}
+	out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols},
+		&rops.SortTableRequest{Header: rops.Header{InputHandleIndex: 2}, SortOrderSet: mapi.SortOrderSet{Sorts: []mapi.SortOrder{{Tag: mapi.PrSubject, Order: mapi.SortDescend}}}},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+	)
+	mustOK(t, out, 5)
+	if got := strings.Join(subjects(out, 4), ","); got != "charlie,bravo,alpha" {
+		t.Fatalf("sorted descending: %s", got)
+	}
+	table := out.handles[2]
+	eq := &mapi.Restriction{Type: mapi.ResProperty, Relop: mapi.RelopEQ, Tag: mapi.PrSubject, Value: mapi.PropVal{Tag: mapi.PrSubject, Value: "bravo"}}
+	out = c.execute([]uint32{table}, cols,
+		&rops.SeekRowRequest{Origin: rops.BookmarkBeginning},
+		&rops.FindRowRequest{Restriction: eq, Origin: rops.BookmarkBeginning},
+		&rops.CreateBookmarkRequest{},
+		&rops.SeekRowFractionalRequest{Numerator: 1, Denominator: 1},
+		&rops.QueryPositionRequest{},
+	)
+	mustOK(t, out, 5)
+	if fr := out.responses[1].(*rops.FindRowResponse); !fr.HasRowData || fr.RowData.Values[0].Value != "bravo" {
+		t.Fatalf("find row %+v", fr)
+	}
+	bm := out.responses[2].(*rops.CreateBookmarkResponse).Bookmark
+	if qp := out.responses[4].(*rops.QueryPositionResponse); qp.Numerator != 3 {
+		t.Fatalf("after fractional seek to the end: %+v", qp)
+	}
+	out = c.execute([]uint32{table}, cols,
+		&rops.SeekRowBookmarkRequest{Bookmark: bm, RowCount: 0},
+		&rops.QueryRowsRequest{ForwardRead: true, RowCount: 1},
+		&rops.FreeBookmarkRequest{Bookmark: bm},
+		&rops.FreeBookmarkRequest{Bookmark: bm},
+		&rops.RestrictRequest{Restriction: eq},
+		&rops.QueryRowsRequest{ForwardRead: true, RowCount: 10},
+		&rops.QueryRowsRequest{ForwardRead: false, RowCount: 10},
+	)
+	if len(out.responses) < 7 || retval(out.responses[3]) != mapi.EcInvalidBookmark {
+		t.Fatalf("bookmark freed twice: %#v", out.responses)
+	}
+	if got := subjects(out, 1); len(got) != 1 || got[0] != "bravo" {
+		t.Fatalf("row at the bookmark %v", got)
+	}
+	if got := subjects(out, 5); len(got) != 1 || got[0] != "bravo" {
+		t.Fatalf("restricted rows %v", got)
+	}
+	if qr := out.responses[6].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.Origin != rops.BookmarkBeginning {
+		t.Fatalf("backward read %+v", qr)
+	}
+}
