@@ -19,13 +19,14 @@ import (
 	"github.com/gromox-go/gromox/mapi"
 )
 
-// fill adds n messages to alice's Inbox, 2,000 per transaction.
+// fill adds n messages to alice's Inbox, 1,000 per transaction.
 func (e *env) fill(b testing.TB, n int) {
 	b.Helper()
 	for done := 0; done < n; {
-		batch := min(2000, n-done)
+		batch := min(1000, n-done)
 		start := done
-		_, err := e.Stores.Do(context.Background(), e.maildir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		_, err := e.Stores.Do(ctx, e.maildir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
 			for i := start; i < start+batch; i++ {
 				raw := []byte(fmt.Sprintf("From: Sender %d <s%d@example.net>\r\nTo: alice@example.org\r\nSubject: message %d\r\nDate: Mon, 02 Jan 2023 10:00:00 +0100\r\nMessage-ID: <%d@bench>\r\n\r\nbody %d\r\n", i, i, i, i, i))
 				mc, err := mailbox.ImportRFC5322(raw)
@@ -38,6 +39,7 @@ func (e *env) fill(b testing.TB, n int) {
 			}
 			return nil, nil
 		}))
+		cancel()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -126,13 +128,18 @@ func BenchmarkAppend(b *testing.B) {
 
 // BenchmarkIdleSessions: the server's memory per logged-in session idling
 // in INBOX (heap and goroutine stacks, measured in-process; the clients
-// keep only their sockets). SESSIONS sets how many (default 2,000).
+// keep only their sockets). SESSIONS sets how many (default 2,000),
+// MESSAGES how many messages INBOX gets beyond the test's three.
 func BenchmarkIdleSessions(b *testing.B) {
 	n := 2000
 	if s := os.Getenv("SESSIONS"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
 	e := newEnv(b)
+	if s := os.Getenv("MESSAGES"); s != "" {
+		m, _ := strconv.Atoi(s)
+		e.fill(b, m)
+	}
 	var stacks uint64
 	used := func() uint64 {
 		runtime.GC()

@@ -342,7 +342,7 @@ func (a *session) expunge(w *imapserver.ExpungeWriter, uids *imap.UIDSet) error 
 		if m.Flags&mailbox.FlagDeleted == 0 || (uids != nil && !uids.Contains(imap.UID(m.UID))) {
 			return nil
 		}
-		if _, ok := sel.byMid[m.MessageID]; ok {
+		if sel.has(m.MessageID) {
 			mids = append(mids, m.MessageID)
 		}
 		return nil
@@ -366,15 +366,20 @@ func (a *session) expunge(w *imapserver.ExpungeWriter, uids *imap.UIDSet) error 
 // first, and drops them from the view.
 func (a *session) expunged(gone map[uint64]bool, write func(seq uint32) error) error {
 	sel := a.sel
-	for i := len(sel.uids) - 1; i >= 0; i-- {
-		if gone[sel.mids[i]] {
-			if err := write(uint32(i + 1)); err != nil {
-				return err
-			}
-			delete(sel.gone, sel.mids[i])
-			delete(sel.changed, sel.mids[i])
-			sel.remove(i)
+	// Positions from the highest down: each EXPUNGE renumbers only what
+	// follows it.
+	var at []int
+	for mid := range gone {
+		if i := sel.view.indexOfMID(mid); i >= 0 {
+			at = append(at, i)
 		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(at)))
+	for _, i := range at {
+		if err := write(uint32(i + 1)); err != nil {
+			return err
+		}
+		sel.remove(i)
 	}
 	return nil
 }

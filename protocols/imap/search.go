@@ -25,7 +25,7 @@ func (a *session) search(kind imapserver.NumKind, criteria *imap.SearchCriteria,
 		if i < 0 {
 			return nil // not yet announced to the client
 		}
-		e := &evaluation{a: a, m: m, seq: uint32(i + 1), n: uint32(len(sel.uids)), maxUID: sel.maxUID()}
+		e := &evaluation{a: a, m: m, seq: uint32(i + 1), n: uint32(sel.view.Len()), maxUID: sel.maxUID()}
 		if !e.match(criteria) {
 			return nil
 		}

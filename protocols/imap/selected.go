@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"maps"
 	"sort"
 
 	"github.com/emersion/go-imap/v2"
@@ -12,8 +13,8 @@ import (
 // that walks a folder: memory stays bounded on folders of any size.
 const pageSize = 256
 
-// selected is the client's view of its selected folder: sequence number
-// i+1 is uids[i]. It changes only when the client is told.
+// selected is the state of the selected folder: the client's view of it,
+// which changes only when the client is told, and the changes pending.
 type selected struct {
 	fid         uint64
 	name        string
@@ -21,9 +22,7 @@ type selected struct {
 	uidValidity uint32
 	subID       uint64
 
-	uids  []uint32
-	mids  []uint64
-	byMid map[uint64]uint32 // message id -> UID, for notifications
+	view view
 
 	// Pending changes from notifications, sent at the next poll.
 	checkNew bool                // messages may have arrived
@@ -37,36 +36,25 @@ type flagSent struct {
 	keywords string
 }
 
-func (s *selected) add(uid uint32, mid uint64) {
-	s.uids = append(s.uids, uid)
-	s.mids = append(s.mids, mid)
-	s.byMid[mid] = uid
-}
+func (s *selected) add(uid uint32, mid uint64) { s.view.add(uid, mid) }
 
 // index is the position of uid in the view, or -1.
-func (s *selected) index(uid uint32) int {
-	i := sort.Search(len(s.uids), func(i int) bool { return s.uids[i] >= uid })
-	if i < len(s.uids) && s.uids[i] == uid {
-		return i
-	}
-	return -1
-}
+func (s *selected) index(uid uint32) int { return s.view.index(uid) }
+
+// has says whether the view holds message id mid.
+func (s *selected) has(mid uint64) bool { return s.view.indexOfMID(mid) >= 0 }
 
 // remove drops the message at index i from the view (after its EXPUNGE
 // was sent).
 func (s *selected) remove(i int) {
-	delete(s.byMid, s.mids[i])
-	delete(s.sent, s.uids[i])
-	s.uids = append(s.uids[:i], s.uids[i+1:]...)
-	s.mids = append(s.mids[:i], s.mids[i+1:]...)
+	uid, mid := s.view.at(i)
+	delete(s.sent, uid)
+	delete(s.gone, mid)
+	delete(s.changed, mid)
+	s.view.remove(i)
 }
 
-func (s *selected) maxUID() uint32 {
-	if len(s.uids) == 0 {
-		return 0
-	}
-	return s.uids[len(s.uids)-1]
-}
+func (s *selected) maxUID() uint32 { return s.view.maxUID() }
 
 // note records the events of one notification; true when something is
 // pending for the client.
@@ -87,7 +75,7 @@ func (s *selected) note(events []mailbox.Event) bool {
 				old = e.MessageID
 			}
 			if e.OldFolderID == s.fid {
-				if _, ok := s.byMid[old]; ok {
+				if s.has(old) {
 					s.gone[old], pending = true, true
 				}
 			}
@@ -95,11 +83,11 @@ func (s *selected) note(events []mailbox.Event) bool {
 				s.checkNew, pending = true, true
 			}
 		case mailbox.EventDeleted:
-			if _, ok := s.byMid[e.MessageID]; ok && e.FolderID == s.fid {
+			if e.FolderID == s.fid && s.has(e.MessageID) {
 				s.gone[e.MessageID], pending = true, true
 			}
 		case mailbox.EventModified:
-			if _, ok := s.byMid[e.MessageID]; ok && e.FolderID == s.fid {
+			if e.FolderID == s.fid && s.has(e.MessageID) {
 				s.changed[e.MessageID], pending = true, true
 			}
 		}
@@ -117,7 +105,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 		return nil, err
 	}
 	sel := &selected{fid: f.ID, name: f.Name, readOnly: options.ReadOnly, uidValidity: f.UIDValidity,
-		byMid: map[uint64]uint32{}, gone: map[uint64]bool{}, changed: map[uint64]bool{}, sent: map[uint32]flagSent{}}
+		gone: map[uint64]bool{}, changed: map[uint64]bool{}, sent: map[uint32]flagSent{}}
 	// Subscribe first: a change after the subscription and before the
 	// view is loaded is then seen twice, which the view tolerates, rather
 	// than not at all.
@@ -135,7 +123,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 	if err := a.walk(0, func(m mailbox.IMAPMessage) error {
 		sel.add(m.UID, m.MessageID)
 		if firstUnseen == 0 && m.Flags&mailbox.FlagSeen == 0 {
-			firstUnseen = uint32(len(sel.uids))
+			firstUnseen = uint32(sel.view.Len())
 		}
 		return nil
 	}); err != nil {
@@ -149,7 +137,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 	}
 	d := &imap.SelectData{
 		Flags:             []imap.Flag{imap.FlagSeen, imap.FlagAnswered, imap.FlagFlagged, imap.FlagDeleted, imap.FlagDraft, imap.FlagForwarded},
-		NumMessages:       uint32(len(sel.uids)),
+		NumMessages:       uint32(sel.view.Len()),
 		FirstUnseenSeqNum: firstUnseen,
 		UIDNext:           imap.UID(max(uidNext, sel.maxUID()+1)),
 		UIDValidity:       f.UIDValidity,
@@ -215,29 +203,22 @@ func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 		sel.checkNew = true
 	}
 	if allowExpunge && len(sel.gone) > 0 {
-		for i := len(sel.uids) - 1; i >= 0; i-- {
-			if sel.gone[sel.mids[i]] {
-				if err := w.WriteExpunge(uint32(i + 1)); err != nil {
-					return err
-				}
-				delete(sel.gone, sel.mids[i])
-				delete(sel.changed, sel.mids[i])
-				sel.remove(i)
-			}
+		if err := a.expunged(maps.Clone(sel.gone), w.WriteExpunge); err != nil {
+			return err
 		}
 		clear(sel.gone)
 	}
 	if sel.checkNew {
 		sel.checkNew = false
-		n := len(sel.uids)
+		n := sel.view.Len()
 		if err := a.walk(sel.maxUID()+1, func(m mailbox.IMAPMessage) error {
 			sel.add(m.UID, m.MessageID)
 			return nil
 		}); err != nil {
 			return err
 		}
-		if len(sel.uids) != n {
-			if err := w.WriteNumMessages(uint32(len(sel.uids))); err != nil {
+		if sel.view.Len() != n {
+			if err := w.WriteNumMessages(uint32(sel.view.Len())); err != nil {
 				return err
 			}
 		}
@@ -245,8 +226,8 @@ func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 	if len(sel.changed) > 0 {
 		var uids []uint32
 		for mid := range sel.changed {
-			if uid, ok := sel.byMid[mid]; ok && !sel.gone[mid] {
-				uids = append(uids, uid)
+			if i := sel.view.indexOfMID(mid); i >= 0 && !sel.gone[mid] {
+				uids = append(uids, sel.view.uidAt(i))
 			}
 		}
 		clear(sel.changed)
@@ -306,13 +287,14 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 	if imap.IsSearchRes(numSet) {
 		numSet = a.searchRes // RFC 5182: "$"
 	}
-	n := len(sel.uids)
+	n := sel.view.Len()
 	var out []target
 	seen := make(map[int]bool)
 	addIdx := func(i int) {
 		if i >= 0 && i < n && !seen[i] {
 			seen[i] = true
-			out = append(out, target{seq: uint32(i + 1), uid: sel.uids[i], mid: sel.mids[i]})
+			uid, mid := sel.view.at(i)
+			out = append(out, target{seq: uint32(i + 1), uid: uid, mid: mid})
 		}
 	}
 	switch set := numSet.(type) {
@@ -350,8 +332,7 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 			if start > stop {
 				start, stop = stop, start
 			}
-			lo := sort.Search(n, func(i int) bool { return sel.uids[i] >= start })
-			for i := lo; i < n && sel.uids[i] <= stop; i++ {
+			for i := sel.view.search(start); i < n && sel.view.uidAt(i) <= stop; i++ {
 				addIdx(i)
 			}
 		}

@@ -1,0 +1,124 @@
+package imap
+
+import "sort"
+
+// view is a client's view of its selected folder: sequence number i+1 is
+// the i-th message, in UID order. It is kept as runs of messages whose UIDs
+// and message ids both go up by one, as delivery and APPEND make them, so
+// that a session holds a few runs for a folder of any size rather than
+// arrays (thousands of idle sessions on large folders).
+type view struct {
+	runs []run
+	n    int
+}
+
+// run is n messages from UID uid and message id mid on, starting at
+// position start of the view.
+type run struct {
+	start int
+	uid   uint32
+	mid   uint64
+	n     uint32
+}
+
+// Len is the number of messages.
+func (v *view) Len() int { return v.n }
+
+// at gives the UID and message id at position i (0-based).
+func (v *view) at(i int) (uint32, uint64) {
+	k := sort.Search(len(v.runs), func(k int) bool { return v.runs[k].start > i }) - 1
+	r := v.runs[k]
+	d := i - r.start
+	return r.uid + uint32(d), r.mid + uint64(d)
+}
+
+// uidAt gives the UID at position i.
+func (v *view) uidAt(i int) uint32 {
+	uid, _ := v.at(i)
+	return uid
+}
+
+// index gives the position of uid, or -1.
+func (v *view) index(uid uint32) int {
+	k := sort.Search(len(v.runs), func(k int) bool { return v.runs[k].uid+v.runs[k].n > uid })
+	if k == len(v.runs) || uid < v.runs[k].uid {
+		return -1
+	}
+	return v.runs[k].start + int(uid-v.runs[k].uid)
+}
+
+// search gives the position of the first message with a UID of at least
+// uid (Len if none).
+func (v *view) search(uid uint32) int {
+	k := sort.Search(len(v.runs), func(k int) bool { return v.runs[k].uid+v.runs[k].n > uid })
+	if k == len(v.runs) {
+		return v.n
+	}
+	r := v.runs[k]
+	if uid <= r.uid {
+		return r.start
+	}
+	return r.start + int(uid-r.uid)
+}
+
+// indexOfMID gives the position of message id mid, or -1 (a scan of the
+// runs: notifications are few).
+func (v *view) indexOfMID(mid uint64) int {
+	for _, r := range v.runs {
+		if mid >= r.mid && mid < r.mid+uint64(r.n) {
+			return r.start + int(mid-r.mid)
+		}
+	}
+	return -1
+}
+
+// maxUID is the highest UID, 0 when empty.
+func (v *view) maxUID() uint32 {
+	if len(v.runs) == 0 {
+		return 0
+	}
+	r := v.runs[len(v.runs)-1]
+	return r.uid + r.n - 1
+}
+
+// add appends a message whose UID is above every other.
+func (v *view) add(uid uint32, mid uint64) {
+	if k := len(v.runs) - 1; k >= 0 {
+		r := &v.runs[k]
+		if uid == r.uid+r.n && mid == r.mid+uint64(r.n) {
+			r.n++
+			v.n++
+			return
+		}
+	}
+	v.runs = append(v.runs, run{start: v.n, uid: uid, mid: mid, n: 1})
+	v.n++
+}
+
+// remove drops the message at position i.
+func (v *view) remove(i int) {
+	k := sort.Search(len(v.runs), func(k int) bool { return v.runs[k].start > i }) - 1
+	r := v.runs[k]
+	d := uint32(i - r.start)
+	switch {
+	case r.n == 1:
+		v.runs = append(v.runs[:k], v.runs[k+1:]...)
+	case d == 0:
+		v.runs[k] = run{start: r.start, uid: r.uid + 1, mid: r.mid + 1, n: r.n - 1}
+		k++
+	case d == r.n-1:
+		v.runs[k].n--
+		k++
+	default:
+		tail := run{start: r.start + int(d), uid: r.uid + d + 1, mid: r.mid + uint64(d) + 1, n: r.n - d - 1}
+		v.runs[k].n = d
+		v.runs = append(v.runs, run{})
+		copy(v.runs[k+2:], v.runs[k+1:])
+		v.runs[k+1] = tail
+		k += 2
+	}
+	for ; k < len(v.runs); k++ {
+		v.runs[k].start--
+	}
+	v.n--
+}
