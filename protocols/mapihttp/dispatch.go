@@ -17,6 +17,9 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 		a.release(in) // MS-OXCROPS 2.2.15.3: no response
 		return ropResult{}
 	}
+	if ec := a.checkAccess(req, in, dest); ec != mapi.EcSuccess {
+		return fail(ec)
+	}
 	switch q := req.(type) {
 	// store (MS-OXCSTOR)
 	case *rops.GetReceiveFolderRequest:

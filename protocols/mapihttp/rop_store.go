@@ -25,9 +25,10 @@ type storeIdentity struct {
 }
 
 // ropLogon opens a private store (MS-OXCSTOR 3.2.5.1): the authenticated
-// user's own, or another user's the user owns (RightStoreOwner, full
-// mailbox access). Mailboxes with partial delegate rights and the public
-// folders are not served yet.
+// user's own, or another user's on which the user has rights: as its
+// owner with RightStoreOwner (full access), else as a delegate whose ROPs
+// are checked against the folder permissions (access.go). Public folders
+// are not served yet.
 func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 	if req.LogonFlags&rops.LogonFlagPrivate == 0 {
 		return fail(ecNotSupported) // public folder logons: not yet
@@ -59,9 +60,12 @@ func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 		if err != nil {
 			return fail(ecOf(err))
 		}
-		if rights&mailbox.RightStoreOwner == 0 {
+		// A user with only folder rights logs on as a delegate whose
+		// ROPs are checked against them (access.go).
+		if rights&^(mailbox.RightSendAs|mailbox.RightFreeBusySimple|mailbox.RightFreeBusyDetailed|mailbox.RightContact) == 0 {
 			return fail(mapi.EcAccessDenied)
 		}
+		l.owner = rights&mailbox.RightStoreOwner != 0
 		l.sendAs = rights&mailbox.RightSendAs != 0
 	}
 	id, err := storeDo[storeIdentity](a, l, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
@@ -97,7 +101,10 @@ func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 	} {
 		resp.FolderIDs[i] = mapi.EID(wireID(fid))
 	}
-	resp.ResponseFlags = logonReserved | logonOwnerRight
+	resp.ResponseFlags = logonReserved
+	if l.owner {
+		resp.ResponseFlags |= logonOwnerRight
+	}
 	if !delegate || l.sendAs {
 		resp.ResponseFlags |= logonSendAsRight
 	}

@@ -1032,9 +1032,11 @@ func (s *Server) liveHandles(t testing.TB, c *client) []uint32 {
 	return hs
 }
 
-// TestDelegateLogon: a user who owns another user's mailbox (Owner on its
-// IPM subtree) logs on to it with its ESSDN and works in it; without the
-// right the logon is ecAccessDenied; sending from it is not served.
+// TestDelegateLogon: another user's mailbox opened with its ESSDN. With
+// only the store's default rights the logon works but the Inbox does not
+// open; with read rights on the Inbox its mail can be listed and read but
+// nothing written; with Owner on the IPM subtree the user owns the store
+// (everything goes, except sending from it).
 func TestDelegateLogon(t *testing.T) {
 	e := newEnv(t)
 	e.srv.SetDirectory(e.DB)
@@ -1047,48 +1049,79 @@ func TestDelegateLogon(t *testing.T) {
 	if _, err := e.Stores.Do(context.Background(), bobDir, mailbox.Deliver{Raw: []byte(raw2), Content: mc}); err != nil {
 		t.Fatal(err)
 	}
+	grant := func(fid uint64, rights uint32) {
+		if _, err := e.Stores.Do(context.Background(), bobDir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
+			return nil, tx.UpdatePermissions(fid, []mailbox.PermissionChange{{Op: mailbox.RowAdd, Username: testUser, Rights: rights}}, false)
+		})); err != nil {
+			t.Fatal(err)
+		}
+	}
 	c := e.client(t)
 	c.connect()
-	logonBob := func() rops.Response {
-		out := c.execute(handleTable(2), nil, &rops.LogonRequest{LogonID: 1, LogonFlags: rops.LogonFlagPrivate, Essdn: userDN("Test Org", bob)})
-		return out.responses[0]
+	logonBob := func() (*rops.LogonResponse, uint32) {
+		out := c.execute(handleTable(1), nil, &rops.LogonRequest{LogonID: 1, LogonFlags: rops.LogonFlagPrivate, Essdn: userDN("Test Org", bob)})
+		lr, ok := out.responses[0].(*rops.LogonResponse)
+		if !ok || lr.ReturnValue != 0 {
+			t.Fatalf("delegate logon: %#v", out.responses[0])
+		}
+		return lr, out.handles[0]
 	}
-	if ec := retval(logonBob()); ec != mapi.EcAccessDenied {
-		t.Fatalf("logon without rights: %s", ec.Name())
-	}
-	if _, err := e.Stores.Do(context.Background(), bobDir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
-		return nil, tx.UpdatePermissions(mapi.PrivateFIDIPMSubtree, []mailbox.PermissionChange{{Op: mailbox.RowAdd, Username: testUser, Rights: mailbox.RightsAll}}, false)
-	})); err != nil {
-		t.Fatal(err)
-	}
-	out := c.execute(handleTable(1), nil, &rops.LogonRequest{LogonID: 1, LogonFlags: rops.LogonFlagPrivate, Essdn: userDN("Test Org", bob)})
-	lr, ok := out.responses[0].(*rops.LogonResponse)
-	if !ok || lr.ReturnValue != 0 || lr.ResponseFlags&logonOwnerRight == 0 {
-		t.Fatalf("delegate logon: %#v", out.responses[0])
-	}
-	lh := out.handles[0]
 	cols := []mapi.PropTag{mapi.PrSubject}
+	readInbox := func(lh uint32) ropOut {
+		return c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+			&rops.OpenFolderRequest{OutHeader: rops.OutHeader{LogonID: 1, OutputHandleIndex: 1}, FolderID: inboxFID},
+			&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{LogonID: 1, InputHandleIndex: 1, OutputHandleIndex: 2}},
+			&rops.SetColumnsRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}, PropertyTags: cols},
+			&rops.QueryRowsRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+			&rops.CreateMessageRequest{OutHeader: rops.OutHeader{LogonID: 1, InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: inboxFID},
+			&rops.DeleteMessagesRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 1}, MessageIDs: []mapi.EID{inboxFID}},
+		)
+	}
+
+	lr, lh := logonBob()
+	if lr.ResponseFlags&logonOwnerRight != 0 {
+		t.Fatal("owner right without owning the store")
+	}
+	if out := readInbox(lh); retval(out.responses[0]) != mapi.EcAccessDenied {
+		t.Fatalf("inbox without rights: %s", retval(out.responses[0]).Name())
+	}
+
+	grant(mapi.PrivateFIDInbox, mailbox.RightReadAny|mailbox.RightVisible)
+	out := readInbox(lh)
+	for i, want := range []mapi.ErrorCode{0, 0, 0, 0, mapi.EcAccessDenied, mapi.EcAccessDenied} {
+		if got := retval(out.responses[i]); got != want {
+			t.Fatalf("read rights, ROP %d (%s): %s, want %s", i, rops.RopName(out.responses[i].RopID()), got.Name(), want.Name())
+		}
+	}
+	if qr := out.responses[3].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.RowData[0].Values[0].Value != "two" {
+		t.Fatalf("bob's inbox %+v", qr.RowData)
+	}
+	// Folder-wide operations need Owner.
+	out = c.execute([]uint32{out.handles[1]}, nil, &rops.EmptyFolderRequest{Header: rops.Header{LogonID: 1}})
+	if retval(out.responses[0]) != mapi.EcAccessDenied {
+		t.Fatalf("empty folder with read rights: %s", retval(out.responses[0]).Name())
+	}
+
+	grant(mapi.PrivateFIDIPMSubtree, mailbox.RightsAll)
+	lr, lh = logonBob()
+	if lr.ResponseFlags&logonOwnerRight == 0 {
+		t.Fatal("no owner right with Owner on the IPM subtree")
+	}
 	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
 		&rops.GetPropertiesSpecificRequest{Header: rops.Header{LogonID: 1}, WantUnicode: 1, PropertyTags: []mapi.PropTag{mapi.PrMailboxOwnerName, 0x661A001F}},
 		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{LogonID: 1, OutputHandleIndex: 1}, FolderID: inboxFID},
-		&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{LogonID: 1, InputHandleIndex: 1, OutputHandleIndex: 2}},
-		&rops.SetColumnsRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}, PropertyTags: cols},
-		&rops.QueryRowsRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
 		&rops.CreateMessageRequest{OutHeader: rops.OutHeader{LogonID: 1, InputHandleIndex: 1, OutputHandleIndex: 2}, FolderID: inboxFID},
+		&rops.SaveChangesMessageRequest{ResponseHandleHeader: rops.ResponseHandleHeader{LogonID: 1, ResponseHandleIndex: 2, InputHandleIndex: 2}},
 		&rops.SubmitMessageRequest{Header: rops.Header{LogonID: 1, InputHandleIndex: 2}},
 	)
-	if len(out.responses) < 7 {
-		t.Fatalf("%d responses", len(out.responses))
-	}
 	names := out.responses[0].(*rops.GetPropertiesSpecificResponse).RowData.Values
 	if names[0].Value != "bob@example.org" || names[1].Value != testUser {
 		t.Fatalf("owner and user %+v", names)
 	}
-	if qr := out.responses[4].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.RowData[0].Values[0].Value != "two" {
-		t.Fatalf("bob's inbox %+v", qr.RowData)
-	}
-	if ec := retval(out.responses[6]); ec != ecNotSupported {
-		t.Fatalf("submit from bob's mailbox: %s", ec.Name())
+	for i, want := range []mapi.ErrorCode{0, 0, 0, 0, ecNotSupported} {
+		if got := retval(out.responses[i]); got != want {
+			t.Fatalf("as owner, ROP %d (%s): %s, want %s", i, rops.RopName(out.responses[i].RopID()), got.Name(), want.Name())
+		}
 	}
 }
 
