@@ -129,6 +129,9 @@ func (a *session) add(o *object) (uint32, bool) {
 	}
 	o.handle = a.next
 	a.handles[o.handle] = o
+	if o.kind == kindLogon {
+		o.logon.handle = o.handle
+	}
 	if o.logon != nil {
 		if o.logon.objects == nil {
 			o.logon.objects = map[uint32]*object{}

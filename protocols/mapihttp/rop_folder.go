@@ -15,6 +15,9 @@ func folderOf(o *object) (uint64, bool) {
 	case kindFolder:
 		return o.fid, true
 	case kindLogon:
+		if !o.logon.private {
+			return mapi.PublicFIDRoot, true
+		}
 		return mapi.PrivateFIDRoot, true
 	}
 	return 0, false

@@ -27,11 +27,11 @@ type storeIdentity struct {
 // ropLogon opens a private store (MS-OXCSTOR 3.2.5.1): the authenticated
 // user's own, or another user's on which the user has rights: as its
 // owner with RightStoreOwner (full access), else as a delegate whose ROPs
-// are checked against the folder permissions (access.go). Public folders
-// are not served yet.
+// are checked against the folder permissions (access.go). Without the
+// Private flag it opens the public folders of the user's domain.
 func (a *session) ropLogon(req *rops.LogonRequest) ropResult {
 	if req.LogonFlags&rops.LogonFlagPrivate == 0 {
-		return fail(ecNotSupported) // public folder logons: not yet
+		return a.publicLogon(req)
 	}
 	owner := a.user
 	delegate := false
@@ -223,4 +223,55 @@ func (a *session) mailboxOf(domainID, userID uint32, local string) (*directory.U
 		return u, mapi.EcSuccess
 	}
 	return nil, mapi.EcUnknownUser
+}
+
+// publicLogon opens the public store of the user's domain (MS-OXCSTOR
+// 3.2.5.1, the public folders response of 2.2.1.1.4). Its ROPs are
+// checked against the folders' permissions, as a delegate's are.
+func (a *session) publicLogon(req *rops.LogonRequest) ropResult {
+	if a.s.dir == nil {
+		return fail(mapi.EcLoginFailure)
+	}
+	ctx, cancel := a.ctx()
+	domains, err := a.s.dir.Domains(ctx)
+	cancel()
+	if err != nil {
+		return fail(mapi.EcLoginFailure)
+	}
+	dir := ""
+	for _, d := range domains {
+		if d.ID == a.user.DomainID {
+			dir = d.Homedir
+		}
+	}
+	if dir == "" {
+		return fail(mapi.EcLoginFailure) // the domain has no public store
+	}
+	l := &logon{id: req.LogonID, dir: dir}
+	id, err := storeDo[storeIdentity](a, l, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+		s := tx.Store()
+		return storeIdentity{mailboxGUID: s.MailboxGUID(), storeGUID: s.StoreGUID()}, nil
+	}))
+	if err != nil {
+		return fail(mapi.EcLoginFailure)
+	}
+	l.mailboxGUID, l.storeGUID = id.mailboxGUID, id.storeGUID
+	if old := a.logons[req.LogonID]; old != nil {
+		if o := a.object(old.handle); o != nil {
+			a.release(o)
+		}
+	}
+	a.logons[req.LogonID] = l
+	resp := success[*rops.LogonResponse](req)
+	resp.LogonFlags = req.LogonFlags
+	// MS-OXCSTOR 2.2.1.1.4: root, IPM subtree, non-IPM subtree, EForms
+	// registry; the free/busy, OAB, local site and NNTP folders do not
+	// exist here (0).
+	for i, fid := range []uint64{mapi.PublicFIDRoot, mapi.PublicFIDIPMSubtree, mapi.PublicFIDNonIPMSubtree, mapi.PublicFIDEFormsRegistry} {
+		resp.FolderIDs[i] = mapi.EID(wireID(fid))
+	}
+	resp.ReplID = mapi.ReplidLocal
+	resp.ReplGUID = l.storeGUID
+	resp.PerUserGUID = l.mailboxGUID
+	return ropResult{resp: resp, obj: &object{kind: kindLogon, logon: l}}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -1190,5 +1191,52 @@ func TestTableROPs(t *testing.T) {
 	}
 	if qr := out.responses[6].(*rops.QueryRowsResponse); len(qr.RowData) != 1 || qr.Origin != rops.BookmarkBeginning {
 		t.Fatalf("backward read %+v", qr)
+	}
+}
+
+// publicDir gives the test domain a public store.
+type publicDir struct {
+	*directory.DB
+	homedir string
+}
+
+func (p publicDir) Domains(ctx context.Context) ([]directory.Domain, error) {
+	ds, err := p.DB.Domains(ctx)
+	for i := range ds {
+		ds[i].Homedir = p.homedir
+	}
+	return ds, err
+}
+
+// TestPublicLogon: a logon without the Private flag opens the public
+// folders of the user's domain; the default rights of a new public store
+// let a user read the IPM subtree's hierarchy and create a folder there
+// only with CreateSubfolder.
+func TestPublicLogon(t *testing.T) {
+	e := newEnv(t)
+	pub := filepath.Join(e.Dir, "public")
+	if err := mailbox.CreatePublic(pub, mailbox.PublicParams{DomainID: uint32(e.user.DomainID), Domain: "example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.SetDirectory(publicDir{e.DB, pub})
+	c := e.client(t)
+	c.connect()
+	out := c.execute(handleTable(1), nil, &rops.LogonRequest{LogonID: 2})
+	lr, ok := out.responses[0].(*rops.LogonResponse)
+	if !ok || lr.ReturnValue != 0 || lr.FolderIDs[1] != mapi.EID(wireID(mapi.PublicFIDIPMSubtree)) || lr.ReplGUID.IsZero() {
+		t.Fatalf("public logon %#v", out.responses[0])
+	}
+	lh := out.handles[0]
+	cols := []mapi.PropTag{mapi.PrDisplayName}
+	out = c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{LogonID: 2, OutputHandleIndex: 1}, FolderID: lr.FolderIDs[1]},
+		&rops.GetHierarchyTableRequest{OutHeader: rops.OutHeader{LogonID: 2, InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.GetPropertiesSpecificRequest{Header: rops.Header{LogonID: 2, InputHandleIndex: 1}, WantUnicode: 1, PropertyTags: cols},
+		&rops.DeleteFolderRequest{Header: rops.Header{LogonID: 2, InputHandleIndex: 1}, FolderID: lr.FolderIDs[1]},
+	)
+	for i, want := range []mapi.ErrorCode{0, 0, 0, mapi.EcAccessDenied} {
+		if got := retval(out.responses[i]); got != want {
+			t.Fatalf("public ROP %d (%s): %s, want %s", i, rops.RopName(out.responses[i].RopID()), got.Name(), want.Name())
+		}
 	}
 }
