@@ -190,18 +190,6 @@ func (r GetIMAPFolderStatus) Read(tx *Tx) (any, error) {
 	return st, err
 }
 
-// SetIMAPFlagsBatch applies several SetIMAPFlags in one transaction (STORE
-// on a range, \Seen set by FETCH). Reply: nil.
-type SetIMAPFlagsBatch struct{ Changes []SetIMAPFlags }
-
-func (r SetIMAPFlagsBatch) Write(tx *Tx) (any, error) {
-	for _, c := range r.Changes {
-		if err := tx.SetIMAPFlags(c.MessageID, c.Add, c.Remove, c.AddKeywords, c.RemoveKeywords); err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-	}
-	return nil, nil
-}
 
 // IMAPSubscribe marks a folder subscribed or not (IMAP SUBSCRIBE and
 // UNSUBSCRIBE; midb's folders.unsub). Reply: nil.

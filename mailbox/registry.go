@@ -102,6 +102,26 @@ func Do[T any](ctx context.Context, r *Registry, dir string, req any) (T, error)
 	return t, nil
 }
 
+// DoAll sends the requests of reqs to the store in dir all at once and
+// waits for every reply, returned in the order of reqs. Writes queued
+// together are committed together, each in its own savepoint: many small
+// requests, not one large one, are how a bulk change (STORE on a range)
+// goes fast.
+func (r *Registry) DoAll(ctx context.Context, dir string, reqs []any) ([]any, []error) {
+	res := make([]any, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i], errs[i] = r.Do(ctx, dir, req)
+		}()
+	}
+	wg.Wait()
+	return res, errs
+}
+
 // Open lists the directories of the stores open now.
 func (r *Registry) Open() []string {
 	var out []string

@@ -191,3 +191,22 @@ func BenchmarkIdleSessions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStoreAll: UID STORE 1:* +FLAGS/-FLAGS (\Flagged) on a folder of
+// 2,000 messages; reports messages per second.
+func BenchmarkStoreAll(b *testing.B) {
+	const n = 2000
+	e := newEnv(b)
+	e.fill(b, n-3)
+	c := e.login(b)
+	c.ok("SELECT INBOX")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		op := "+FLAGS.SILENT"
+		if i%2 == 1 {
+			op = "-FLAGS.SILENT"
+		}
+		c.ok("UID STORE 1:* " + op + ` (\Flagged)`)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}

@@ -137,8 +137,8 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 				}
 			}
 			if len(seenNow) > 0 {
-				if _, err := a.do(mailbox.SetIMAPFlagsBatch{Changes: seenNow}); err != nil {
-					return a.storeError(err)
+				if err := a.setFlags(seenNow); err != nil {
+					return err
 				}
 			}
 		}
@@ -291,8 +291,8 @@ func (a *session) store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *im
 		if len(changes) == 0 {
 			continue
 		}
-		if _, err := a.do(mailbox.SetIMAPFlagsBatch{Changes: changes}); err != nil {
-			return a.storeError(err)
+		if err := a.setFlags(changes); err != nil {
+			return err
 		}
 		// The flags as the store now has them, sent unless .SILENT; the
 		// notification of this change is then not echoed.
@@ -455,8 +455,8 @@ func (a *session) transfer(numSet imap.NumSet, dest string, copy bool) (*imap.Co
 		}
 	}
 	if len(kw) > 0 {
-		if _, err := a.do(mailbox.SetIMAPFlagsBatch{Changes: kw}); err != nil {
-			return nil, nil, a.storeError(err)
+		if err := a.setFlags(kw); err != nil {
+			return nil, nil, err
 		}
 	}
 	newUIDs, err := storeDo[[]uint32](a, mailbox.IMAPUIDs{FolderID: to.ID, MessageIDs: newMids})
@@ -485,4 +485,23 @@ func (a *session) transfer(numSet imap.NumSet, dest string, copy bool) (*imap.Co
 		d.DestUIDs.AddNum(imap.UID(p.to))
 	}
 	return d, moved, nil
+}
+
+// setFlags applies flag changes as one store request each, sent all at
+// once: the store commits them together, each in its own savepoint. A
+// message gone meanwhile is skipped.
+func (a *session) setFlags(changes []mailbox.SetIMAPFlags) error {
+	reqs := make([]any, len(changes))
+	for i, c := range changes {
+		reqs[i] = c
+	}
+	ctx, cancel := a.ctx()
+	defer cancel()
+	_, errs := a.s.stores.DoAll(ctx, a.user.Maildir, reqs)
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, mailbox.ErrNotFound) {
+			return a.storeError(err)
+		}
+	}
+	return nil
 }
