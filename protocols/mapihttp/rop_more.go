@@ -1,6 +1,7 @@
 package mapihttp
 
 import (
+	"github.com/gromox-go/gromox/protocols/autodiscover"
 	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
@@ -219,10 +220,9 @@ func (a *session) ropGetSearchCriteria(req *rops.GetSearchCriteriaRequest, in *o
 // IncludeFreeBusy is the bit of RopGetPermissionsTable's.
 const permReplaceRows = 0x01
 
-// ropModifyPermissions (MS-OXCPERM 3.2.5.3): rows that change or remove
-// members by PidTagMemberId. Adding a member needs its address book
-// entry id resolved through the directory, which the session does not
-// have: such rows are ecNotSupported.
+// ropModifyPermissions (MS-OXCPERM 3.2.5.3): rows that add a member (by
+// its address book entry id, resolved through the directory to a user),
+// or change or remove one by PidTagMemberId.
 func (a *session) ropModifyPermissions(req *rops.ModifyPermissionsRequest, in *object) ropResult {
 	if in.kind != kindFolder {
 		return fail(mapi.EcNotSupported)
@@ -233,7 +233,25 @@ func (a *session) ropModifyPermissions(req *rops.ModifyPermissionsRequest, in *o
 		ch := mailbox.PermissionChange{Op: mailbox.RowOp(d.PermissionDataFlags)}
 		switch ch.Op {
 		case mailbox.RowAdd:
-			return fail(mapi.EcNotSupported)
+			// 2.2.5.1: the member is named by its address book entry id.
+			v, _ := p.Get(mapi.PrEntryID)
+			b, _ := v.([]byte)
+			ab, err := mapi.ParseAddressBookEntryID(b)
+			if err != nil {
+				return fail(mapi.EcInvalidParam)
+			}
+			domainID, userID, local, ok := autodiscover.ParseLegacyDN(ab.X500DN)
+			if !ok {
+				return fail(mapi.EcNotFound)
+			}
+			u, ec := a.mailboxOf(domainID, userID, local)
+			if ec != mapi.EcSuccess {
+				if ec == mapi.EcAccessDenied { // no directory
+					return fail(mapi.EcNotSupported)
+				}
+				return fail(mapi.EcNotFound)
+			}
+			ch.Username = u.Username
 		case mailbox.RowModify, mailbox.RowRemove:
 			id, found := p.Int(mapi.PrMemberID)
 			if !found {

@@ -1240,3 +1240,37 @@ func TestPublicLogon(t *testing.T) {
 		}
 	}
 }
+
+// TestModifyPermissionsAdd: a member added by its address book entry id
+// appears in the permissions table with its rights.
+func TestModifyPermissionsAdd(t *testing.T) {
+	e := newEnv(t)
+	e.srv.SetDirectory(e.DB)
+	e.AddUser(t, "carol@example.org", "carol pw", "")
+	carol, err := e.DB.Lookup(context.Background(), "carol@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client(t)
+	lh, _ := c.logon()
+	eid, _ := mapi.AddressBookEntryID{X500DN: userDN("Test Org", carol)}.MarshalBinary()
+	pcols := []mapi.PropTag{mapi.PrMemberName, mapi.PrMemberRights}
+	out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, pcols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.ModifyPermissionsRequest{Header: rops.Header{InputHandleIndex: 1}, PermissionsData: []rops.PermissionData{{
+			PermissionDataFlags: 0x01, PropertyValues: []mapi.PropVal{{Tag: mapi.PrEntryID, Value: eid}, {Tag: mapi.PrMemberRights, Value: int32(0x401)}}}}},
+		&rops.GetPermissionsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: pcols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+	)
+	mustOK(t, out, 5)
+	found := false
+	for _, r := range out.responses[4].(*rops.QueryRowsResponse).RowData {
+		if strings.EqualFold(fmt.Sprint(r.Values[0].Value), "carol@example.org") && r.Values[1].Value.(int32)&0x401 == 0x401 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("carol not in %+v", out.responses[4].(*rops.QueryRowsResponse).RowData)
+	}
+}
