@@ -1,9 +1,9 @@
 package mapihttp
 
 import (
-	"github.com/gromox-go/gromox/protocols/autodiscover"
 	"github.com/gromox-go/gromox/mailbox"
 	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/protocols/autodiscover"
 	"github.com/gromox-go/gromox/protocols/mapihttp/rops"
 )
 
