@@ -361,3 +361,16 @@ func (a *session) ropCloneStream(req *rops.CloneStreamRequest, in *object) ropRe
 	return ropResult{resp: success[*rops.CloneStreamResponse](req),
 		obj: &object{kind: kindStream, logon: in.logon, parent: in.parent, stream: &streamObj{st: clone}}}
 }
+
+// ropGetOwningServers (MS-OXCSTOR 3.2.5.6): the public folders have one
+// replica, on this server, named by its DN as AutoDiscover names it.
+func (a *session) ropGetOwningServers(req *rops.GetOwningServersRequest, in *object) ropResult {
+	if in.kind != kindLogon || in.logon.private {
+		return fail(mapi.EcNotSupported)
+	}
+	domain := a.user.Domain
+	resp := success[*rops.GetOwningServersResponse](req)
+	resp.CheapServersCount = 1
+	resp.OwningServers = []string{autodiscover.ServerDN(a.s.orgName(), autodiscover.MailboxID(domain, uint32(a.user.DomainID)), domain)}
+	return ok(resp)
+}
