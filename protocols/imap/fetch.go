@@ -152,17 +152,72 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 }
 
 func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, isUID, needBody, needHeader, seen bool) error {
+	unavailable := func(err error) error {
+		a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
+	}
+	// ENVELOPE, BODYSTRUCTURE and the size come from the shared cache when
+	// another FETCH computed them already.
+	key := mailbox.OriginalPath(a.user.Maildir, m.MidString)
+	var sum *summary
+	if key != "" && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
+		sum = a.s.summaries.get(key)
+	}
+	envMissing := o.Envelope && (sum == nil || sum.env == nil)
+	bsMissing := o.BodyStructure != nil && (sum == nil || sum.bs == nil)
+	sizeMissing := o.RFC822Size && (sum == nil || sum.size < 0)
+	sections := len(o.BodySection) > 0 || len(o.BinarySection) > 0 || len(o.BinarySectionSize) > 0
+	var raw []byte
 	var msg *imapmsg.Message
-	if needBody || needHeader {
-		raw, err := a.readOriginal(m, !needBody)
-		if err != nil {
-			a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
-			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
+	switch {
+	case needBody && (sections || bsMissing):
+		var err error
+		if raw, err = a.readOriginal(m, false); err != nil {
+			return unavailable(err)
 		}
+		msg = imapmsg.Parse(raw)
+	case needHeader && (sections || envMissing):
+		var err error
+		if raw, err = a.readOriginal(m, true); err != nil {
+			return unavailable(err)
+		}
+		msg = imapmsg.ParseHeader(raw)
+	}
+	if key != "" && (envMissing || bsMissing || sizeMissing) {
+		next := &summary{key: key, size: -1}
+		if sum != nil {
+			*next = *sum
+		}
+		if msg != nil && (envMissing || next.env == nil) {
+			next.env = msg.Envelope()
+		}
+		if msg != nil && needBody && next.bs == nil {
+			next.bs, next.bsExt = msg.BodyStructure(false), msg.BodyStructure(true)
+		}
+		switch {
+		case msg != nil && needBody:
+			next.size = int64(msg.Size())
+		case next.size < 0 && o.RFC822Size:
+			n, err := a.originalSize(m)
+			if err != nil {
+				return unavailable(err)
+			}
+			next.size = n
+		}
+		a.s.summaries.put(next)
+		sum = next
+	}
+	if sum == nil && msg != nil {
+		// A message whose file name cannot key the cache.
+		sum = &summary{size: -1}
 		if needBody {
-			msg = imapmsg.Parse(raw)
-		} else {
-			msg = imapmsg.ParseHeader(raw)
+			sum.size = int64(msg.Size())
+		}
+		if o.Envelope {
+			sum.env = msg.Envelope()
+		}
+		if o.BodyStructure != nil {
+			sum.bs, sum.bsExt = msg.BodyStructure(false), msg.BodyStructure(true)
 		}
 	}
 	// BINARY of a part in an unknown encoding fails the command before
@@ -185,12 +240,15 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	}
 	var size int64
 	if o.RFC822Size {
-		if msg != nil && needBody {
+		switch {
+		case sum != nil && sum.size >= 0:
+			size = sum.size
+		case msg != nil && needBody:
 			size = int64(msg.Size())
-		} else {
+		default:
 			var err error
 			if size, err = a.originalSize(m); err != nil {
-				return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
+				return unavailable(err)
 			}
 		}
 	}
@@ -209,10 +267,14 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		rw.WriteRFC822Size(size)
 	}
 	if o.Envelope {
-		rw.WriteEnvelope(msg.Envelope())
+		rw.WriteEnvelope(sum.env)
 	}
 	if o.BodyStructure != nil {
-		rw.WriteBodyStructure(msg.BodyStructure(o.BodyStructure.Extended))
+		if o.BodyStructure.Extended {
+			rw.WriteBodyStructure(sum.bsExt)
+		} else {
+			rw.WriteBodyStructure(sum.bs)
+		}
 	}
 	for _, s := range o.BodySection {
 		b := msg.Section(s)

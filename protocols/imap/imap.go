@@ -87,6 +87,9 @@ type Server struct {
 	log      *zap.Logger
 	plain    *imapserver.Server
 	implicit *imapserver.Server
+	// summaries caches ENVELOPE and BODYSTRUCTURE per message file, for
+	// every session.
+	summaries *summaryCache
 
 	testHook func(command string) // called before each command (tests)
 }
@@ -108,7 +111,7 @@ func New(cfg Config, sys *actors.System, sessions Sessions, auth Authenticator, 
 	if log == nil {
 		log = zap.NewNop()
 	}
-	s := &Server{cfg: cfg, sys: sys, sessions: sessions, auth: auth, stores: stores, log: log}
+	s := &Server{cfg: cfg, sys: sys, sessions: sessions, auth: auth, stores: stores, log: log, summaries: newSummaryCache()}
 	caps := imap.CapSet{
 		imap.CapIMAP4rev1: {}, imap.CapNamespace: {}, imap.CapUIDPlus: {}, imap.CapESearch: {},
 		imap.CapListExtended: {}, imap.CapListStatus: {}, imap.CapMove: {}, imap.CapStatusSize: {},

@@ -735,3 +735,31 @@ func TestOverlongCommand(t *testing.T) {
 	}
 	e.login(t).ok("SELECT INBOX")
 }
+
+// TestSummaryCache: ENVELOPE, BODYSTRUCTURE and RFC822.SIZE answered from
+// the shared cache are the same as computed from the file, whichever of
+// them came first, in this session or another.
+func TestSummaryCache(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("EXAMINE INBOX")
+	env := c.ok("FETCH 1:3 (ENVELOPE)")
+	size := c.ok("FETCH 1:3 (RFC822.SIZE)")
+	all := c.ok("FETCH 1:3 (ENVELOPE BODYSTRUCTURE RFC822.SIZE)")
+	again := c.ok("FETCH 1:3 (ENVELOPE BODYSTRUCTURE RFC822.SIZE)")
+	if fmt.Sprint(all) != fmt.Sprint(again) {
+		t.Errorf("from the cache:\n%q\n%q", all, again)
+	}
+	has(t, size, fmt.Sprintf("* 2 FETCH (RFC822.SIZE %d)", len(raw2)))
+	if !strings.Contains(all[1], fmt.Sprintf("RFC822.SIZE %d", len(raw2))) || !strings.Contains(all[1], `"boundary" "b1"`) {
+		t.Errorf("FETCH from the cache: %q", all[1])
+	}
+	if !strings.Contains(all[0], strings.TrimSuffix(strings.TrimPrefix(env[0], "* 1 FETCH ("), ")")) {
+		t.Errorf("ENVELOPE differs: %q vs %q", env[0], all[0])
+	}
+	d := e.login(t)
+	d.ok("EXAMINE INBOX")
+	if other := d.ok("FETCH 1:3 (ENVELOPE BODYSTRUCTURE RFC822.SIZE)"); fmt.Sprint(other) != fmt.Sprint(all) {
+		t.Errorf("another session:\n%q\n%q", other, all)
+	}
+}
