@@ -29,15 +29,21 @@ type IMAPAppend struct {
 	Flags    IMAPFlags
 	Keywords []string
 	Date     time.Time
+	// Content is Raw converted outside the store (ImportRFC5322), so the
+	// store's actor does not spend its time on it; nil: converted here.
+	Content *MessageContent
 }
 
 func (r IMAPAppend) Write(tx *Tx) (any, error) {
 	if err := tx.checkReceiveQuota(int64(len(r.Raw))); err != nil {
 		return nil, err
 	}
-	mc, err := ConvertRFC5322(r.Raw)(tx)
-	if err != nil {
-		return nil, fmt.Errorf("mailbox: converting the message: %w", err)
+	mc := r.Content
+	if mc == nil {
+		var err error
+		if mc, err = ConvertRFC5322(r.Raw)(tx); err != nil {
+			return nil, fmt.Errorf("mailbox: converting the message: %w", err)
+		}
 	}
 	date := mapi.FileTimeOf(time.Now())
 	if !r.Date.IsZero() {

@@ -528,7 +528,10 @@ func (a *session) appendMessage(name string, raw []byte, options *imap.AppendOpt
 	if date.IsZero() {
 		date = time.Now()
 	}
-	mid, err := storeDo[uint64](a, mailbox.IMAPAppend{FolderID: f.ID, Raw: raw, Flags: flags, Keywords: keywords, Date: date})
+	// Converted here, in the session, not in the store's actor (which
+	// converts itself when this fails).
+	mc, _ := mailbox.ImportRFC5322(raw)
+	mid, err := storeDo[uint64](a, mailbox.IMAPAppend{FolderID: f.ID, Raw: raw, Flags: flags, Keywords: keywords, Date: date, Content: mc})
 	if err != nil {
 		return nil, a.storeError(err)
 	}
