@@ -120,7 +120,7 @@ func needRights(req rops.Request, in, dest *object) (checks []folderNeed, deny b
 	case *rops.CreateFolderRequest:
 		return need(fidOf(in), mailbox.RightCreateSubfolder), false
 	case *rops.DeleteFolderRequest, *rops.EmptyFolderRequest, *rops.HardDeleteMessagesAndSubfoldersRequest,
-		*rops.GetPermissionsTableRequest, *rops.ModifyPermissionsRequest, *rops.GetRulesTableRequest,
+		*rops.GetPermissionsTableRequest, *rops.ModifyPermissionsRequest, *rops.GetRulesTableRequest, *rops.ModifyRulesRequest,
 		*rops.SetSearchCriteriaRequest, *rops.GetSearchCriteriaRequest:
 		return need(fidOf(in), mailbox.RightOwner), false
 	case *rops.MoveFolderRequest, *rops.CopyFolderRequest:

@@ -88,6 +88,8 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 		return a.ropGetPermissionsTable(q, in)
 	case *rops.GetRulesTableRequest:
 		return a.ropGetRulesTable(q, in)
+	case *rops.ModifyRulesRequest:
+		return a.ropModifyRules(q, in)
 	// properties (MS-OXCPRPT)
 	case *rops.GetPropertiesSpecificRequest:
 		return a.ropGetPropertiesSpecific(q, in)

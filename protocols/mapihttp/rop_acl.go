@@ -45,8 +45,8 @@ func (a *session) ropGetPermissionsTable(req *rops.GetPermissionsTableRequest, i
 		obj: &object{kind: kindTable, logon: in.logon, fid: fid, parent: in, table: t}}
 }
 
-// ropGetRulesTable (MS-OXORULE 3.2.5.2). Conditions and actions are not
-// in the rows yet (their ROP form differs from the stored one).
+// ropGetRulesTable (MS-OXORULE 3.2.5.2): the rules with their
+// conditions and actions (in the ROP codec, rules.go).
 func (a *session) ropGetRulesTable(req *rops.GetRulesTableRequest, in *object) ropResult {
 	if in.kind != kindFolder {
 		return fail(mapi.EcNotSupported)
@@ -60,13 +60,7 @@ func (a *session) ropGetRulesTable(req *rops.GetRulesTableRequest, in *object) r
 	}
 	t := &tableObj{kind: tableRules, flags: req.TableFlags}
 	for _, r := range rules {
-		var row mailbox.Props
-		for _, v := range r.Props() {
-			if v.Tag != mapi.PrRuleActions && v.Tag != mapi.PrRuleCondition {
-				row = append(row, v)
-			}
-		}
-		t.rows = append(t.rows, row)
+		t.rows = append(t.rows, ruleRow(r))
 	}
 	return ropResult{resp: success[*rops.GetRulesTableResponse](req),
 		obj: &object{kind: kindTable, logon: in.logon, fid: fid, parent: in, table: t}}

@@ -1275,3 +1275,51 @@ func TestModifyPermissionsAdd(t *testing.T) {
 		t.Fatalf("carol not in %+v", out.responses[4].(*rops.QueryRowsResponse).RowData)
 	}
 }
+
+// actionBlock makes one ActionBlock of a RuleAction in the ROP codec.
+func actionBlock(typ uint8, data []byte) []byte {
+	b := []byte{typ, 0, 0, 0, 0, 0, 0, 0, 0}
+	b = append(b, data...)
+	return append([]byte{byte(len(b)), byte(len(b) >> 8)}, b...)
+}
+
+// TestRules: a rule with a condition and two actions (mark as read, and
+// tag with a Unicode string) added with RopModifyRules is listed by the
+// rules table with the same condition and actions, and removed again.
+func TestRules(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	lh, _ := c.logon()
+	w := mapi.NewWriter(mapi.CodecROP)
+	w.PutPropVal(mapi.PropVal{Tag: 0x0E1D001F, Value: "tagged ünïcode"})
+	actions := append([]byte{2, 0}, actionBlock(11 /* OP_MARK_AS_READ */, nil)...)
+	actions = append(actions, actionBlock(opTag, w.Bytes())...)
+	cond := &mapi.Restriction{Type: mapi.ResExist, Tag: mapi.PrSubject}
+	rule := []mapi.PropVal{
+		{Tag: mapi.PrRuleSequence, Value: int32(1)}, {Tag: mapi.PrRuleState, Value: int32(1)},
+		{Tag: mapi.PrRuleName, Value: "mark it"}, {Tag: mapi.PrRuleProvider, Value: "RuleOrganizer"},
+		{Tag: mapi.PrRuleCondition, Value: cond}, {Tag: mapi.PrRuleActions, Value: actions},
+	}
+	rcols := []mapi.PropTag{mapi.PrRuleID, mapi.PrRuleName, mapi.PrRuleCondition, mapi.PrRuleActions}
+	out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, rcols,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.ModifyRulesRequest{Header: rops.Header{InputHandleIndex: 1}, RulesData: []rops.RuleData{{RuleDataFlags: 0x01, PropertyValues: rule}}},
+		&rops.GetRulesTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+		&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: rcols},
+		&rops.QueryRowsRequest{Header: rops.Header{InputHandleIndex: 2}, ForwardRead: true, RowCount: 10},
+	)
+	mustOK(t, out, 5)
+	rows := out.responses[4].(*rops.QueryRowsResponse).RowData
+	if len(rows) != 1 || rows[0].Values[1].Value != "mark it" {
+		t.Fatalf("rules %+v", rows)
+	}
+	if got, _ := rows[0].Values[3].Value.([]byte); string(got) != string(actions) {
+		t.Fatalf("actions %x, want %x", got, actions)
+	}
+	if got, _ := rows[0].Values[2].Value.(*mapi.Restriction); got == nil || got.Type != mapi.ResExist || got.Tag != mapi.PrSubject {
+		t.Fatalf("condition %+v", rows[0].Values[2].Value)
+	}
+	out = c.execute([]uint32{out.handles[1]}, nil,
+		&rops.ModifyRulesRequest{RulesData: []rops.RuleData{{RuleDataFlags: 0x04, PropertyValues: []mapi.PropVal{{Tag: mapi.PrRuleID, Value: rows[0].Values[0].Value}}}}})
+	mustOK(t, out, 1)
+}
