@@ -54,7 +54,7 @@ func needRights(req rops.Request, in, dest *object) (checks []folderNeed, deny b
 		*rops.QueryNamedPropertiesRequest, *rops.GetReceiveFolderTableRequest,
 		*rops.GetAddressTypesRequest, *rops.GetTransportFolderRequest, *rops.OptionsDataRequest,
 		*rops.GetPerUserLongTermIDsRequest, *rops.GetPerUserGUIDRequest, *rops.ReadPerUserInformationRequest,
-		*rops.PublicFolderIsGhostedRequest, *rops.GetOwningServersRequest,
+		*rops.PublicFolderIsGhostedRequest, *rops.GetOwningServersRequest, *rops.ProgressRequest,
 		*rops.SetColumnsRequest, *rops.SortTableRequest, *rops.RestrictRequest, *rops.QueryRowsRequest,
 		*rops.QueryPositionRequest, *rops.SeekRowRequest, *rops.SeekRowBookmarkRequest, *rops.SeekRowFractionalRequest,
 		*rops.CreateBookmarkRequest, *rops.FreeBookmarkRequest, *rops.FindRowRequest, *rops.GetStatusRequest,

@@ -219,6 +219,8 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 		return a.ropQueryNamedProperties(q, in)
 	case *rops.GetOwningServersRequest:
 		return a.ropGetOwningServers(q, in)
+	case *rops.ProgressRequest:
+		return a.ropProgress(q, in)
 	case *rops.OptionsDataRequest:
 		return a.ropOptionsData(q, in)
 	case *rops.TransportSendRequest:

@@ -374,3 +374,12 @@ func (a *session) ropGetOwningServers(req *rops.GetOwningServersRequest, in *obj
 	resp.OwningServers = []string{autodiscover.ServerDN(a.s.orgName(), autodiscover.MailboxID(domain, uint32(a.user.DomainID)), domain)}
 	return ok(resp)
 }
+
+// ropProgress (MS-OXCROPS 2.2.8.13): asynchronous operations
+// run to completion here before their ROP answers, so there is never one
+// in progress: the counts are equal (done).
+func (a *session) ropProgress(req *rops.ProgressRequest, in *object) ropResult {
+	resp := success[*rops.ProgressResponse](req)
+	resp.LogonID = in.logon.id
+	return ok(resp)
+}

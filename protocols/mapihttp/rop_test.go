@@ -733,8 +733,9 @@ func TestStoreAndTransportROPs(t *testing.T) {
 		&rops.GetTransportFolderRequest{},
 		&rops.GetStoreStateRequest{},
 		&rops.LongTermIDFromIDRequest{ObjectID: inboxFID},
+		&rops.ProgressRequest{},
 	)
-	mustOK(t, out, 5)
+	mustOK(t, out, 6)
 	if rows := out.responses[0].(*rops.GetReceiveFolderTableResponse).Rows; len(rows) == 0 {
 		t.Fatal("empty receive folder table")
 	}
