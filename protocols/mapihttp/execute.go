@@ -31,11 +31,19 @@ func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
 			a.s.log.Debug("emsmdb execute: bad extended buffer", zap.String("user", a.user.Username), zap.Error(err))
 			return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
 		}
+		// MS-OXCROPS 3.2.5.1: every buffer is parsed before any ROP runs;
+		// one that cannot be parsed fails the call and changes nothing.
+		bufs := make([]wire.RopBuffer, len(payloads))
+		parsed := make([][]parsedRop, len(payloads))
 		for i, p := range payloads {
-			rb, err := wire.ParseRopBuffer(p)
+			if bufs[i], err = wire.ParseRopBuffer(p); err == nil {
+				parsed[i], err = a.parseBuffer(bufs[i].Rops)
+			}
 			if err != nil {
 				return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
 			}
+		}
+		for i, rb := range bufs {
 			room := min(wire.MaxExtPayload, limit-used-wire.ExtHeaderSize)
 			if room < 2+4*len(rb.Handles)+8 {
 				// MS-OXCRPC 3.1.4.2.1.2.2: not even an empty response
@@ -45,12 +53,7 @@ func (a *session) execute(c *actors.Context, req wire.ExecuteRequest) []byte {
 				}
 				break
 			}
-			out, res, err := a.runBufferInfo(rb, room, i == len(payloads)-1)
-			if err != nil {
-				// MS-OXCROPS 3.2.5.1: a buffer that cannot be parsed
-				// fails the call. (Buffers before it have run.)
-				return encodeExecute(wire.ExecuteResponse{ErrorCode: uint32(ecRpcFormat)})
-			}
+			out, res := a.runParsed(rb, parsed[i], room, i == len(payloads)-1)
 			used += len(out) + wire.ExtHeaderSize
 			outs = append(outs, out)
 			if i == len(payloads)-1 && req.Flags&wire.ExecuteChain != 0 && res.complete {

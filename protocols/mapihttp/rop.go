@@ -77,11 +77,17 @@ func (a *session) parseBuffer(list []byte) ([]parsedRop, error) {
 // returns errUnparsable (and runs nothing) for a buffer that cannot be
 // parsed.
 func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte, bufferResult, error) {
-	var res bufferResult
 	parsed, err := a.parseBuffer(rb.Rops)
 	if err != nil {
-		return nil, res, err
+		return nil, bufferResult{}, err
 	}
+	out, res := a.runParsed(rb, parsed, room, last)
+	return out, res, nil
+}
+
+// runParsed runs the parsed ROPs of a buffer (see runBuffer).
+func (a *session) runParsed(rb wire.RopBuffer, parsed []parsedRop, room int, last bool) ([]byte, bufferResult) {
+	var res bufferResult
 	handles := append([]uint32(nil), rb.Handles...)
 	fixed := 2 + 4*len(handles)
 	var out []byte
@@ -126,7 +132,7 @@ func (a *session) runBufferInfo(rb wire.RopBuffer, room int, last bool) ([]byte,
 	if err != nil {
 		b, _ = wire.RopBuffer{Handles: handles}.Append(nil)
 	}
-	return b, res, nil
+	return b, res
 }
 
 // isPrivate reports whether a logon id is a private-mailbox logon.

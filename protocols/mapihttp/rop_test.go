@@ -1324,3 +1324,48 @@ func TestRules(t *testing.T) {
 		&rops.ModifyRulesRequest{RulesData: []rops.RuleData{{RuleDataFlags: 0x04, PropertyValues: []mapi.PropVal{{Tag: mapi.PrRuleID, Value: rows[0].Values[0].Value}}}}})
 	mustOK(t, out, 1)
 }
+
+// TestChainedInputBuffers: an Execute may carry several ROP buffers, each
+// in its own extended buffer with its own handle table, answered by as
+// many output buffers; one that cannot be parsed fails the whole call
+// before any ROP runs.
+func TestChainedInputBuffers(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	lh, _ := c.logon()
+	buf := func(list []byte, handles []uint32) []byte {
+		rb, _ := wire.RopBuffer{Rops: list, Handles: handles}.Append(nil)
+		return rb
+	}
+	two, err := wire.AppendExtended(nil, [][]byte{
+		buf(ropsList(t, &rops.GetPropertiesListRequest{}), []uint32{lh}),
+		buf(ropsList(t, &rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID}), []uint32{lh, invalidHandle}),
+	}, wire.ExtOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.executeRaw(0, two, 0x10000)
+	var er wire.ExecuteResponse
+	if err := er.Decode(r.body); err != nil || er.ErrorCode != 0 {
+		t.Fatalf("two buffers: %v %+v", err, er)
+	}
+	payloads, err := wire.ParseExtended(er.RopBuffer, 0)
+	if err != nil || len(payloads) != 2 {
+		t.Fatalf("%d output buffers: %v", len(payloads), err)
+	}
+	if rb, _ := wire.ParseRopBuffer(payloads[1]); len(rb.Handles) != 2 || rb.Handles[1] == invalidHandle {
+		t.Fatalf("second handle table %x", rb.Handles)
+	}
+	before := len(e.srv.liveHandles(t, c))
+	bad, _ := wire.AppendExtended(nil, [][]byte{
+		buf(ropsList(t, &rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID}), []uint32{lh, invalidHandle}),
+		buf([]byte{0x02, 0x00}, []uint32{lh}), // a truncated RopOpenFolder
+	}, wire.ExtOptions{})
+	r = c.executeRaw(0, bad, 0x10000)
+	if err := er.Decode(r.body); err != nil || er.ErrorCode != uint32(ecRpcFormat) {
+		t.Fatalf("unparsable second buffer: %v %+v", err, er)
+	}
+	if after := len(e.srv.liveHandles(t, c)); after != before {
+		t.Fatalf("%d objects before, %d after a failed call", before, after)
+	}
+}
