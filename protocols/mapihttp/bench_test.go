@@ -72,3 +72,33 @@ func BenchmarkExecuteInbox(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIdleSession reports the heap an idle session context holds
+// after Connect, Logon and an open Inbox contents table (the state an
+// Outlook profile keeps between polls), as bytes/session.
+func BenchmarkIdleSession(b *testing.B) {
+	e := newEnv(b, func(c *Config) { c.MaxSessionsPerUser = 1 << 20 })
+	e.deliver(b, raw1)
+	cols := []mapi.PropTag{mapi.PrSubject}
+	n := max(b.N, 20)
+	clients := make([]*client, 0, n)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := 0; i < n; i++ {
+		c := e.client(b)
+		lh, _ := c.logon()
+		c.execute([]uint32{lh, invalidHandle, invalidHandle}, cols,
+			&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+			&rops.GetContentsTableRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}},
+			&rops.SetColumnsRequest{Header: rops.Header{InputHandleIndex: 2}, PropertyTags: cols})
+		c.hc.CloseIdleConnections()
+		clients = append(clients, c)
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "bytes/session")
+	runtime.KeepAlive(clients)
+}
