@@ -53,7 +53,14 @@ func newEnv(t testing.TB, tune ...func(*Config)) *env {
 	}
 	e.srv = New(cfg, e.Sys, e.Spawner, e.Stores, nil, e.Log)
 	front := gxhttp.New(gxhttp.Config{}, e.Log)
-	front.SetAuthenticators(&gxhttp.Basic{Dir: e.Auth, Realm: "test"})
+	// As the server runs it: successful logins are cached
+	// (http_basic_auth_cred_caching), not hashed again on every request.
+	auth, err := directory.NewAuth(e.DB, directory.AuthOptions{Backend: "mysql", FailDelay: time.Millisecond,
+		Filter: directory.DefaultUserFilterOptions(), CredCacheTTL: time.Minute}, e.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front.SetAuthenticators(&gxhttp.Basic{Dir: auth, Realm: "test"})
 	e.srv.Register(front)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
