@@ -66,7 +66,7 @@ func needRights(req rops.Request, in, dest *object) (checks []folderNeed, deny b
 		// Edits of open objects, checked at RopSaveChangesMessage.
 		*rops.ModifyRecipientsRequest, *rops.RemoveAllRecipientsRequest, *rops.CreateAttachmentRequest,
 		*rops.DeleteAttachmentRequest, *rops.SaveChangesAttachmentRequest, *rops.OpenEmbeddedMessageRequest,
-		*rops.OpenStreamRequest, *rops.WriteStreamRequest, *rops.WriteAndCommitStreamRequest,
+		*rops.WriteStreamRequest, *rops.WriteAndCommitStreamRequest,
 		*rops.CommitStreamRequest, *rops.SetStreamSizeRequest, *rops.CopyToStreamRequest,
 		*rops.LockRegionStreamRequest, *rops.UnlockRegionStreamRequest:
 		return nil, false
@@ -78,6 +78,14 @@ func needRights(req rops.Request, in, dest *object) (checks []folderNeed, deny b
 	case *rops.OpenFolderRequest:
 		fid, _ := storeID(uint64(q.FolderID))
 		return need(fid, mailbox.RightVisible), false
+	case *rops.OpenStreamRequest:
+		if in.kind != kindFolder {
+			return nil, false // a message's or attachment's: checked at save
+		}
+		if q.OpenModeFlags != mailbox.StreamReadOnly {
+			return need(in.fid, mailbox.RightOwner), false // written to the store on commit
+		}
+		return need(in.fid, mailbox.RightVisible), false
 	case *rops.RegisterNotificationRequest:
 		if q.WantWholeStore {
 			return nil, true // the events of folders the user cannot see

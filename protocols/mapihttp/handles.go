@@ -99,7 +99,21 @@ type tableObj struct {
 
 // streamObj is an open property stream (MS-OXCPRPT 3.2.5.13).
 type streamObj struct {
-	st *mailbox.Stream
+	st propStream
+}
+
+// propStream is a stream on a property: a message's or attachment's
+// (*mailbox.Stream, on its instance) or a folder's or store's
+// (*valueStream, committed to the store).
+type propStream interface {
+	Read(p []byte) (int, error)
+	Write(p []byte) (int, error)
+	Seek(offset int64, whence int) (int64, error)
+	Tag() mapi.PropTag
+	Size() int64
+	SetSize(n int64) error
+	Commit() error
+	Close() error
 }
 
 // subscription is a RopRegisterNotification (MS-OXCNOTIF 3.2.5.1).

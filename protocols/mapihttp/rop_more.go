@@ -343,13 +343,16 @@ func (a *session) ropCloneStream(req *rops.CloneStreamRequest, in *object) ropRe
 	if !isStream || in.parent == nil {
 		return fail(mapi.EcNotSupported)
 	}
-	var clone *mailbox.Stream
+	var clone propStream
 	var err error
 	switch p := in.parent; p.kind {
 	case kindMessage:
 		clone, err = p.msg.inst.OpenStream(st.Tag(), mailbox.StreamReadOnly)
 	case kindAttachment:
 		clone, err = p.att.OpenStream(st.Tag(), mailbox.StreamReadOnly)
+	case kindFolder, kindLogon:
+		vs := st.(*valueStream)
+		clone = &valueStream{tag: vs.tag, data: append([]byte(nil), vs.data...)}
 	default:
 		return fail(mapi.EcNotSupported)
 	}

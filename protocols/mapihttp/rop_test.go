@@ -1369,3 +1369,29 @@ func TestChainedInputBuffers(t *testing.T) {
 		t.Fatalf("%d objects before, %d after a failed call", before, after)
 	}
 }
+
+// TestFolderStreams: a folder property written through a stream reaches
+// the store on commit and reads back through another stream; a store
+// property reads as a stream.
+func TestFolderStreams(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	lh, _ := c.logon()
+	const comment = 0x3004001F // PR_COMMENT
+	out := c.execute([]uint32{lh, invalidHandle, invalidHandle}, nil,
+		&rops.OpenFolderRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, FolderID: inboxFID},
+		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, PropertyTag: comment, OpenModeFlags: mailbox.StreamCreate},
+		&rops.WriteStreamRequest{Header: rops.Header{InputHandleIndex: 2}, Data: []byte{'h', 0, 'i', 0}},
+		&rops.CommitStreamRequest{Header: rops.Header{InputHandleIndex: 2}},
+		&rops.GetPropertiesSpecificRequest{Header: rops.Header{InputHandleIndex: 1}, WantUnicode: 1, PropertyTags: []mapi.PropTag{comment}},
+		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 0, OutputHandleIndex: 2}, PropertyTag: mapi.PrMailboxOwnerName},
+		&rops.ReadStreamRequest{Header: rops.Header{InputHandleIndex: 2}, ByteCount: 200},
+	)
+	mustOK(t, out, 7)
+	if v := out.responses[4].(*rops.GetPropertiesSpecificResponse).RowData.Values[0].Value; v != "hi" {
+		t.Fatalf("comment after the stream: %v", v)
+	}
+	if d := out.responses[6].(*rops.ReadStreamResponse).Data; len(d) != 2*len(testUser)+2 || d[0] != 'a' {
+		t.Fatalf("owner name stream %q", d)
+	}
+}
