@@ -323,9 +323,19 @@ func (a *storeActor) flush(c *actors.Context) {
 	// caller gets an actors.ErrFailed error, the rest of the batch
 	// commits, and then the actor restarts with fresh state.
 	var panicked any
+	// A batch of one runs without a savepoint: if it fails, the whole
+	// transaction is rolled back instead. (Inside a savepoint SQLite keeps
+	// every changed page in a sub-journal and walks it at the end of each
+	// statement: a request changing many rows would cost time quadratic in
+	// its size.)
+	run := tx.Do
+	solo := len(batch) == 1
+	if solo {
+		run = func(fn func(*Tx) error) error { return fn(tx) }
+	}
 	for i, p := range batch {
 		var res any
-		err := tx.Do(func(tx *Tx) (err error) {
+		err := run(func(tx *Tx) (err error) {
 			defer func() {
 				if r := recover(); r != nil {
 					if panicked == nil {
@@ -347,6 +357,19 @@ func (a *storeActor) flush(c *actors.Context) {
 			results[i] = err
 		} else {
 			results[i] = res
+		}
+	}
+	if solo {
+		if err, failed := results[0].(error); failed {
+			tx.dropContent()
+			tx.Rollback()
+			if batch[0].sender != nil {
+				c.Send(batch[0].sender, err)
+			}
+			if panicked != nil {
+				panic(panicked)
+			}
+			return
 		}
 	}
 	if panicked != nil {
