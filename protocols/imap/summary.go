@@ -21,9 +21,9 @@ type summaryCache struct {
 
 const (
 	summaryShards = 32
-	// summaryEntries is how many messages each shard keeps (a few KiB
-	// each): 32 × 2,048, about 65,000 messages in all.
-	summaryEntries = 2048
+	// summaryEntries is how many messages each shard keeps (about 1 KiB
+	// each): 32 × 1,024, about 32,000 messages and 32 MiB in all.
+	summaryEntries = 1024
 )
 
 type summaryShard struct {
