@@ -3,6 +3,7 @@ package mailbox
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
 )
@@ -365,6 +366,50 @@ func (t *Tx) encodeRow(table propTable, p mapi.PropVal) (propRow, error) {
 		return propRow{}, err
 	}
 	return propRow{tag: uint32(p.Tag), val: v}, nil
+}
+
+// putRows stores property rows (each replacing the object's row of its
+// tag, the later of two rows of one tag winning), many per statement:
+// SQLite's cost is mostly per statement. Statements of 64, 16, 4 and 1
+// rows keep the prepared statements few.
+func (t *Tx) putRows(table propTable, id uint64, rows []propRow) error {
+	cols := 3
+	if table.idColumn() == "" {
+		cols = 2
+	}
+	for len(rows) > 0 {
+		n := 1
+		for _, size := range []int{64, 16, 4} {
+			if len(rows) >= size {
+				n = size
+				break
+			}
+		}
+		if n == 1 {
+			if err := t.putRow(table, id, rows[0]); err != nil {
+				return err
+			}
+			rows = rows[1:]
+			continue
+		}
+		one := "(?, ?, ?)"
+		if cols == 2 {
+			one = "(?, ?)"
+		}
+		q := "REPLACE INTO " + table.String() + " VALUES " + one + strings.Repeat(", "+one, n-1)
+		args := make([]any, 0, n*cols)
+		for _, r := range rows[:n] {
+			if cols == 3 {
+				args = append(args, int64(id))
+			}
+			args = append(args, int64(r.tag), r.val)
+		}
+		if _, err := t.Exec(q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // putRow stores one property row (replacing the object's row of that tag).

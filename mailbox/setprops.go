@@ -71,6 +71,7 @@ func storedTag(tag mapi.PropTag) mapi.PropTag {
 // large values go to content files.
 func (t *Tx) setProps(table propTable, id uint64, props Props) ([]PropProblem, error) {
 	var problems []PropProblem
+	var rows []propRow // written together at the end, a few statements for many rows
 	for _, p := range props {
 		tag := p.Tag
 		if tag.ID() == 0 {
@@ -160,9 +161,10 @@ func (t *Tx) setProps(table propTable, id uint64, props Props) ([]PropProblem, e
 			problems = append(problems, PropProblem{tag, err})
 			continue
 		}
-		if err := t.putRow(table, id, r); err != nil {
-			return nil, err
-		}
+		rows = append(rows, r)
+	}
+	if err := t.putRows(table, id, rows); err != nil {
+		return nil, err
 	}
 	return problems, nil
 }
