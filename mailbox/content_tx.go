@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -34,7 +35,11 @@ func (t *Tx) writeContent(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if t.s.intact.has(cid) {
+		return cid, nil // stored already, and known complete
+	}
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 && storedIntact(path, cid) {
+		t.s.intact.add(cid)
 		return cid, nil // the same value is stored already
 	}
 	z, err := compress(data)
@@ -141,8 +146,36 @@ func (t *Tx) syncContent() error {
 	}
 	wg.Wait()
 	close(errs)
+	err := <-errs
+	if err == nil {
+		for key := range t.content {
+			if !strings.HasPrefix(key, "file:") {
+				t.s.intact.add(key) // a content file made durable here
+			}
+		}
+	}
 	t.content, t.dirs = nil, nil
-	return <-errs
+	return err
+}
+
+// cidSet remembers content ids whose files are known to be complete (made
+// durable by this process, or verified), so that storing the same value
+// again does not read the file back. It is bounded: when full it starts
+// over.
+type cidSet struct{ m map[string]struct{} }
+
+const maxIntactCIDs = 4096
+
+func (c *cidSet) has(cid string) bool {
+	_, ok := c.m[cid]
+	return ok
+}
+
+func (c *cidSet) add(cid string) {
+	if c.m == nil || len(c.m) >= maxIntactCIDs {
+		c.m = make(map[string]struct{})
+	}
+	c.m[cid] = struct{}{}
 }
 
 // dropContent removes the files of a transaction that did not commit.

@@ -196,7 +196,6 @@ func (r GetIMAPFolderStatus) Read(tx *Tx) (any, error) {
 	return st, err
 }
 
-
 // IMAPSubscribe marks a folder subscribed or not (IMAP SUBSCRIBE and
 // UNSUBSCRIBE; midb's folders.unsub). Reply: nil.
 type IMAPSubscribe struct {

@@ -32,6 +32,7 @@ type Store struct {
 	midb    *sql.DB   // exmdb/midb.sqlite3, the IMAP state (private stores)
 	meta    storeMeta // what Open read: kind, GUIDs, replica map (open.go)
 	stmts   stmtCache // prepared statements (tx.go)
+	intact  cidSet    // content files known complete (content_tx.go)
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.
