@@ -100,7 +100,11 @@ func (s *Store) Commits() int64 { return s.commits }
 // Rollback abandons the transaction.
 func (t *Tx) Rollback() error {
 	t.dropContent()
-	return t.tx.Rollback()
+	err := t.tx.Rollback()
+	// Read transactions end here: their queries get prepared too (with
+	// the connection free again), or every read would parse its SQL anew.
+	t.s.stmts.prepareWanted(t.ctx, t.s.db)
+	return err
 }
 
 // Store returns the store the transaction is on.
