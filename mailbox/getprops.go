@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
 )
@@ -63,6 +64,43 @@ func (t *Tx) loadObject(table propTable, id uint64) (*objectRows, error) {
 		o.byTag[r.tag] = i
 	}
 	return o, nil
+}
+
+// loadObjectTags reads the property rows of one object whose tags are in
+// tags (in row order, as loadObject). The IN list is padded to a size of
+// 8, 16, 32 or 64 so that its statements stay few and prepared.
+func (t *Tx) loadObjectTags(table propTable, id uint64, tags []uint32) (*objectRows, error) {
+	size := 8
+	for size < len(tags) {
+		size *= 2
+	}
+	q := "SELECT proptag, propval FROM " + table.String() + " WHERE "
+	var args []any
+	if col := table.idColumn(); col != "" {
+		q += col + "=? AND "
+		args = append(args, int64(id))
+	}
+	q += "proptag IN (?" + strings.Repeat(",?", size-1) + ") ORDER BY rowid"
+	for i := 0; i < size; i++ {
+		args = append(args, int64(tags[min(i, len(tags)-1)]))
+	}
+	rs, err := t.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	o := &objectRows{table: table, id: id, byTag: make(map[uint32]int, len(tags))}
+	for rs.Next() {
+		var r propRow
+		var tag int64
+		if err := rs.Scan(&tag, &r.val); err != nil {
+			return nil, err
+		}
+		r.tag = uint32(tag)
+		o.byTag[r.tag] = len(o.rows)
+		o.rows = append(o.rows, r)
+	}
+	return o, rs.Err()
 }
 
 // find returns the stored row answering a request for tag: strings match

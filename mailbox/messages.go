@@ -294,7 +294,12 @@ func (t *Tx) MessageProps(mid uint64, tags []mapi.PropTag) (Props, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := t.loadObject(messageTable, mid)
+	var o *objectRows
+	if need, ok := messageRowsNeeded(tags); ok {
+		o, err = t.loadObjectTags(messageTable, mid, need)
+	} else {
+		o, err = t.loadObject(messageTable, mid)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -322,6 +327,48 @@ func (t *Tx) MessageProps(mid uint64, tags []mapi.PropTag) (Props, error) {
 		}
 	}
 	return out, nil
+}
+
+// messageRowsNeeded lists the stored rows MessageProps reads to answer
+// tags (a table row's few columns need not load every property of the
+// message); false when it needs them all.
+func messageRowsNeeded(tags []mapi.PropTag) ([]uint32, bool) {
+	if len(tags) == 0 || len(tags) > 24 {
+		return nil, false
+	}
+	var need []uint32
+	add := func(tag mapi.PropTag) {
+		switch tag.Type() {
+		case mapi.PtString8, mapi.PtUnicode:
+			need = append(need, uint32(tag.WithType(mapi.PtUnicode)), uint32(tag.WithType(mapi.PtString8)))
+		case mapi.PtMvString8, mapi.PtMvUnicode:
+			need = append(need, uint32(tag.WithType(mapi.PtMvUnicode)), uint32(tag.WithType(mapi.PtMvString8)))
+		default:
+			need = append(need, uint32(tag))
+		}
+	}
+	for _, tag := range tags {
+		switch {
+		case tag.Type() == mapi.PtUnspecified, tag == prHasNamedProperties:
+			return nil, false
+		case tag == mapi.PrSubject || tag == mapi.PrSubjectA:
+			add(mapi.PrSubjectPrefix)
+			add(mapi.PrNormalizedSubject)
+		case tag == mapi.PrMessageFlags:
+			add(mapi.PrMessageFlags)
+			add(mapi.PrReadReceiptRequested)
+			add(mapi.PrNonReceiptNotificationRequested)
+		case tag == mapi.PrSenderAddrType:
+			add(mapi.PrSenderAddrType)
+			add(mapi.PrSenderEmailAddress)
+		case tag == mapi.PrSentRepresentingAddrType:
+			add(mapi.PrSentRepresentingAddrType)
+			add(mapi.PrSentRepresentingEmailAddress)
+		default:
+			add(tag)
+		}
+	}
+	return need, true
 }
 
 // messageFallback is what upstream reports for some absent properties.
