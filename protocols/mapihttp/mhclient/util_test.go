@@ -1,0 +1,14 @@
+package mhclient
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/gromox-go/gromox/mapi"
+)
+
+func fprintf(w io.Writer, format string, a ...any) { fmt.Fprintf(w, format, a...) }
+
+// eid makes the id of a folder or message of this store from its
+// counter, as the manifest gives it.
+func eid(gcv uint64) mapi.EID { return mapi.MakeEID(mapi.ReplidLocal, gcv) }
