@@ -87,6 +87,20 @@ func fetchNeeds(o *imap.FetchOptions) (body, header bool) {
 	return false, o.Envelope || len(o.BodySection) > 0
 }
 
+// wholeSectionsOnly: the FETCH asks for body sections, and every one is
+// the whole message (BODY[], RFC822), with no BINARY.
+func wholeSectionsOnly(o *imap.FetchOptions) bool {
+	if len(o.BodySection) == 0 || len(o.BinarySection) > 0 || len(o.BinarySectionSize) > 0 {
+		return false
+	}
+	for _, s := range o.BodySection {
+		if len(s.Part) > 0 || s.Specifier != imap.PartSpecifierNone || s.Partial != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // setsSeen: fetching a body part without PEEK sets \Seen (RFC 9051 6.4.5).
 func setsSeen(o *imap.FetchOptions) bool {
 	for _, s := range o.BodySection {
@@ -169,13 +183,22 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	sections := len(o.BodySection) > 0 || len(o.BinarySection) > 0 || len(o.BinarySectionSize) > 0
 	var raw []byte
 	var msg *imapmsg.Message
+	full := false // raw is the whole message
 	switch {
+	case wholeSectionsOnly(o) && !bsMissing && !envMissing:
+		// BODY[] / RFC822 alone: the bytes as they are, nothing to parse.
+		var err error
+		if raw, err = a.readOriginal(m, false); err != nil {
+			return unavailable(err)
+		}
+		full = true
 	case needBody && (sections || bsMissing):
 		var err error
 		if raw, err = a.readOriginal(m, false); err != nil {
 			return unavailable(err)
 		}
 		msg = imapmsg.Parse(raw)
+		full = true
 	case needHeader && (sections || envMissing):
 		var err error
 		if raw, err = a.readOriginal(m, true); err != nil {
@@ -195,8 +218,8 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 			next.bs, next.bsExt = msg.BodyStructure(false), msg.BodyStructure(true)
 		}
 		switch {
-		case msg != nil && needBody:
-			next.size = int64(msg.Size())
+		case full:
+			next.size = int64(len(raw))
 		case next.size < 0 && o.RFC822Size:
 			n, err := a.originalSize(m)
 			if err != nil {
@@ -243,8 +266,8 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		switch {
 		case sum != nil && sum.size >= 0:
 			size = sum.size
-		case msg != nil && needBody:
-			size = int64(msg.Size())
+		case full:
+			size = int64(len(raw))
 		default:
 			var err error
 			if size, err = a.originalSize(m); err != nil {
@@ -277,7 +300,10 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		}
 	}
 	for _, s := range o.BodySection {
-		b := msg.Section(s)
+		b := raw // the whole message (wholeSectionsOnly)
+		if msg != nil {
+			b = msg.Section(s)
+		}
 		wc := rw.WriteBodySection(s, int64(len(b)))
 		if _, err := wc.Write(b); err != nil {
 			return err
