@@ -20,6 +20,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	stdlog "log"
 	"net"
 	"net/http"
 	"net/netip"
@@ -111,9 +112,19 @@ func New(cfg Config, log *zap.Logger) *Server {
 		// HTTP/1.1 only, as upstream: MAPI/HTTP's chunked long polls and
 		// NTLM's per-connection handshake assume it.
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
-		ErrorLog:     zap.NewStdLog(log.WithOptions(zap.IncreaseLevel(zapcore.DebugLevel))),
+		ErrorLog:     errorLog(log),
 	}
 	return s
+}
+
+// errorLog is net/http's error log (TLS handshake noise, bad requests) at
+// debug level.
+func errorLog(log *zap.Logger) *stdlog.Logger {
+	l, err := zap.NewStdLogAt(log, zapcore.DebugLevel)
+	if err != nil {
+		return zap.NewStdLog(log)
+	}
+	return l
 }
 
 // SetAuthenticators sets the schemes Authenticated offers when it is given
