@@ -1,12 +1,7 @@
 package supervisor
 
 import (
-	"context"
-	"fmt"
-	"net"
-
 	"github.com/gromox-go/gromox/protocols/imap"
-	"go.uber.org/zap"
 )
 
 // startIMAP starts the IMAP listeners (imap_listen, and imap_listen_tls
@@ -31,31 +26,10 @@ func (s *Server) startIMAP() error {
 		s.Log.Warn("imap_force_tls without a certificate: nobody can log in over IMAP")
 	}
 	srv := imap.New(cfg, s.System, s.AddProtocol("imap"), s.Auth, s.Stores, s.Log.Named("imap"))
-	for _, l := range []struct {
-		key      string
-		addrs    []string
-		implicit bool
-	}{{"imap_listen", st.Listen.IMAP, false}, {"imap_listen_tls", st.Listen.IMAPTLS, true}} {
-		if l.implicit && len(l.addrs) > 0 && cfg.TLS == nil {
-			s.Log.Warn("imap_listen_tls set but no TLS certificate configured (imap.cfg); not listening", zap.Strings("addr", l.addrs))
-			continue
-		}
-		for _, addr := range l.addrs {
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", l.key, addr, err)
-			}
-			serve := srv.Serve
-			if l.implicit {
-				serve = srv.ServeTLS
-			}
-			go func() {
-				if err := serve(ln); err != nil {
-					s.Log.Error("imap listener", zap.String("addr", addr), zap.Error(err))
-				}
-			}()
-			s.ServeListener("imap", ln.Addr(), func(context.Context) error { return ln.Close() })
-		}
-	}
-	return nil
+	return s.serveListeners(listeners{
+		proto: "imap", plainKey: "imap_listen", tlsKey: "imap_listen_tls",
+		plain: st.Listen.IMAP, implicit: st.Listen.IMAPTLS, haveTLS: cfg.TLS != nil,
+		tlsHint: "imap.cfg imap_support_tls, imap_certificate_path",
+		serve:   srv.Serve, serveTLS: srv.ServeTLS,
+	})
 }

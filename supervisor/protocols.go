@@ -49,31 +49,13 @@ func (s *Server) startProtocols() error {
 			return err
 		}
 		srv := lmtp.New(cfg, s.System, s.AddProtocol("lmtp"), s.Dir, s.Stores, mailbox.ImportRFC5322, s.Log.Named("lmtp"))
-		for _, l := range []struct {
-			key      string
-			addrs    []string
-			implicit bool
-		}{{"lda_listen", st.Listen.LMTP, false}, {"lda_listen_tls", st.Listen.LMTPTLS, true}} {
-			if l.implicit && len(l.addrs) > 0 && cfg.TLS == nil {
-				s.Log.Warn("lda_listen_tls set but no TLS certificate configured (smtp.cfg smtp_support_starttls, smtp_certificate_path); not listening", zap.Strings("addr", l.addrs))
-				continue
-			}
-			for _, addr := range l.addrs {
-				ln, err := net.Listen("tcp", addr)
-				if err != nil {
-					return fmt.Errorf("%s %s: %w", l.key, addr, err)
-				}
-				serve := srv.Serve
-				if l.implicit {
-					serve = srv.ServeTLS
-				}
-				go func() {
-					if err := serve(ln); err != nil {
-						s.Log.Error("lmtp listener", zap.String("addr", addr), zap.Error(err))
-					}
-				}()
-				s.ServeListener("lmtp", ln.Addr(), func(context.Context) error { return ln.Close() })
-			}
+		if err := s.serveListeners(listeners{
+			proto: "lmtp", plainKey: "lda_listen", tlsKey: "lda_listen_tls",
+			plain: st.Listen.LMTP, implicit: st.Listen.LMTPTLS, haveTLS: cfg.TLS != nil,
+			tlsHint: "smtp.cfg smtp_support_starttls, smtp_certificate_path",
+			serve:   srv.Serve, serveTLS: srv.ServeTLS,
+		}); err != nil {
+			return err
 		}
 	}
 	if len(st.Listen.POP3) > 0 || len(st.Listen.POP3TLS) > 0 {
@@ -84,35 +66,58 @@ func (s *Server) startProtocols() error {
 		tlsCfg := pt.Config
 		srv := pop3.New(pop3.Config{Hostname: st.HostID, TLS: tlsCfg},
 			s.System, s.AddProtocol("pop3"), s.Auth, s.Stores, s.Log.Named("pop3"))
-		for _, l := range []struct {
-			key      string
-			addrs    []string
-			implicit bool
-		}{{"pop3_listen", st.Listen.POP3, false}, {"pop3_listen_tls", st.Listen.POP3TLS, true}} {
-			if l.implicit && len(l.addrs) > 0 && tlsCfg == nil {
-				s.Log.Warn("pop3_listen_tls set but no TLS certificate configured; not listening", zap.Strings("addr", l.addrs))
-				continue
-			}
-			for _, addr := range l.addrs {
-				ln, err := net.Listen("tcp", addr)
-				if err != nil {
-					return fmt.Errorf("%s %s: %w", l.key, addr, err)
-				}
-				serve := srv.Serve
-				if l.implicit {
-					serve = srv.ServeTLS
-				}
-				go func() {
-					if err := serve(ln); err != nil {
-						s.Log.Error("pop3 listener", zap.String("addr", addr), zap.Error(err))
-					}
-				}()
-				s.ServeListener("pop3", ln.Addr(), func(context.Context) error { return ln.Close() })
-			}
+		if err := s.serveListeners(listeners{
+			proto: "pop3", plainKey: "pop3_listen", tlsKey: "pop3_listen_tls",
+			plain: st.Listen.POP3, implicit: st.Listen.POP3TLS, haveTLS: tlsCfg != nil,
+			tlsHint: "pop3.cfg pop3_support_tls, pop3_certificate_path",
+			serve:   srv.Serve, serveTLS: srv.ServeTLS,
+		}); err != nil {
+			return err
 		}
 	}
 	if err := s.startIMAP(); err != nil {
 		return err
 	}
 	return s.startHTTP()
+}
+
+// listeners are one protocol's plain and implicit-TLS listener addresses
+// and how to serve them.
+type listeners struct {
+	proto            string // for the "listening:" line and the log
+	plainKey, tlsKey string // the directives, for errors
+	plain, implicit  []string
+	haveTLS          bool   // a certificate is configured
+	tlsHint          string // where it is configured, for the warning
+	serve, serveTLS  func(net.Listener) error
+}
+
+// serveListeners binds every address of l and serves it until shutdown
+// closes the listener. Implicit-TLS addresses without a certificate are
+// skipped with a warning, as upstream binds them only when TLS is set up.
+func (s *Server) serveListeners(l listeners) error {
+	if len(l.implicit) > 0 && !l.haveTLS {
+		s.Log.Warn(l.tlsKey+" set but no TLS certificate configured ("+l.tlsHint+"); not listening", zap.Strings("addr", l.implicit))
+		l.implicit = nil
+	}
+	for _, set := range []struct {
+		key   string
+		addrs []string
+		serve func(net.Listener) error
+	}{{l.plainKey, l.plain, l.serve}, {l.tlsKey, l.implicit, l.serveTLS}} {
+		for _, addr := range set.addrs {
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", set.key, addr, err)
+			}
+			serve := set.serve
+			go func() {
+				if err := serve(ln); err != nil {
+					s.Log.Error(l.proto+" listener", zap.String("addr", addr), zap.Error(err))
+				}
+			}()
+			s.ServeListener(l.proto, ln.Addr(), func(context.Context) error { return ln.Close() })
+		}
+	}
+	return nil
 }
