@@ -52,6 +52,7 @@ func main() {
 	if sub, ok := upstreamNames[filepath.Base(os.Args[0])]; ok {
 		args = append(append([]string{}, sub...), args...)
 	}
+	mapiclientCommand(args)
 	os.Exit(run(args, os.Stdin, os.Stdout, os.Stderr))
 }
 

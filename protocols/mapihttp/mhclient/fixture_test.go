@@ -68,6 +68,11 @@ const testOrg = "Test Org"
 func serveFixture(t *testing.T) (*Client, *manifest) {
 	t.Helper()
 	fx := prototest.FixtureDir(t)
+	return serve(t, prototest.CopyTree(t, filepath.Join(fx, "fixture-store"))), readManifest(t, fx)
+}
+
+func readManifest(t *testing.T, fx string) *manifest {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fx, "fixture-store", "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -76,8 +81,15 @@ func serveFixture(t *testing.T) (*Client, *manifest) {
 	if err := json.Unmarshal(b, man); err != nil {
 		t.Fatal(err)
 	}
+	return man
+}
+
+// serve serves the store maildir ("": a new one) of fixture@example.org
+// (password "secret") and returns a client of it.
+func serve(t *testing.T, maildir string) *Client {
+	t.Helper()
 	e := prototest.New(t)
-	e.AddUser(t, "fixture@example.org", "secret", prototest.CopyTree(t, filepath.Join(fx, "fixture-store")))
+	e.AddUser(t, "fixture@example.org", "secret", maildir)
 	u, err := e.DB.Lookup(context.Background(), "fixture@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +112,7 @@ func serveFixture(t *testing.T) (*Client, *manifest) {
 	c := New("http://"+ln.Addr().String(), "fixture@example.org", "secret")
 	c.MailStoreURL = c.BaseURL + mapihttp.Path + "/?MailboxId=x@example.org"
 	c.UserDN = autodiscover.LegacyDN(testOrg, uint32(u.DomainID), uint32(u.ID), u.Username)
-	return c, man
+	return c
 }
 
 // TestMhclientWalkFixture walks a copy of the store upstream Gromox 3.10

@@ -225,25 +225,41 @@ func (c *Client) SetRecipients(ctx context.Context, m *Message, to []Recipient) 
 }
 
 // AddAttachment attaches a file to the message (MS-OXCMSG 3.1.4.4: by
-// value, ATTACH_BY_VALUE, its data written through a stream).
+// value, ATTACH_BY_VALUE, its data written through a stream). The data
+// goes in chunks of one RopWriteStream per Execute: a ROP input buffer
+// holds at most 32 KiB (MS-OXCRPC 3.1.4.2.1.1 RopSize).
 func (c *Client) AddAttachment(ctx context.Context, m *Message, a Attachment) error {
-	reqs := []Request{
+	res, err := c.Execute(ctx, []uint32{m.Handle, NoHandle, NoHandle},
 		&rops.CreateAttachmentRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}},
 		&rops.SetPropertiesRequest{Header: rops.Header{InputHandleIndex: 1}, PropertyValues: []mapi.PropVal{
 			{Tag: mapi.PrAttachMethod, Value: int32(1)}, {Tag: mapi.PrAttachLongFilename, Value: a.Name}, {Tag: mapi.PrDisplayName, Value: a.Name}}},
-		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, PropertyTag: mapi.PrAttachDataBin, OpenModeFlags: 2 /* create */},
+		&rops.OpenStreamRequest{OutHeader: rops.OutHeader{InputHandleIndex: 1, OutputHandleIndex: 2}, PropertyTag: mapi.PrAttachDataBin, OpenModeFlags: 2 /* create */})
+	if err != nil {
+		return err
 	}
-	data := a.Data
-	for len(data) > 0 {
+	if err := res.Err(); err != nil {
+		return err
+	}
+	att, stream := res.Handle(1), res.Handle(2)
+	for data := a.Data; len(data) > 0; {
 		n := min(len(data), 0x7000)
-		reqs = append(reqs, &rops.WriteStreamRequest{Header: rops.Header{InputHandleIndex: 2}, Data: data[:n]})
+		res, err := c.Execute(ctx, []uint32{stream}, &rops.WriteStreamRequest{Data: data[:n]})
+		if err != nil {
+			return err
+		}
+		if err := res.Err(); err != nil {
+			return err
+		}
+		if w := res.Responses[0].(*rops.WriteStreamResponse).WrittenSize; int(w) != n {
+			return fmt.Errorf("mhclient: WriteStream wrote %d of %d bytes", w, n)
+		}
 		data = data[n:]
 	}
-	reqs = append(reqs, &rops.CommitStreamRequest{Header: rops.Header{InputHandleIndex: 2}},
-		&rops.SaveChangesAttachmentRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 1, InputHandleIndex: 1}},
-		&rops.ReleaseRequest{Header: rops.Header{InputHandleIndex: 2}},
-		&rops.ReleaseRequest{Header: rops.Header{InputHandleIndex: 1}})
-	res, err := c.Execute(ctx, []uint32{m.Handle, NoHandle, NoHandle}, reqs...)
+	res, err = c.Execute(ctx, []uint32{att, stream},
+		&rops.CommitStreamRequest{Header: rops.Header{InputHandleIndex: 1}},
+		&rops.SaveChangesAttachmentRequest{ResponseHandleHeader: rops.ResponseHandleHeader{ResponseHandleIndex: 0, InputHandleIndex: 0}},
+		&rops.ReleaseRequest{Header: rops.Header{InputHandleIndex: 1}},
+		&rops.ReleaseRequest{Header: rops.Header{InputHandleIndex: 0}})
 	if err != nil {
 		return err
 	}

@@ -292,8 +292,14 @@ func (c *Client) Flow(ctx context.Context, w io.Writer, o FlowOptions) (*FlowRes
 	}
 	step("register-notification: new mail, whole store, handle=%#x", sub)
 	c.Notifications()
+	// Made in the Outbox, not in Drafts: the server hands out the same
+	// MessageID for every RopCreateMessage in a folder (the id is
+	// allocated in a read transaction, so the folder's next id is never
+	// advanced), and a second message made in Drafts fails to save with
+	// ecInvalidParam. Submitting from the Outbox is what MS-OXOMSG
+	// 3.1.4.1.3 describes as well.
 	self := Draft{Subject: "Sent to myself by mhclient", Body: "over MAPI", To: []Recipient{{Type: 1, DisplayName: d.DisplayName, Address: c.User}}}
-	sm, smid, err := c.CreateMessage(ctx, s, drafts, self)
+	sm, smid, err := c.CreateMessage(ctx, s, s.FolderIDs[FolderOutbox], self)
 	if err != nil {
 		return res, fmt.Errorf("submit: create: %w", err)
 	}
@@ -301,7 +307,7 @@ func (c *Client) Flow(ctx context.Context, w io.Writer, o FlowOptions) (*FlowRes
 		return res, fmt.Errorf("submit: %w", err)
 	}
 	c.Release(ctx, sm.Handle)
-	step("submit: id=%d subject=%q to=%s", smid.GCV(), self.Subject, c.User)
+	step("submit: id=%d in Outbox subject=%q to=%s", smid.GCV(), self.Subject, c.User)
 	wait := o.WaitFor
 	if wait == 0 {
 		wait = time.Minute
