@@ -2,11 +2,9 @@ package mailbox
 
 import (
 	"database/sql"
-	"io"
-	"io/fs"
+	"github.com/gromox-go/gromox/internal/fixtures"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -30,39 +28,7 @@ func fixtureRoot(t testing.TB) string {
 // a cleanly stopped server, their WALs are empty.
 func copyFixture(t testing.TB, name string) string {
 	t.Helper()
-	src := filepath.Join(fixtureRoot(t), name)
-	dst := filepath.Join(t.TempDir(), name)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if strings.HasSuffix(p, "-wal") || strings.HasSuffix(p, "-shm") {
-			return nil
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
-	if err != nil {
-		t.Fatalf("copy fixture %s: %v", name, err)
-	}
-	return dst
+	return fixtures.CopyTree(t, filepath.Join(fixtureRoot(t), name))
 }
 
 // rawDB opens an SQLite file of a test store directly (no store logic).

@@ -3,8 +3,8 @@ package mailbox
 import (
 	"context"
 	"encoding/json"
+	"github.com/gromox-go/gromox/internal/fixtures"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,36 +18,7 @@ import (
 const fixtureDir = "../../shared/fixtures/upstream-3.10"
 
 // copyTree copies a read-only fixture store into a writable directory.
-func copyTree(t testing.TB, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		_, err = io.Copy(out, in)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func copyTree(t testing.TB, src string) string { t.Helper(); return fixtures.CopyTree(t, src) }
 
 type imapManifest struct {
 	ImapFolders []struct {

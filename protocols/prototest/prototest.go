@@ -12,10 +12,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"io"
-	"io/fs"
 	"math/big"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -23,6 +20,7 @@ import (
 
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
+	"github.com/gromox-go/gromox/internal/fixtures"
 	"github.com/gromox-go/gromox/mailbox"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -151,56 +149,10 @@ func SelfSigned(t testing.TB, host string) (tls.Certificate, *tls.Config) {
 }
 
 // FixtureDir finds ../shared/fixtures/upstream-3.10 beside the checkout
-// (the upstream-written stores and corpus), walking up from the working
-// directory; the test is skipped when there is none.
-func FixtureDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "upstream-3.10")
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no shared/fixtures/upstream-3.10 beside the checkout")
-		}
-		dir = parent
-	}
-}
+// (the upstream-written stores and corpus); the test is skipped when there
+// is none.
+func FixtureDir(t testing.TB) string { t.Helper(); return fixtures.Dir(t) }
 
 // CopyTree copies the directory src into a temporary directory and
 // returns the copy (stores are copied before a test writes to them).
-func CopyTree(t testing.TB, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		_, err = io.Copy(out, in)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func CopyTree(t testing.TB, src string) string { t.Helper(); return fixtures.CopyTree(t, src) }
