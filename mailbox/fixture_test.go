@@ -2,10 +2,11 @@ package mailbox
 
 import (
 	"database/sql"
-	"github.com/gromox-go/gromox/internal/fixtures"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gromox-go/gromox/internal/fixtures"
 )
 
 // fixtureRoot is where the stores written by upstream Gromox 3.10 live.

@@ -3,7 +3,6 @@ package mailbox
 import (
 	"context"
 	"encoding/json"
-	"github.com/gromox-go/gromox/internal/fixtures"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gromox-go/gromox/internal/fixtures"
 	"github.com/gromox-go/gromox/mapi"
 )
 

@@ -3,8 +3,8 @@ package lmtp
 import (
 	"crypto/tls"
 	"net"
-	"net/textproto"
 	netsmtp "net/smtp"
+	"net/textproto"
 	"strings"
 	"testing"
 
