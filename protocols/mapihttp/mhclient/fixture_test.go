@@ -68,7 +68,8 @@ const testOrg = "Test Org"
 func serveFixture(t *testing.T) (*Client, *manifest) {
 	t.Helper()
 	fx := prototest.FixtureDir(t)
-	return serve(t, prototest.CopyTree(t, filepath.Join(fx, "fixture-store"))), readManifest(t, fx)
+	c, _ := serve(t, prototest.CopyTree(t, filepath.Join(fx, "fixture-store")))
+	return c, readManifest(t, fx)
 }
 
 func readManifest(t *testing.T, fx string) *manifest {
@@ -85,11 +86,12 @@ func readManifest(t *testing.T, fx string) *manifest {
 }
 
 // serve serves the store maildir ("": a new one) of fixture@example.org
-// (password "secret") and returns a client of it.
-func serve(t *testing.T, maildir string) *Client {
+// (password "secret") and returns a client of it and the store's
+// directory.
+func serve(t *testing.T, maildir string) (*Client, *served) {
 	t.Helper()
 	e := prototest.New(t)
-	e.AddUser(t, "fixture@example.org", "secret", maildir)
+	maildir = e.AddUser(t, "fixture@example.org", "secret", maildir)
 	u, err := e.DB.Lookup(context.Background(), "fixture@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +114,7 @@ func serve(t *testing.T, maildir string) *Client {
 	c := New("http://"+ln.Addr().String(), "fixture@example.org", "secret")
 	c.MailStoreURL = c.BaseURL + mapihttp.Path + "/?MailboxId=x@example.org"
 	c.UserDN = autodiscover.LegacyDN(testOrg, uint32(u.DomainID), uint32(u.ID), u.Username)
-	return c
+	return c, &served{Env: e, maildir: maildir}
 }
 
 // TestMhclientWalkFixture walks a copy of the store upstream Gromox 3.10
