@@ -213,7 +213,10 @@ func (a *session) ropCreateMessage(req *rops.CreateMessageRequest, in *object) r
 	if !fok {
 		return fail(mapi.EcNotFound)
 	}
-	inst, err := storeDo[*mailbox.Instance](a, in.logon, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+	// A write: the new message's id is allocated now and must stay
+	// allocated (in a read transaction the allocation was rolled back, and
+	// the next new message of the folder got the same id).
+	inst, err := storeDo[*mailbox.Instance](a, in.logon, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
 		return tx.OpenInstance(fid, 0, true)
 	}))
 	if err != nil {
