@@ -5,9 +5,8 @@
 // address book (NSPI, with nspi.Client).
 //
 // Invariants:
-//   - A Client is one session context: one cookie jar, one request at a
-//     time (it is not safe for concurrent use; NotificationWait is the
-//     only request that may be outstanding while nothing else is sent).
+//   - A Client is one session context (one cookie jar) and sends one
+//     request at a time: it is not safe for concurrent use.
 //   - Responses are matched to requests in order; RopRelease has none, and
 //     RopNotify/RopPending responses, which the server appends after the
 //     responses of an Execute (MS-OXCNOTIF 3.1.5.1), go to the client's

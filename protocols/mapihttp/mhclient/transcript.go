@@ -224,7 +224,7 @@ func (c *Client) Flow(ctx context.Context, w io.Writer, o FlowOptions) (*FlowRes
 		return res, fmt.Errorf("logon: %w", err)
 	}
 	res.Store = s
-	step("logon: mailbox-guid=%v inbox=%d drafts-parent=%d sent=%d", s.Logon.MailboxGUID, s.FolderIDs[FolderInbox].GCV(), s.FolderIDs[FolderIPMSubtree].GCV(), s.FolderIDs[FolderSentItems].GCV())
+	step("logon: mailbox-guid=%v ipm-subtree=%d inbox=%d outbox=%d sent=%d", s.Logon.MailboxGUID, s.FolderIDs[FolderIPMSubtree].GCV(), s.FolderIDs[FolderInbox].GCV(), s.FolderIDs[FolderOutbox].GCV(), s.FolderIDs[FolderSentItems].GCV())
 	root, err := c.WalkFolders(ctx, s, s.FolderIDs[FolderIPMSubtree])
 	if err != nil {
 		return res, fmt.Errorf("folder tree: %w", err)
