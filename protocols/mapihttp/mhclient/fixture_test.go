@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -154,7 +154,7 @@ func TestMhclientWalkFixture(t *testing.T) {
 	var diffs []string
 	diff := func(format string, a ...any) {
 		t.Helper()
-		diffs = append(diffs, sprintf(format, a...))
+		diffs = append(diffs, fmt.Sprintf(format, a...))
 	}
 
 	// Folders: the manifest lists every folder below the root (the root
@@ -344,10 +344,4 @@ func sorted(ss []string) []string {
 		out = []string{}
 	}
 	return out
-}
-
-func sprintf(format string, a ...any) string {
-	var b strings.Builder
-	fprintf(&b, format, a...)
-	return b.String()
 }

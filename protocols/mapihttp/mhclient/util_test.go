@@ -1,13 +1,6 @@
 package mhclient
 
-import (
-	"fmt"
-	"io"
-
-	"github.com/gromox-go/gromox/mapi"
-)
-
-func fprintf(w io.Writer, format string, a ...any) { fmt.Fprintf(w, format, a...) }
+import "github.com/gromox-go/gromox/mapi"
 
 // eid makes the id of a folder or message of this store from its
 // counter, as the manifest gives it.
