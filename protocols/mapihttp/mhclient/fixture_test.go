@@ -315,10 +315,11 @@ var knownDiffs = map[string]string{
 	// Upstream stored the names it made up for the three unnamed parts
 	// as PT_STRING8 (0x3707001E); the server's attachment table answers
 	// a PT_UNICODE column (0x3707001F) with "not found" for them, where
-	// RopGetPropertiesSpecific on the attachment converts
-	// (MS-OXCTABL 2.2.2.1.1 / MS-OXCDATA 2.11.1: string columns in the
-	// type asked). A server bug in protocols/mapihttp or mailbox tables,
-	// reported; this client may not change the server.
+	// RopGetPropertiesSpecific on the opened attachment returns the
+	// value converted to PT_UNICODE. A table should answer a string
+	// column in the string type asked, as GetPropertiesSpecific does: a
+	// server bug (protocols/mapihttp or the mailbox tables), reported;
+	// this client may not change the server.
 	`message 196633 "Nested alternative with attachment": attachments ["" "" "" "Lösung.txt"], manifest 4 ["attachment1.dat" "attachment2.txt" "attachment3.txt" "Lösung.txt"]`: "PT_STRING8 values missing from PT_UNICODE table columns",
 }
 
