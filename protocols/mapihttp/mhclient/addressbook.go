@@ -17,7 +17,7 @@ type Entry struct {
 
 // ResolveName resolves name in the global address list through the
 // address book endpoint AutoDiscover named (NSPI Bind, ResolveNames,
-// Unbind; MS-OXNSPI 3.1.4.1.17). It fails when the name is unknown or
+// Unbind; MS-OXNSPI). It fails when the name is unknown or
 // ambiguous.
 func (c *Client) ResolveName(ctx context.Context, name string) (*Entry, error) {
 	if c.AddressBookURL == "" {
@@ -33,7 +33,7 @@ func (c *Client) ResolveName(ctx context.Context, name string) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	// MS-OXNSPI 2.2.1.9: MID_UNRESOLVED 0, MID_AMBIGUOUS 1, MID_RESOLVED 2.
+	// MS-OXNSPI: MID_UNRESOLVED 0, MID_AMBIGUOUS 1, MID_RESOLVED 2.
 	if len(mids) != 1 || mids[0] != 2 || len(rows) != 1 {
 		return nil, fmt.Errorf("mhclient: %q does not resolve to one entry (MIds %v)", name, mids)
 	}

@@ -9,7 +9,7 @@
 //     request at a time: it is not safe for concurrent use.
 //   - Responses are matched to requests in order; RopRelease has none, and
 //     RopNotify/RopPending responses, which the server appends after the
-//     responses of an Execute (MS-OXCNOTIF 3.1.5.1), go to the client's
+//     responses of an Execute (MS-OXCNOTIF), go to the client's
 //     notification queue, never to a request.
 //   - Rows are parsed with the columns the client last set on that table
 //     handle (RopSetColumns, in this Execute or an earlier one); the

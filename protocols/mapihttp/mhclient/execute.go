@@ -87,7 +87,7 @@ func ReturnValue(p rops.Response) mapi.ErrorCode {
 
 // Execute sends reqs in one ROP input buffer with the handle table
 // handles (MS-OXCMAPIHTTP 2.2.4.2; compressed and obfuscated as Outlook
-// sends it, MS-OXCRPC 2.2.2.1) and parses the responses. A ROP that fails
+// sends it, MS-OXCRPC RPC_HEADER_EXT) and parses the responses. A ROP that fails
 // is not an error here: see Result.Err.
 func (c *Client) Execute(ctx context.Context, handles []uint32, reqs ...Request) (*Result, error) {
 	w := mapi.NewWriter(mapi.CodecROP)

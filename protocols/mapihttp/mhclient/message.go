@@ -86,7 +86,7 @@ var AttachmentColumns = []mapi.PropTag{mapi.PrAttachNum, mapi.PrAttachLongFilena
 
 // ReadAttachment reads the data of attachment num of the message
 // (RopOpenAttachment, RopOpenStream on PR_ATTACH_DATA_BIN, RopReadStream
-// until it returns less than asked; MS-OXCPRPT 3.1.4.1.2).
+// until it returns less than asked; MS-OXCPRPT).
 func (c *Client) ReadAttachment(ctx context.Context, m *Message, num uint32) ([]byte, error) {
 	res, err := c.Execute(ctx, []uint32{m.Handle, NoHandle, NoHandle},
 		&rops.OpenAttachmentRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}, AttachmentID: num},
@@ -119,7 +119,7 @@ func (c *Client) ReadAttachment(ctx context.Context, m *Message, num uint32) ([]
 }
 
 // NamedPropIDs maps named properties to the store's property ids
-// (RopGetPropertyIdsFromNames, MS-OXCPRPT 2.2.12) without creating
+// (RopGetPropertyIdsFromNames, MS-OXCPRPT) without creating
 // mappings; an unknown name maps to 0.
 func (c *Client) NamedPropIDs(ctx context.Context, s *Store, names ...mapi.PropName) ([]uint16, error) {
 	res, err := c.Execute(ctx, []uint32{s.Handle}, &rops.GetPropertyIDsFromNamesRequest{PropertyNames: names})
@@ -166,8 +166,8 @@ type Draft struct {
 // properties (RopSetProperties), recipients (RopModifyRecipients), each
 // attachment with its data written through a stream (RopCreateAttachment,
 // RopOpenStream, RopWriteStream, RopCommitStream,
-// RopSaveChangesAttachment), then RopSaveChangesMessage (MS-OXCMSG
-// 3.1.4.1). It returns the message, still open read/write, and its id.
+// RopSaveChangesAttachment), then RopSaveChangesMessage (MS-OXCMSG). It
+// returns the message, still open read/write, and its id.
 func (c *Client) CreateMessage(ctx context.Context, s *Store, fid mapi.EID, d Draft) (*Message, mapi.EID, error) {
 	class := d.Class
 	if class == "" {
@@ -210,9 +210,9 @@ func (c *Client) SetRecipients(ctx context.Context, m *Message, to []Recipient) 
 			typ = 1
 		}
 		rows[i] = rops.ModifyRecipientRow{RowID: uint32(i), RecipientType: typ, RecipientRow: &rops.RecipientRow{
-			// MS-OXCDATA 2.8.3.1: Unicode, SMTP-typed (0x0001 U... as the
-			// server's own tests write them), display name and e-mail
-			// address present.
+			// RecipientFlags (MS-OXCDATA RecipientRow): strings in
+			// Unicode, an SMTP address type, the e-mail address and the
+			// display name present, as the server's own tests write them.
 			RecipientFlags: rops.RecipientFlagU | rops.RecipientFlagO | rops.RecipientFlagE | rops.RecipientFlagD,
 			AddressType:    "SMTP", EmailAddress: r.Address, DisplayName: r.DisplayName,
 			Properties: mapi.PropRow{Values: []mapi.PropVal{{Tag: mapi.PrRecipientType, Value: int32(typ)}, {Tag: mapi.PrSMTPAddress, Value: r.Address}}}}}
@@ -224,10 +224,10 @@ func (c *Client) SetRecipients(ctx context.Context, m *Message, to []Recipient) 
 	return res.Err()
 }
 
-// AddAttachment attaches a file to the message (MS-OXCMSG 3.1.4.4: by
+// AddAttachment attaches a file to the message (MS-OXCMSG: by
 // value, ATTACH_BY_VALUE, its data written through a stream). The data
 // goes in chunks of one RopWriteStream per Execute: a ROP input buffer
-// holds at most 32 KiB (MS-OXCRPC 3.1.4.2.1.1 RopSize).
+// holds at most 32 KiB (MS-OXCRPC: RopSize).
 func (c *Client) AddAttachment(ctx context.Context, m *Message, a Attachment) error {
 	res, err := c.Execute(ctx, []uint32{m.Handle, NoHandle, NoHandle},
 		&rops.CreateAttachmentRequest{OutHeader: rops.OutHeader{OutputHandleIndex: 1}},
@@ -309,7 +309,7 @@ func (c *Client) DeleteMessages(ctx context.Context, s *Store, fid mapi.EID, mid
 	return nil
 }
 
-// Notification types of RopRegisterNotification (MS-OXCNOTIF 2.2.1.4.1.2).
+// Notification types of RopRegisterNotification (MS-OXCNOTIF).
 const (
 	NotifyNewMail       = 0x0002
 	NotifyObjectCreated = 0x0004
@@ -334,7 +334,7 @@ func (c *Client) RegisterNotification(ctx context.Context, s *Store, types uint1
 
 // WaitNotifications returns the notifications of the session: those
 // already received, else it waits with NotificationWait and collects
-// them with an Execute (MS-OXCMAPIHTTP 3.1.5.4: the RopNotify responses
+// them with an Execute (MS-OXCMAPIHTTP: the RopNotify responses
 // ride on the next Execute). It returns none when the wait ended without
 // events.
 func (c *Client) WaitNotifications(ctx context.Context, s *Store) ([]*rops.NotifyResponse, error) {

@@ -103,7 +103,7 @@ func (c *Client) SetProps(ctx context.Context, h uint32, vals ...mapi.PropVal) e
 }
 
 // tableRows reads every row of the table a ROP opens on h: the table ROP,
-// RopSetColumns, then RopQueryRows until the end (MS-OXCTABL 3.1.4), and
+// RopSetColumns, then RopQueryRows until the end (MS-OXCTABL), and
 // RopRelease of the table.
 func (c *Client) tableRows(ctx context.Context, h uint32, open Request, cols []mapi.PropTag) ([]mapi.PropRow, error) {
 	res, err := c.Execute(ctx, []uint32{h, NoHandle}, open,

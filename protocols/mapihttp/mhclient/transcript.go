@@ -296,8 +296,8 @@ func (c *Client) Flow(ctx context.Context, w io.Writer, o FlowOptions) (*FlowRes
 	// MessageID for every RopCreateMessage in a folder (the id is
 	// allocated in a read transaction, so the folder's next id is never
 	// advanced), and a second message made in Drafts fails to save with
-	// ecInvalidParam. Submitting from the Outbox is what MS-OXOMSG
-	// 3.1.4.1.3 describes as well.
+	// ecInvalidParam. A client may submit from any folder; older
+	// Outlook versions used the Outbox.
 	self := Draft{Subject: "Sent to myself by mhclient", Body: "over MAPI", To: []Recipient{{Type: 1, DisplayName: d.DisplayName, Address: c.User}}}
 	sm, smid, err := c.CreateMessage(ctx, s, s.FolderIDs[FolderOutbox], self)
 	if err != nil {
