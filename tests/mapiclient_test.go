@@ -160,17 +160,14 @@ func TestMAPIClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A second message made in Drafts: a known server bug (RopCreateMessage
-	// allocates the MessageID in a read transaction, so the folder's next
-	// id never advances and every new message of a folder gets the same
-	// id; the second save fails with ecInvalidParam). Logged; the message
-	// to send is made in the Outbox instead.
-	if m2, mid2, err := c.CreateMessage(ctx, s, drafts, mhclient.Draft{Subject: "second draft"}); err != nil {
-		t.Logf("known server bug: a second message made in Drafts does not save: %v", err)
-	} else {
-		t.Logf("a second message made in Drafts saved as %v (the server bug is fixed: Flow may make its messages in Drafts again)", mid2)
-		c.Release(ctx, m2.Handle)
+	// A second new message in the same folder gets its own id and saves
+	// (RopCreateMessage once allocated ids in a read transaction, and every
+	// new message of a folder got the same one).
+	m2, mid2, err := c.CreateMessage(ctx, s, drafts, mhclient.Draft{Subject: "second draft"})
+	if err != nil || mid2 == mid {
+		t.Fatalf("a second message made in Drafts: %v (id %v, first %v)", err, mid2, mid)
 	}
+	c.Release(ctx, m2.Handle)
 	sm, _, err := c.CreateMessage(ctx, s, s.FolderIDs[mhclient.FolderOutbox], mhclient.Draft{Subject: "to myself", Body: "over MAPI",
 		To: []mhclient.Recipient{{Type: 1, DisplayName: "Alice A", Address: "alice@gromox.test"}}})
 	if err != nil {

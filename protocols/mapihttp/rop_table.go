@@ -259,13 +259,36 @@ func (t *tableObj) rowValues(i int) []mapi.PropVal {
 			}
 			continue
 		}
-		if v, found := t.rows[i].Get(c); found {
+		if v, found := getEitherString(t.rows[i], c); found {
 			out[j] = mapi.PropVal{Tag: c, Value: v}
 		} else {
 			out[j] = mapi.PropVal{Tag: c.WithType(mapi.PtError), Value: mapi.EcNotFound}
 		}
 	}
 	return out
+}
+
+// getEitherString gets tag from props; a string property is found under
+// either string type (an attachment upstream stored as PT_STRING8 answers
+// a PT_UNICODE column, as the store's own tables do).
+func getEitherString(props mailbox.Props, tag mapi.PropTag) (any, bool) {
+	if v, ok := props.Get(tag); ok {
+		return v, true
+	}
+	var other mapi.PropType
+	switch tag.Type() {
+	case mapi.PtUnicode:
+		other = mapi.PtString8
+	case mapi.PtString8:
+		other = mapi.PtUnicode
+	case mapi.PtMvUnicode:
+		other = mapi.PtMvString8
+	case mapi.PtMvString8:
+		other = mapi.PtMvUnicode
+	default:
+		return nil, false
+	}
+	return props.Get(tag.WithType(other))
 }
 
 // ropQueryPosition (MS-OXCTABL 3.2.5.7).

@@ -310,18 +310,10 @@ func TestMhclientWalkFixture(t *testing.T) {
 }
 
 // knownDiffs are differences between the walk and the manifest that the
-// server cannot fix now, with the reason.
-var knownDiffs = map[string]string{
-	// Upstream stored the names it made up for the three unnamed parts
-	// as PT_STRING8 (0x3707001E); the server's attachment table answers
-	// a PT_UNICODE column (0x3707001F) with "not found" for them, where
-	// RopGetPropertiesSpecific on the opened attachment returns the
-	// value converted to PT_UNICODE. A table should answer a string
-	// column in the string type asked, as GetPropertiesSpecific does: a
-	// server bug (protocols/mapihttp or the mailbox tables), reported;
-	// this client may not change the server.
-	`message 196633 "Nested alternative with attachment": attachments ["" "" "" "Lösung.txt"], manifest 4 ["attachment1.dat" "attachment2.txt" "attachment3.txt" "Lösung.txt"]`: "PT_STRING8 values missing from PT_UNICODE table columns",
-}
+// server cannot fix now, with the reason. None left: the attachment table
+// answered a PT_UNICODE column with "not found" for names upstream stored
+// as PT_STRING8 (message 196633), fixed in protocols/mapihttp.
+var knownDiffs = map[string]string{}
 
 func contactName(t *testing.T, c *Client, s *Store, mid, fid uint64) string {
 	t.Helper()
