@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -101,6 +102,150 @@ func (t *Tx) loadObjectTags(table propTable, id uint64, tags []uint32) (*objectR
 		o.rows = append(o.rows, r)
 	}
 	return o, rs.Err()
+}
+
+// prefetched are the property rows of some messages, limited to tags.
+type prefetched struct {
+	tags map[uint32]bool
+	objs map[uint64]*objectRows
+	rows map[uint64]messageRow // private stores: the messages' own rows
+	atts map[uint64]int64      // private stores: attachment counts
+}
+
+// prefetchMessageRows reads, in one query per 64 messages, the property
+// rows MessageProps needs to answer cols for each of mids; MessageProps
+// uses them until tx.pre is cleared.
+func (t *Tx) prefetchMessageRows(mids []uint64, cols []mapi.PropTag) error {
+	need, ok := messageRowsNeeded(cols)
+	if !ok || len(mids) == 0 {
+		return nil
+	}
+	pre := &prefetched{tags: make(map[uint32]bool, len(need)), objs: make(map[uint64]*objectRows, len(mids))}
+	for _, tag := range need {
+		pre.tags[tag] = true
+	}
+	for _, mid := range mids {
+		pre.objs[mid] = &objectRows{table: messageTable, id: mid, byTag: map[uint32]int{}}
+	}
+	tagSize := 8
+	for tagSize < len(need) {
+		tagSize *= 2
+	}
+	for len(mids) > 0 {
+		chunk := mids[:min(len(mids), 64)]
+		mids = mids[len(chunk):]
+		midSize := 8
+		for midSize < len(chunk) {
+			midSize *= 2
+		}
+		args := make([]any, 0, midSize+tagSize)
+		for i := 0; i < midSize; i++ {
+			args = append(args, int64(chunk[min(i, len(chunk)-1)]))
+		}
+		for i := 0; i < tagSize; i++ {
+			args = append(args, int64(need[min(i, len(need)-1)]))
+		}
+		q := "SELECT message_id, proptag, propval FROM message_properties WHERE message_id IN (?" + strings.Repeat(",?", midSize-1) +
+			") AND proptag IN (?" + strings.Repeat(",?", tagSize-1) + ") ORDER BY rowid"
+		rs, err := t.Query(q, args...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var mid, tag int64
+			var r propRow
+			if err := rs.Scan(&mid, &tag, &r.val); err != nil {
+				rs.Close()
+				return err
+			}
+			r.tag = uint32(tag)
+			if o := pre.objs[uint64(mid)]; o != nil {
+				o.byTag[r.tag] = len(o.rows)
+				o.rows = append(o.rows, r)
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		if t.s.meta.kind != KindPrivate {
+			continue // public read states are per user: messageRow reads them
+		}
+		if err := pre.loadRows(t, chunk, midSize); err != nil {
+			return err
+		}
+	}
+	t.pre = pre
+	return nil
+}
+
+// loadRows reads the messages rows and attachment counts of mids (padded
+// to size) of a private store.
+func (pre *prefetched) loadRows(t *Tx, mids []uint64, size int) error {
+	if pre.rows == nil {
+		pre.rows, pre.atts = map[uint64]messageRow{}, map[uint64]int64{}
+	}
+	args := make([]any, size)
+	for i := range args {
+		args[i] = int64(mids[min(i, len(mids)-1)])
+	}
+	in := "(?" + strings.Repeat(",?", size-1) + ")"
+	rs, err := t.Query("SELECT message_id, parent_fid, parent_attid, is_deleted, is_associated, change_number, read_cn, read_state, message_size, mid_string FROM messages WHERE message_id IN "+in, args...)
+	if err != nil {
+		return err
+	}
+	for rs.Next() {
+		var mid, cn, size int64
+		var fid, att, del, assoc, readCN, readState sql.NullInt64
+		var midStr sql.NullString
+		if err := rs.Scan(&mid, &fid, &att, &del, &assoc, &cn, &readCN, &readState, &size, &midStr); err != nil {
+			rs.Close()
+			return err
+		}
+		pre.rows[uint64(mid)] = messageRow{
+			parentFID: uint64(fid.Int64), parentAtt: uint64(att.Int64),
+			deleted: del.Int64 != 0, associated: assoc.Int64 != 0,
+			cn: uint64(cn), readCN: uint64(readCN.Int64), read: readState.Int64 != 0,
+			size: size, midString: midStr.String,
+		}
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	for _, mid := range mids {
+		pre.atts[mid] = 0
+	}
+	rs, err = t.Query("SELECT message_id, COUNT(*) FROM attachments WHERE message_id IN "+in+" GROUP BY message_id", args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var mid, n int64
+		if err := rs.Scan(&mid, &n); err != nil {
+			return err
+		}
+		pre.atts[uint64(mid)] = n
+	}
+	return rs.Err()
+}
+
+// prefetchedRows returns the prefetched rows of mid when they cover need.
+func (t *Tx) prefetchedRows(mid uint64, need []uint32) *objectRows {
+	if t.pre == nil {
+		return nil
+	}
+	o := t.pre.objs[mid]
+	if o == nil {
+		return nil
+	}
+	for _, tag := range need {
+		if !t.pre.tags[tag] {
+			return nil
+		}
+	}
+	return o
 }
 
 // find returns the stored row answering a request for tag: strings match

@@ -39,7 +39,22 @@ type messageRow struct {
 	midString  string
 }
 
+// attachmentCount is the number of attachments of message mid.
+func (t *Tx) attachmentCount(mid uint64) (int64, error) {
+	if t.pre != nil {
+		if n, ok := t.pre.atts[mid]; ok {
+			return n, nil
+		}
+	}
+	return t.queryInt("SELECT COUNT(*) FROM attachments WHERE message_id=?", int64(mid))
+}
+
 func (t *Tx) messageRow(mid uint64) (messageRow, error) {
+	if t.pre != nil {
+		if r, ok := t.pre.rows[mid]; ok {
+			return r, nil
+		}
+	}
 	var r messageRow
 	var fid, att, del, assoc, readCN, readState sql.NullInt64
 	var midStr sql.NullString
@@ -186,7 +201,7 @@ func (t *Tx) messageComputed(mid uint64, r messageRow, o *objectRows, tag mapi.P
 		}
 		return false, true, nil
 	case mapi.PrHasAttach:
-		n, err := t.queryInt("SELECT COUNT(*) FROM attachments WHERE message_id=?", int64(mid))
+		n, err := t.attachmentCount(mid)
 		return n > 0, true, err
 	case mapi.PrMessageFlags:
 		f, err := t.messageFlags(mid, r, o)
@@ -231,7 +246,7 @@ func (t *Tx) messageFlags(mid uint64, r messageRow, o *objectRows) (int32, error
 	if r.read {
 		f |= MsgFlagRead
 	}
-	n, err := t.queryInt("SELECT COUNT(*) FROM attachments WHERE message_id=?", int64(mid))
+	n, err := t.attachmentCount(mid)
 	if err != nil {
 		return 0, err
 	}
@@ -296,7 +311,9 @@ func (t *Tx) MessageProps(mid uint64, tags []mapi.PropTag) (Props, error) {
 	}
 	var o *objectRows
 	if need, ok := messageRowsNeeded(tags); ok {
-		o, err = t.loadObjectTags(messageTable, mid, need)
+		if o = t.prefetchedRows(mid, need); o == nil {
+			o, err = t.loadObjectTags(messageTable, mid, need)
+		}
 	} else {
 		o, err = t.loadObject(messageTable, mid)
 	}

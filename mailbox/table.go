@@ -314,6 +314,27 @@ func (t *Table) keyOf(id RowID) (rowKey, bool) {
 
 // readRange reads n rows from start, upwards or (back) downwards.
 func (t *Table) readRange(tx *Tx, start, n int, back bool) ([][]mapi.PropVal, error) {
+	if t.content != nil && n > 1 {
+		// The messages' properties for all the rows in one query, not
+		// one per row.
+		var mids []uint64
+		for k := range n {
+			i := start + k
+			if back {
+				i = start - k
+			}
+			if i < 0 || i >= t.rows.count() {
+				break
+			}
+			if r := t.rows.at(i); !r.hdr {
+				mids = append(mids, r.id)
+			}
+		}
+		if err := tx.prefetchMessageRows(mids, t.cols); err != nil {
+			return nil, err
+		}
+		defer func() { tx.pre = nil }()
+	}
 	rows := make([][]mapi.PropVal, 0, n)
 	for k := range n {
 		i := start + k

@@ -18,6 +18,9 @@ type Tx struct {
 	content map[string]*pendingContent // content files to link at commit
 	dirs    map[string]bool            // directories to fsync at commit
 	sp      int                        // savepoint counter
+	// pre holds the property rows of a table range's messages, read by
+	// one query for all of them while Table.readRange reads that range.
+	pre *prefetched
 }
 
 // Begin starts a transaction. Writes take the database's write lock at
