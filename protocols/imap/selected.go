@@ -22,7 +22,8 @@ type selected struct {
 	uidValidity uint32
 	subID       uint64
 
-	view view
+	view    view
+	uidNext uint32 // the folder's UIDNEXT when last looked at
 
 	// Pending changes from notifications, sent at the next poll.
 	checkNew bool                // messages may have arrived
@@ -135,6 +136,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 		a.unselect()
 		return nil, a.storeError(err)
 	}
+	sel.uidNext = max(uidNext, sel.maxUID()+1)
 	d := &imap.SelectData{
 		Flags:             []imap.Flag{imap.FlagSeen, imap.FlagAnswered, imap.FlagFlagged, imap.FlagDeleted, imap.FlagDraft, imap.FlagForwarded},
 		NumMessages:       uint32(sel.view.Len()),
@@ -199,8 +201,10 @@ func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 		return a.storeError(err)
 	}
 	a.takeNotifications()
-	if uidNext > sel.maxUID()+1 {
-		sel.checkNew = true
+	if uidNext > sel.uidNext {
+		// UIDs were handed out since the last look (messages the
+		// notifications may not name yet).
+		sel.checkNew, sel.uidNext = true, uidNext
 	}
 	if allowExpunge && len(sel.gone) > 0 {
 		if err := a.expunged(maps.Clone(sel.gone), w.WriteExpunge); err != nil {
