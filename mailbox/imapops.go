@@ -153,6 +153,44 @@ func (r IMAPPage) Read(tx *Tx) (any, error) {
 	return out, err
 }
 
+// IMAPView answers what SELECT needs of a folder: every message's UID and
+// message id in UID order, and the UID of the first unseen one (0: none),
+// with one query of the IMAP index and no MODSEQ. Reply: IMAPViewData.
+type IMAPView struct{ FolderID uint64 }
+
+// IMAPViewData is the reply to IMAPView.
+type IMAPViewData struct {
+	UIDs        []uint32
+	MessageIDs  []uint64
+	FirstUnseen uint32
+}
+
+func (r IMAPView) Read(tx *Tx) (any, error) {
+	if tx.s.midb == nil {
+		return nil, errors.New("mailbox: no IMAP index for this store")
+	}
+	rows, err := tx.s.midb.QueryContext(tx.ctx, "SELECT uid, message_id, read FROM messages WHERE folder_id=? ORDER BY uid", r.FolderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var d IMAPViewData
+	for rows.Next() {
+		var uid uint32
+		var mid uint64
+		var read int
+		if err := rows.Scan(&uid, &mid, &read); err != nil {
+			return nil, err
+		}
+		d.UIDs = append(d.UIDs, uid)
+		d.MessageIDs = append(d.MessageIDs, mid)
+		if read == 0 && d.FirstUnseen == 0 {
+			d.FirstUnseen = uid
+		}
+	}
+	return d, rows.Err()
+}
+
 // IMAPUIDNext answers a folder's next UID, cheaply (an IMAP session's
 // per-command check). Reply: uint32.
 type IMAPUIDNext struct{ FolderID uint64 }

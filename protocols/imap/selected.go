@@ -120,16 +120,17 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 	}
 	sel.subID = subID
 	a.sel = sel
-	var firstUnseen uint32
-	if err := a.walk(0, func(m mailbox.IMAPMessage) error {
-		sel.add(m.UID, m.MessageID)
-		if firstUnseen == 0 && m.Flags&mailbox.FlagSeen == 0 {
-			firstUnseen = uint32(sel.view.Len())
-		}
-		return nil
-	}); err != nil {
+	v, err := storeDo[mailbox.IMAPViewData](a, mailbox.IMAPView{FolderID: f.ID})
+	if err != nil {
 		a.unselect()
-		return nil, err
+		return nil, a.storeError(err)
+	}
+	var firstUnseen uint32
+	for i, uid := range v.UIDs {
+		sel.add(uid, v.MessageIDs[i])
+		if uid == v.FirstUnseen {
+			firstUnseen = uint32(i + 1)
+		}
 	}
 	uidNext, err := storeDo[uint32](a, mailbox.IMAPUIDNext{FolderID: f.ID})
 	if err != nil {
