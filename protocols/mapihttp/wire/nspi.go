@@ -1058,8 +1058,15 @@ type QueryRowsResponse struct {
 }
 
 // Decode reads the body.
-func (x *QueryRowsResponse) Decode(b []byte) error {
-	return decodeBody(b, AddressBookCodec, "QueryRows response", func(r *mapi.Reader) error {
+func (x *QueryRowsResponse) Decode(b []byte) error { return x.decode(b, "QueryRows response") }
+
+// Encode writes the body.
+func (x *QueryRowsResponse) Encode() ([]byte, error) { return x.encode("QueryRows response") }
+
+// decode and encode serve QueryRows and SeekEntries, whose success bodies
+// have the same fields.
+func (x *QueryRowsResponse) decode(b []byte, what string) error {
+	return decodeBody(b, AddressBookCodec, what, func(r *mapi.Reader) error {
 		var err error
 		if x.ErrorCode, err = readSuccess(r); err != nil {
 			return err
@@ -1075,9 +1082,8 @@ func (x *QueryRowsResponse) Decode(b []byte) error {
 	})
 }
 
-// Encode writes the body.
-func (x *QueryRowsResponse) Encode() ([]byte, error) {
-	return encodeBody(AddressBookCodec, "QueryRows response", func(w *mapi.Writer) error {
+func (x *QueryRowsResponse) encode(what string) ([]byte, error) {
+	return encodeBody(AddressBookCodec, what, func(w *mapi.Writer) error {
 		putSuccess(w, x.ErrorCode)
 		putOptStat(w, x.State)
 		if err := putColumnsAndRows(w, x.Columns, x.Rows); err != nil {
@@ -1305,43 +1311,17 @@ func (x *SeekEntriesRequest) Encode() ([]byte, error) {
 }
 
 // SeekEntriesResponse is the SeekEntries success response body
-// (MS-OXCMAPIHTTP 2.2.5.16.2).
-type SeekEntriesResponse struct {
-	ErrorCode       uint32
-	State           *Stat
-	Columns         []mapi.PropTag
-	Rows            []mapi.PropRow
-	AuxiliaryBuffer []byte
-}
+// (MS-OXCMAPIHTTP 2.2.5.16.2): the fields of QueryRows's.
+type SeekEntriesResponse QueryRowsResponse
 
 // Decode reads the body.
 func (x *SeekEntriesResponse) Decode(b []byte) error {
-	return decodeBody(b, AddressBookCodec, "SeekEntries response", func(r *mapi.Reader) error {
-		var err error
-		if x.ErrorCode, err = readSuccess(r); err != nil {
-			return err
-		}
-		if x.State, err = readOptStat(r); err != nil {
-			return err
-		}
-		if x.Columns, x.Rows, err = readColumnsAndRows(r); err != nil {
-			return err
-		}
-		x.AuxiliaryBuffer, err = readAux(r)
-		return err
-	})
+	return (*QueryRowsResponse)(x).decode(b, "SeekEntries response")
 }
 
 // Encode writes the body.
 func (x *SeekEntriesResponse) Encode() ([]byte, error) {
-	return encodeBody(AddressBookCodec, "SeekEntries response", func(w *mapi.Writer) error {
-		putSuccess(w, x.ErrorCode)
-		putOptStat(w, x.State)
-		if err := putColumnsAndRows(w, x.Columns, x.Rows); err != nil {
-			return err
-		}
-		return putAux(w, x.AuxiliaryBuffer)
-	})
+	return (*QueryRowsResponse)(x).encode("SeekEntries response")
 }
 
 // UpdateStatRequest is the UpdateStat request body (MS-OXCMAPIHTTP
