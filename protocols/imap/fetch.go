@@ -280,7 +280,9 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		rw.WriteUID(imap.UID(t.uid))
 	}
 	if o.Flags || seen {
-		a.sel.flagsChanged(m)
+		if seen {
+			a.sel.flagsChanged(m) // the \Seen set here comes back as a notification
+		}
 		rw.WriteFlags(toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords))
 	}
 	if o.InternalDate {

@@ -193,17 +193,7 @@ func (e *evaluation) hasFlag(f imap.Flag) bool {
 
 func inSeqSet(set imap.SeqSet, seq, n uint32) bool {
 	for _, r := range set {
-		start, stop := r.Start, r.Stop
-		if start == 0 {
-			start = n
-		}
-		if stop == 0 {
-			stop = n
-		}
-		if start > stop {
-			start, stop = stop, start
-		}
-		if start <= seq && seq <= stop {
+		if start, stop := span(r.Start, r.Stop, n); start <= seq && seq <= stop {
 			return true
 		}
 	}
@@ -212,19 +202,24 @@ func inSeqSet(set imap.SeqSet, seq, n uint32) bool {
 
 func inUIDSet(set imap.UIDSet, uid, maxUID uint32) bool {
 	for _, r := range set {
-		start, stop := uint32(r.Start), uint32(r.Stop)
-		if start == 0 {
-			start = maxUID
-		}
-		if stop == 0 {
-			stop = maxUID
-		}
-		if start > stop {
-			start, stop = stop, start
-		}
-		if start <= uid && uid <= stop {
+		if start, stop := span(uint32(r.Start), uint32(r.Stop), maxUID); start <= uid && uid <= stop {
 			return true
 		}
 	}
 	return false
+}
+
+// span is a range of a number set as numbers: "*" (0) is the largest
+// number in use, and n:m means the same as m:n (RFC 9051 6.4.8, 9).
+func span(start, stop, largest uint32) (uint32, uint32) {
+	if start == 0 {
+		start = largest
+	}
+	if stop == 0 {
+		stop = largest
+	}
+	if start > stop {
+		start, stop = stop, start
+	}
+	return start, stop
 }

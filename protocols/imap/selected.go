@@ -29,7 +29,7 @@ type selected struct {
 	checkNew bool                // messages may have arrived
 	gone     map[uint64]bool     // message ids removed from the folder
 	changed  map[uint64]bool     // message ids whose flags changed
-	sent     map[uint32]flagSent // flags last sent per UID, to skip echoes
+	sent     map[uint32]flagSent // flags sent by this command, to skip their echoes
 }
 
 type flagSent struct {
@@ -251,6 +251,10 @@ func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 			}
 		}
 	}
+	// The notifications of this session's own changes are all in by now
+	// (the store answered the check above after publishing them): what
+	// was sent is no longer needed to recognise their echoes.
+	clear(sel.sent)
 	return nil
 }
 
@@ -305,16 +309,7 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 	switch set := numSet.(type) {
 	case imap.SeqSet:
 		for _, r := range set {
-			start, stop := r.Start, r.Stop
-			if start == 0 {
-				start = uint32(n)
-			}
-			if stop == 0 {
-				stop = uint32(n)
-			}
-			if start > stop {
-				start, stop = stop, start
-			}
+			start, stop := span(r.Start, r.Stop, uint32(n))
 			if start == 0 || int(stop) > n {
 				// RFC 9051 6.4.8 (and 9.): a sequence number beyond the
 				// view is a client error.
@@ -327,16 +322,7 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 	case imap.UIDSet:
 		max := sel.maxUID()
 		for _, r := range set {
-			start, stop := uint32(r.Start), uint32(r.Stop)
-			if start == 0 {
-				start = max
-			}
-			if stop == 0 {
-				stop = max
-			}
-			if start > stop {
-				start, stop = stop, start
-			}
+			start, stop := span(uint32(r.Start), uint32(r.Stop), max)
 			for i := sel.view.search(start); i < n && sel.view.uidAt(i) <= stop; i++ {
 				addIdx(i)
 			}
