@@ -303,7 +303,7 @@ func (r ExportOriginal) Write(tx *Tx) (any, error) {
 	if raw, err := tx.ReadOriginal(r.MessageID); err == nil {
 		// exchange.sqlite3 names another file (upstream's index was
 		// rebuilt): serve that one.
-		return path, writeFileDurable(tx.s.Dir, path, raw)
+		return path, tx.writeFileAtCommit("eml/"+midStr, raw)
 	}
 	mc, err := tx.ReadMessage(r.MessageID)
 	if err != nil {
@@ -313,42 +313,13 @@ func (r ExportOriginal) Write(tx *Tx) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: converting message %#x to RFC 5322: %w", r.MessageID, err)
 	}
-	if err := writeFileDurable(tx.s.Dir, path, raw); err != nil {
+	if err := tx.writeFileAtCommit("eml/"+midStr, raw); err != nil {
 		return nil, err
 	}
 	if _, err := tx.s.midb.ExecContext(tx.ctx, "UPDATE messages SET size=? WHERE message_id=?", len(raw), r.MessageID); err != nil {
 		return nil, err
 	}
 	return path, nil
-}
-
-// writeFileDurable writes a whole file through a temporary file in the
-// store's tmp/, synced, then renamed into place.
-func writeFileDurable(dir, path string, data []byte) error {
-	tmpDir := filepath.Join(dir, "tmp")
-	if err := os.MkdirAll(tmpDir, 0o770); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o770); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(tmpDir, "eml-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // Oxcmail is the message in the form the RFC 5322 converter exports.
