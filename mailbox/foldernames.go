@@ -4,36 +4,46 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
-// loadFolderNames returns the folder names per language: every language
-// of folderNameTable, with the shared English names of the system folders
+// folderNameSet is one immutable snapshot of the built-in folders' display
+// names: per language, per text id (see folderNameTable). It is never
+// changed once installed; LoadFolderLanguages installs a new one.
+type folderNameSet map[string]map[uint64]string
+
+// currentFolderNames is the installed snapshot; nil means the built-in one.
+var currentFolderNames atomic.Pointer[folderNameSet]
+
+// builtinFolderNames is the snapshot made from folderNameTable: every
+// language of it, with the shared English names of the system folders
 // outside the IPM subtree filled in.
-func loadFolderNames() map[string]map[uint64]string {
-	folderNamesOnce.Do(func() {
-		folderNames = make(map[string]map[uint64]string, len(folderNameTable))
-		for lang, names := range folderNameTable {
-			m := make(map[uint64]string, len(names)+len(englishSystemFolders))
-			for id, n := range englishSystemFolders {
-				m[id] = n
-			}
-			for id, n := range names {
-				m[id] = n
-			}
-			folderNames[lang] = m
+var builtinFolderNames = sync.OnceValue(func() *folderNameSet {
+	set := make(folderNameSet, len(folderNameTable))
+	for lang, names := range folderNameTable {
+		m := make(map[uint64]string, len(names)+len(englishSystemFolders))
+		for id, n := range englishSystemFolders {
+			m[id] = n
 		}
-	})
-	return folderNames
-}
+		for id, n := range names {
+			m[id] = n
+		}
+		set[lang] = m
+	}
+	return &set
+})
 
-var (
-	folderNamesOnce sync.Once
-	folderNames     map[string]map[uint64]string
-)
+// folderNames returns the installed snapshot.
+func folderNames() folderNameSet {
+	if s := currentFolderNames.Load(); s != nil {
+		return *s
+	}
+	return *builtinFolderNames()
+}
 
 // FolderLanguages returns the languages folder names exist for, sorted.
 func FolderLanguages() []string {
-	m := loadFolderNames()
+	m := folderNames()
 	out := make([]string, 0, len(m))
 	for l := range m {
 		out = append(out, l)
@@ -54,7 +64,7 @@ func FolderLanguages() []string {
 // 11 characters and tries "ca_ESncia"; this function removes the same
 // characters so that every setting resolves as upstream resolves it.
 func ResolveFolderLanguage(locale string) (string, bool) {
-	m := loadFolderNames()
+	m := folderNames()
 	loc := locale
 	if dot := strings.IndexByte(loc, '.'); dot >= 0 {
 		n := len(loc) // npos: to the end
@@ -87,17 +97,18 @@ func ResolveFolderLanguage(locale string) (string, bool) {
 
 // FolderName returns the display name of a built-in folder (text id, see
 // folderNameTable) in a resolved language, falling back to English as
-// upstream's folder_namedb_get does.
+// upstream's folder_namedb_get does. Where a loaded folder_names.txt lacks
+// the English name too, the built-in English name is used (upstream would
+// answer "FLG-ERR-2").
 func FolderName(lang string, id uint64) string {
-	m := loadFolderNames()
+	m := folderNames()
 	if name, ok := m[lang][id]; ok {
 		return name
 	}
-	en, ok := m["en"]
-	if !ok {
-		return "FLG-ERR-1"
+	if name, ok := m["en"][id]; ok {
+		return name
 	}
-	if name, ok := en[id]; ok {
+	if name, ok := (*builtinFolderNames())["en"][id]; ok {
 		return name
 	}
 	return "FLG-ERR-2"

@@ -9,11 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/gromox-go/gromox/config"
+	"github.com/gromox-go/gromox/mailbox"
 )
 
 const usage = `usage: gromox <command> [options]
@@ -150,8 +152,20 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // settings loads the configuration directory, or the embedded defaults
-// when none is given. Warnings go to stderr.
+// when none is given, and the folder names of data_file_path. Warnings go
+// to stderr.
 func (c *command) settings() (*config.Settings, error) {
+	st, err := c.loadSettings()
+	if err != nil {
+		return nil, err
+	}
+	c.loadFolderNames(st)
+	return st, nil
+}
+
+// loadSettings reads the configuration directory, or the embedded
+// defaults when none is given.
+func (c *command) loadSettings() (*config.Settings, error) {
 	if c.configDir == "" {
 		dir, err := filepath.Abs(c.dataDir)
 		if err != nil {
@@ -163,6 +177,22 @@ func (c *command) settings() (*config.Settings, error) {
 		return config.EmbeddedLoad(dir, c.warn)
 	}
 	return config.Load(c.configDir, c.warn)
+}
+
+// loadFolderNames installs the folder names of data_file_path's
+// folder_names.txt for store creation (mkprivate, mkpublic, a new user's
+// store) and mbop set-locale. Without the file the built-in languages are
+// used: a warning for an upstream configuration (where the file is
+// installed), silence for the embedded instance.
+func (c *command) loadFolderNames(st *config.Settings) {
+	load, err := mailbox.LoadFolderLanguages(st.DataFilePath())
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && c.embedded():
+	case err != nil:
+		fmt.Fprintf(c.stderr, "warning: %v; using the %d built-in languages\n", err, len(mailbox.FolderLanguages()))
+	case load.Skipped > 0:
+		fmt.Fprintln(c.stderr, "warning:", load)
+	}
 }
 
 func (c *command) warn(w config.Warning) { fmt.Fprintln(c.stderr, "warning:", w) }
