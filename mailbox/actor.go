@@ -225,7 +225,11 @@ func (a *storeActor) Receive(c *actors.Context) {
 		if a.passive {
 			return
 		}
-		if idle := time.Since(a.lastUse); idle < a.opts.Idle || len(a.subs) > 0 || len(a.tables) > 0 {
+		idle := time.Since(a.lastUse)
+		if idle >= a.opts.Idle && a.store != nil {
+			a.store.DropRowCache()
+		}
+		if idle < a.opts.Idle || len(a.subs) > 0 || len(a.tables) > 0 {
 			wait := a.opts.Idle - idle
 			if wait <= 0 {
 				wait = a.opts.Idle
@@ -290,7 +294,7 @@ func (a *storeActor) shutdown(c *actors.Context) {
 }
 
 func (a *storeActor) read(r Reader) any {
-	tx, err := a.store.Begin(context.Background())
+	tx, err := a.store.BeginRead(context.Background())
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package mailbox
 import (
 	"errors"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +104,91 @@ func TestTablesInTheActor(t *testing.T) {
 			t.Fatalf("table of a stopped owner still open (%v)", err)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// Table reads through the actor use the store's row cache: two tables
+// with the same columns read the same rows, and every committed change
+// (a property, the read state) shows at the next read.
+func TestRowCacheFollowsCommits(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	r, sys := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	owner := sys.Spawn(actors.Props{Kind: "test-session", New: (&tableWatcher{}).actor})
+	var mids []uint64
+	for i := range 3 {
+		wr, err := Do[WriteResult](ctx, r, dir, WriteMessage{FolderID: mapi.PrivateFIDInbox, Content: benchMessage(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mids = append(mids, wr.MessageID)
+	}
+	cols := []mapi.PropTag{mapi.PrSubject, mapi.PrMID, mapi.PrMessageFlags}
+	sorts := &mapi.SortOrderSet{Sorts: []mapi.SortOrder{{Tag: mapi.PrMID, Order: mapi.SortAscend}}}
+	open := func() uint32 {
+		id, err := Do[uint32](ctx, r, dir, OpenContentTable{Owner: owner, FolderID: mapi.PrivateFIDInbox, Sorts: sorts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	query := func(id uint32) [][]mapi.PropVal {
+		t.Helper()
+		rows, err := Do[[][]mapi.PropVal](ctx, r, dir, TableOp{TableID: id, Fn: func(tx *Tx, tb *Table) (any, error) {
+			if err := tb.SetColumns(cols); err != nil {
+				return nil, err
+			}
+			tb.SeekRow(BookmarkBeginning, 0)
+			return tb.QueryRows(tx, 50, true)
+		}})
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("query rows: %v %v", rows, err)
+		}
+		return rows
+	}
+	// What a write transaction (no cache) reads.
+	uncached := func() [][]mapi.PropVal {
+		t.Helper()
+		rows, err := Do[[][]mapi.PropVal](ctx, r, dir, WriteFunc(func(tx *Tx) (any, error) {
+			tb, err := tx.LoadContentTable(mapi.PrivateFIDInbox, 0, nil, sorts)
+			if err != nil {
+				return nil, err
+			}
+			if err := tb.SetColumns(cols); err != nil {
+				return nil, err
+			}
+			return tb.QueryRows(tx, 50, true)
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	a, b := open(), open()
+	first := query(a)
+	if got := query(b); !reflect.DeepEqual(got, first) {
+		t.Fatalf("second table read %v, first %v", got, first)
+	}
+	if want := uncached(); !reflect.DeepEqual(first, want) {
+		t.Fatalf("cached read %v, uncached %v", first, want)
+	}
+	if _, err := Do[[]PropProblem](ctx, r, dir, SetMessageProps{MessageID: mids[1], Props: Props{{Tag: mapi.PrSubject, Value: "changed"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Do[uint64](ctx, r, dir, SetReadState{MessageID: mids[2], Read: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := query(a)
+	if got[1][0].Value != "changed" {
+		t.Fatalf("subject after the change: %v", got[1][0])
+	}
+	if f := got[2][2].Value.(int32); f&MsgFlagRead == 0 {
+		t.Fatalf("message flags after reading: %#x", f)
+	}
+	if want := uncached(); !reflect.DeepEqual(got, want) || !reflect.DeepEqual(query(b), want) {
+		t.Fatalf("after the changes: cached %v, uncached %v", got, want)
 	}
 }

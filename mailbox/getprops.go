@@ -114,7 +114,8 @@ type prefetched struct {
 
 // prefetchMessageRows reads, in one query per 64 messages, the property
 // rows MessageProps needs to answer cols for each of mids; MessageProps
-// uses them until tx.pre is cleared.
+// uses them until tx.pre is cleared. A read-only transaction takes what the
+// store's row cache holds and reads only the rest.
 func (t *Tx) prefetchMessageRows(mids []uint64, cols []mapi.PropTag) error {
 	need, ok := messageRowsNeeded(cols)
 	if !ok || len(mids) == 0 {
@@ -124,6 +125,19 @@ func (t *Tx) prefetchMessageRows(mids []uint64, cols []mapi.PropTag) error {
 	for _, tag := range need {
 		pre.tags[tag] = true
 	}
+	cache := t.cachedRows(need)
+	all := mids
+	if cache != nil {
+		mids = nil
+		for _, mid := range all {
+			if cm := cache.msgs[mid]; cm != nil {
+				cm.fill(pre, mid)
+			} else {
+				mids = append(mids, mid)
+			}
+		}
+	}
+	missing := mids
 	for _, mid := range mids {
 		pre.objs[mid] = &objectRows{table: messageTable, id: mid, byTag: map[uint32]int{}}
 	}
@@ -173,6 +187,11 @@ func (t *Tx) prefetchMessageRows(mids []uint64, cols []mapi.PropTag) error {
 		}
 		if err := pre.loadRows(t, chunk, midSize); err != nil {
 			return err
+		}
+	}
+	if cache != nil {
+		for _, mid := range missing {
+			cache.put(&t.s.rows, pre, mid)
 		}
 	}
 	t.pre = pre

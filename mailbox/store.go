@@ -33,6 +33,7 @@ type Store struct {
 	meta    storeMeta // what Open read: kind, GUIDs, replica map (open.go)
 	stmts   stmtCache // prepared statements (tx.go)
 	intact  cidSet    // content files known complete (content_tx.go)
+	rows    rowCache  // message rows read by tables (rowcache.go)
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.

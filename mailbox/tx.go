@@ -21,6 +21,9 @@ type Tx struct {
 	// pre holds the property rows of a table range's messages, read by
 	// one query for all of them while Table.readRange reads that range.
 	pre *prefetched
+	// readOnly marks a transaction of BeginRead: it may use the store's
+	// row cache.
+	readOnly bool
 }
 
 // Begin starts a transaction. Writes take the database's write lock at
@@ -31,6 +34,17 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 		return nil, err
 	}
 	return &Tx{s: s, tx: tx, ctx: ctx}, nil
+}
+
+// BeginRead starts a transaction that only reads. It sees the store as
+// committed, so it may use and fill the store's row cache.
+func (s *Store) BeginRead(ctx context.Context) (*Tx, error) {
+	t, err := s.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.readOnly = true
+	return t, nil
 }
 
 // Commit commits and returns the events of the committed requests.
