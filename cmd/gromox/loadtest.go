@@ -187,21 +187,24 @@ func (c *command) loadtestMAPI(args []string) error {
 // printMAPIResult writes the line of one session count and a line per
 // kind of error.
 func (c *command) printMAPIResult(res *loadgen.MAPIResult) {
-	lat := func(l loadgen.Latency) string {
+	lat := func(prefix string, l loadgen.Latency) string {
 		r := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
-		return fmt.Sprintf("p50=%s p99=%s max=%s", r(l.P50), r(l.P99), r(l.Max))
+		return fmt.Sprintf("%sp50=%s %sp99=%s %smax=%s", prefix, r(l.P50), prefix, r(l.P99), prefix, r(l.Max))
 	}
 	mem := "mem/session=-"
 	if m := res.Memory; m != nil {
 		mem = fmt.Sprintf("mem/session=heap:%s", sizeOf(m.HeapPerSession))
+		if m.LivePerSession != 0 {
+			mem += ",live:" + sizeOf(m.LivePerSession)
+		}
 		if m.RSSPerSession != 0 {
 			mem += ",rss:" + sizeOf(m.RSSPerSession)
 		}
 	}
 	fmt.Fprintf(c.stdout, "sessions=%d established=%d failed=%d sustained=%d steady=%.1fs execs/s=%.1f rops/s=%.1f %s"+
-		" setup-execs=%d setup-%s actions=%d notifications=%d delivered=%d %s errors=%d\n",
-		res.Sessions, res.Established, res.Failed, res.Sustained, res.Steady.Seconds(), res.ExecutesPerSec, res.ROPsPerSec, lat(res.Latency),
-		res.Setup.Count, lat(res.Setup), res.Actions, res.Notifications, res.Delivered, mem, res.ErrorCount())
+		" setup-execs=%d %s actions=%d notifications=%d delivered=%d %s errors=%d\n",
+		res.Sessions, res.Established, res.Failed, res.Sustained, res.Steady.Seconds(), res.ExecutesPerSec, res.ROPsPerSec, lat("", res.Latency),
+		res.Setup.Count, lat("setup-", res.Setup), res.Actions, res.Notifications, res.Delivered, mem, res.ErrorCount())
 	kinds := make([]string, 0, len(res.Errors))
 	for k := range res.Errors {
 		kinds = append(kinds, k)

@@ -110,7 +110,17 @@ type ServerMemory struct {
 	HeapInuse float64 `json:"heap_inuse_bytes"`
 	HeapAlloc float64 `json:"heap_alloc_bytes"`
 	RSS       float64 `json:"rss_bytes"`
+	// NextGC is the heap size the next collection starts at; GCs counts
+	// the collections so far.
+	NextGC float64 `json:"next_gc_bytes"`
+	GCs    float64 `json:"gcs"`
 }
+
+// LiveHeap is the heap that was live after the last collection, from the
+// goal the collector set then (NextGC is twice it at GOGC=100, the
+// server's default). Unlike HeapInuse it does not count garbage not yet
+// collected, so it compares two moments better.
+func (m ServerMemory) LiveHeap() float64 { return m.NextGC / 2 }
 
 // MemoryUse is the server's memory before the ramp and with every session
 // set up and idle, and the growth per established session.
@@ -118,9 +128,13 @@ type MemoryUse struct {
 	Before ServerMemory `json:"before"`
 	Idle   ServerMemory `json:"idle"`
 	// HeapPerSession is the growth of go_memstats_heap_inuse_bytes,
-	// RSSPerSession of process_resident_memory_bytes (0 when not
-	// reported), over the established sessions.
+	// LivePerSession of LiveHeap (0 when no collection ran between the
+	// two readings), RSSPerSession of process_resident_memory_bytes (0
+	// when not reported), over the established sessions. HeapInuse
+	// counts garbage too, so the first is noisy: the server is not made
+	// to collect.
 	HeapPerSession float64 `json:"heap_inuse_per_session_bytes"`
+	LivePerSession float64 `json:"live_heap_per_session_bytes"`
 	RSSPerSession  float64 `json:"rss_per_session_bytes"`
 }
 
@@ -756,6 +770,9 @@ func memoryUse(before, idle ServerMemory, sessions int) *MemoryUse {
 	m := &MemoryUse{Before: before, Idle: idle}
 	if sessions > 0 {
 		m.HeapPerSession = (idle.HeapInuse - before.HeapInuse) / float64(sessions)
+		if idle.GCs > before.GCs {
+			m.LivePerSession = (idle.LiveHeap() - before.LiveHeap()) / float64(sessions)
+		}
 		if before.RSS > 0 && idle.RSS > 0 {
 			m.RSSPerSession = (idle.RSS - before.RSS) / float64(sessions)
 		}
@@ -765,8 +782,9 @@ func memoryUse(before, idle ServerMemory, sessions int) *MemoryUse {
 
 // ReadServerMemory reads the memory figures of the server's Prometheus
 // /metrics on its admin listener (adminURL: http://127.0.0.1:9411):
-// go_memstats_heap_inuse_bytes, go_memstats_heap_alloc_bytes and
-// process_resident_memory_bytes. It forces nothing on the server.
+// go_memstats_heap_inuse_bytes, go_memstats_heap_alloc_bytes,
+// process_resident_memory_bytes, go_memstats_next_gc_bytes and
+// go_gc_duration_seconds_count. It forces nothing on the server.
 func ReadServerMemory(ctx context.Context, adminURL string) (ServerMemory, error) {
 	var m ServerMemory
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(adminURL, "/")+"/metrics", nil)
@@ -785,6 +803,8 @@ func ReadServerMemory(ctx context.Context, adminURL string) (ServerMemory, error
 		"go_memstats_heap_inuse_bytes":  &m.HeapInuse,
 		"go_memstats_heap_alloc_bytes":  &m.HeapAlloc,
 		"process_resident_memory_bytes": &m.RSS,
+		"go_memstats_next_gc_bytes":     &m.NextGC,
+		"go_gc_duration_seconds_count":  &m.GCs,
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(nil, 1<<20)
