@@ -107,9 +107,9 @@ func TestTablesInTheActor(t *testing.T) {
 	}
 }
 
-// Table reads through the actor use the store's row cache: two tables
-// with the same columns read the same rows, and every committed change
-// (a property, the read state) shows at the next read.
+// Table and folder reads through the actor use the store's row cache: two
+// tables with the same columns read the same rows, and every committed
+// change (a property, the read state) shows at the next read.
 func TestRowCacheFollowsCommits(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "user")
 	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
@@ -167,6 +167,17 @@ func TestRowCacheFollowsCommits(t *testing.T) {
 		}
 		return rows
 	}
+	unread := func() int32 {
+		t.Helper()
+		p, err := Do[Props](ctx, r, dir, GetFolderProps{FolderID: mapi.PrivateFIDInbox, Tags: []mapi.PropTag{mapi.PrContentCount, mapi.PrContentUnread}})
+		if err != nil || len(p) != 2 {
+			t.Fatalf("folder props: %v %v", p, err)
+		}
+		return p[1].Value.(int32)
+	}
+	if n := unread(); n != 3 || unread() != 3 {
+		t.Fatalf("%d unread, want 3", n)
+	}
 	a, b := open(), open()
 	first := query(a)
 	if got := query(b); !reflect.DeepEqual(got, first) {
@@ -180,6 +191,9 @@ func TestRowCacheFollowsCommits(t *testing.T) {
 	}
 	if _, err := Do[uint64](ctx, r, dir, SetReadState{MessageID: mids[2], Read: true}); err != nil {
 		t.Fatal(err)
+	}
+	if n := unread(); n != 2 {
+		t.Fatalf("%d unread after reading one, want 2", n)
 	}
 	got := query(a)
 	if got[1][0].Value != "changed" {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
@@ -318,6 +319,18 @@ func (t *Tx) folderComputed(fid uint64, r folderRow, tag mapi.PropTag) (any, boo
 // path, folder id and change number as EIDs, entry ids, source keys).
 // With no tags, every stored property and the computed ones.
 func (t *Tx) FolderProps(fid uint64, tags []mapi.PropTag) (Props, error) {
+	cached, key, cache := t.cachedFolderProps(fid, tags)
+	if cached != nil {
+		return slices.Clone(cached), nil
+	}
+	out, err := t.folderProps(fid, tags)
+	if err == nil && cache != nil {
+		cache.putFolderProps(key, slices.Clone(out))
+	}
+	return out, err
+}
+
+func (t *Tx) folderProps(fid uint64, tags []mapi.PropTag) (Props, error) {
 	r, err := t.folderRow(fid)
 	if err != nil {
 		return nil, err

@@ -75,11 +75,17 @@ func newEnv(t testing.TB, tune ...func(*Config)) *env {
 // deliver stores raw in alice's Inbox as delivery does.
 func (e *env) deliver(t testing.TB, raw string) {
 	t.Helper()
+	e.deliverTo(t, e.maildir, raw)
+}
+
+// deliverTo delivers raw into the Inbox of the store in maildir.
+func (e *env) deliverTo(t testing.TB, maildir, raw string) {
+	t.Helper()
 	mc, err := mailbox.ImportRFC5322([]byte(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Stores.Do(context.Background(), e.maildir, mailbox.Deliver{Raw: []byte(raw), Content: mc}); err != nil {
+	if _, err := e.Stores.Do(context.Background(), maildir, mailbox.Deliver{Raw: []byte(raw), Content: mc}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -91,7 +97,16 @@ type client struct {
 	hc   *http.Client
 	user string
 	pw   string
+	u    *directory.User // the user's record when not the env's user
 	n    int
+}
+
+// dirUser is the directory record of the client's user.
+func (c *client) dirUser() *directory.User {
+	if c.u != nil {
+		return c.u
+	}
+	return c.e.user
 }
 
 func (e *env) client(t testing.TB) *client {

@@ -143,7 +143,7 @@ func (c *client) logon() (uint32, *rops.LogonResponse) {
 	c.t.Helper()
 	c.connect()
 	out := c.execute(handleTable(1), nil, &rops.LogonRequest{LogonFlags: rops.LogonFlagPrivate, OpenFlags: 0x01000000,
-		Essdn: userDN("Test Org", c.e.user)})
+		Essdn: userDN("Test Org", c.dirUser())})
 	if len(out.responses) != 1 {
 		c.t.Fatalf("logon: %d responses", len(out.responses))
 	}
