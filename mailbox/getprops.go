@@ -125,6 +125,9 @@ func (t *Tx) prefetchMessageRows(mids []uint64, cols []mapi.PropTag) error {
 	for _, tag := range need {
 		pre.tags[tag] = true
 	}
+	if t.s.meta.kind == KindPrivate {
+		pre.rows, pre.atts = make(map[uint64]messageRow, len(mids)), make(map[uint64]int64, len(mids))
+	}
 	cache := t.cachedRows(need)
 	all := mids
 	if cache != nil {
