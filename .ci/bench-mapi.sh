@@ -99,7 +99,7 @@ log "starting gromox serve --data-dir $DATA"
 setsid "$GX" serve --data-dir "$DATA" >"$WORK/gromox.out" 2>"$WORK/gromox.err" &
 echo $! >"$WORK/gromox.pid"
 for _ in $(seq 1 300); do
-	grep -qx ready "$WORK/gromox.out" && break
+	grep -qx ready "$WORK/gromox.out" 2>/dev/null && break
 	kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
 	sleep 0.1
 done

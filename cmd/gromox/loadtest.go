@@ -201,9 +201,9 @@ func (c *command) printMAPIResult(res *loadgen.MAPIResult) {
 			mem += ",rss:" + sizeOf(m.RSSPerSession)
 		}
 	}
-	fmt.Fprintf(c.stdout, "sessions=%d established=%d failed=%d sustained=%d steady=%.1fs execs/s=%.1f rops/s=%.1f %s"+
+	fmt.Fprintf(c.stdout, "sessions=%d established=%d failed=%d sustained=%d set-up=%.1fs steady=%.1fs execs/s=%.1f rops/s=%.1f %s"+
 		" setup-execs=%d %s actions=%d notifications=%d delivered=%d %s errors=%d\n",
-		res.Sessions, res.Established, res.Failed, res.Sustained, res.Steady.Seconds(), res.ExecutesPerSec, res.ROPsPerSec, lat("", res.Latency),
+		res.Sessions, res.Established, res.Failed, res.Sustained, res.SetUpTime.Seconds(), res.Steady.Seconds(), res.ExecutesPerSec, res.ROPsPerSec, lat("", res.Latency),
 		res.Setup.Count, lat("setup-", res.Setup), res.Actions, res.Notifications, res.Delivered, mem, res.ErrorCount())
 	kinds := make([]string, 0, len(res.Errors))
 	for k := range res.Errors {

@@ -145,6 +145,10 @@ type MAPIResult struct {
 	Failed      int `json:"failed"`
 	// Sustained sessions answered an Execute after the steady phase.
 	Sustained int `json:"sustained"`
+	// SetUpTime is the time from the first session's start until every
+	// session was set up or failed (at least the ramp).
+	SetUpTime    time.Duration `json:"-"`
+	SetUpSeconds float64       `json:"set_up_s"`
 	// Setup is the Execute latency of the sessions' start (logon,
 	// folder tree, Inbox, first message, subscription).
 	Setup Latency `json:"setup"`
@@ -661,6 +665,7 @@ func RunMAPI(ctx context.Context, opt MAPIOptions) (*MAPIResult, error) {
 	setUp.Wait()
 	time.Sleep(time.Until(start.Add(opt.Ramp)))
 	steadyStart := time.Now()
+	res.SetUpTime, res.SetUpSeconds = steadyStart.Sub(start), steadyStart.Sub(start).Seconds()
 	res.Established = int(established.Load())
 	res.Failed = opt.Sessions - res.Established
 	if opt.AdminURL != "" {
@@ -671,8 +676,11 @@ func RunMAPI(ctx context.Context, opt MAPIOptions) (*MAPIResult, error) {
 			res.Memory = memoryUse(before, idle, res.Established)
 		}
 	}
-	delivered := make(chan [2]int, 1)
-	go func() { delivered <- r.deliverLoop() }()
+	delivered := make(chan struct{})
+	go func() {
+		res.Delivered, res.Refused = r.deliverLoop()
+		close(delivered)
+	}()
 	select {
 	case <-time.After(opt.Duration):
 	case <-ctx.Done():
@@ -680,8 +688,7 @@ func RunMAPI(ctx context.Context, opt MAPIOptions) (*MAPIResult, error) {
 	steadyEnd := time.Now()
 	close(r.stop)
 	ended.Wait()
-	d := <-delivered
-	res.Delivered, res.Refused = d[0], d[1]
+	<-delivered
 
 	var setupLat, steadyLat []time.Duration
 	for _, s := range sessions {
@@ -715,10 +722,9 @@ func RunMAPI(ctx context.Context, opt MAPIOptions) (*MAPIResult, error) {
 // deliverLoop delivers messages over LMTP at opt.DeliverRate to random
 // users until the run stops, over one connection (made again after a
 // failure), and returns how many were delivered and refused.
-func (r *mapiRun) deliverLoop() [2]int {
-	var delivered, refused int
+func (r *mapiRun) deliverLoop() (delivered, refused int) {
 	if r.opt.DeliverRate <= 0 {
-		return [2]int{}
+		return 0, 0
 	}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / r.opt.DeliverRate))
 	defer tick.Stop()
@@ -731,7 +737,7 @@ func (r *mapiRun) deliverLoop() [2]int {
 	for n := 0; ; n++ {
 		select {
 		case <-r.stop:
-			return [2]int{delivered, refused}
+			return delivered, refused
 		case <-tick.C:
 		}
 		if c == nil {

@@ -108,7 +108,7 @@ func TestRunMAPI(t *testing.T) {
 		res.Latency.P99 < res.Latency.P50 || res.Latency.Max < res.Latency.P99 {
 		t.Errorf("steady phase: %d executes, %d ROPs, latency %+v", res.Executes, res.ROPs, res.Latency)
 	}
-	if res.Steady < 2*time.Second || res.ExecutesPerSec != Rate(res.Executes, res.Steady) || res.ROPsPerSec != Rate(res.ROPs, res.Steady) {
+	if res.SetUpTime < 200*time.Millisecond || res.Steady < 2*time.Second || res.ExecutesPerSec != Rate(res.Executes, res.Steady) || res.ROPsPerSec != Rate(res.ROPs, res.Steady) {
 		t.Errorf("steady %v, %.1f executes/s, %.1f ROPs/s", res.Steady, res.ExecutesPerSec, res.ROPsPerSec)
 	}
 	if res.Actions < 3 || res.Delivered < 2 || res.Refused != 0 {
