@@ -318,6 +318,7 @@ func errorKind(err error) string {
 	var rc *mhclient.ResponseCodeError
 	var re *mhclient.ROPError
 	var ne net.Error
+	var oe *net.OpError
 	switch {
 	case errors.As(err, &rc):
 		return rc.Error()
@@ -327,6 +328,8 @@ func errorKind(err error) string {
 		return "timeout"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
+	case errors.As(err, &oe) && oe.Err != nil:
+		return oe.Op + ": " + oe.Err.Error() // without the addresses
 	}
 	s := err.Error()
 	if len(s) > 120 {
@@ -681,8 +684,12 @@ func RunMAPI(ctx context.Context, opt MAPIOptions) (*MAPIResult, error) {
 		res.Delivered, res.Refused = r.deliverLoop()
 		close(delivered)
 	}()
+	steady := opt.Duration
+	if res.Established == 0 {
+		steady = 0 // nobody to measure
+	}
 	select {
-	case <-time.After(opt.Duration):
+	case <-time.After(steady):
 	case <-ctx.Done():
 	}
 	steadyEnd := time.Now()
