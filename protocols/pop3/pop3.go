@@ -79,6 +79,7 @@ type Server struct {
 	auth     Authenticator
 	stores   *mailbox.Registry
 	log      *zap.Logger
+	sizes    sizeCache // wire sizes of message files (loadMaildrop)
 }
 
 // New makes a server.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/mailbox"
+	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/prototest"
 	"go.uber.org/zap/zaptest/observer"
 )
@@ -45,7 +46,7 @@ type env struct {
 	sys           *actors.System
 }
 
-func newEnv(t *testing.T, withTLS bool, tune ...func(*Config)) *env {
+func newEnv(t testing.TB, withTLS bool, tune ...func(*Config)) *env {
 	t.Helper()
 	pe := prototest.New(t)
 	e := &env{stores: pe.Stores, logs: pe.Logs, sys: pe.Sys}
@@ -86,7 +87,7 @@ func newEnv(t *testing.T, withTLS bool, tune ...func(*Config)) *env {
 	return e
 }
 
-func (e *env) add(t *testing.T, raw string) {
+func (e *env) add(t testing.TB, raw string) {
 	t.Helper()
 	c, err := mailbox.ImportRFC5322([]byte(raw))
 	if err != nil {
@@ -99,12 +100,12 @@ func (e *env) add(t *testing.T, raw string) {
 
 // client is a minimal POP3 client that keeps the wire bytes.
 type client struct {
-	t  *testing.T
+	t  testing.TB
 	nc net.Conn
 	r  *bufio.Reader
 }
 
-func (e *env) dial(t *testing.T) *client {
+func (e *env) dial(t testing.TB) *client {
 	t.Helper()
 	nc, err := net.DialTimeout("tcp", e.addr, 10*time.Second)
 	if err != nil {
@@ -113,7 +114,7 @@ func (e *env) dial(t *testing.T) *client {
 	return start(t, nc)
 }
 
-func start(t *testing.T, nc net.Conn) *client {
+func start(t testing.TB, nc net.Conn) *client {
 	t.Helper()
 	c := &client{t: t, nc: nc, r: bufio.NewReader(nc)}
 	t.Cleanup(func() { nc.Close() })
@@ -614,5 +615,42 @@ func TestServerShutdown(t *testing.T) {
 	c.login()
 	if st := c.cmd("+OK", "STAT"); !strings.HasPrefix(st, "+OK 3 ") {
 		t.Fatalf("STAT after shutdown of a session: %q", st)
+	}
+}
+
+// A message made through MAPI (no RFC 5322 original) is in the maildrop
+// too, converted once: LIST's size is what RETR sends, the same bytes at
+// every login.
+func TestMAPIMessage(t *testing.T) {
+	e := newEnv(t, false)
+	mc := &mailbox.MessageContent{Props: mailbox.Props{
+		{Tag: mapi.PrMessageClass, Value: "IPM.Note"},
+		{Tag: mapi.PrSubject, Value: "made in Outlook"},
+		{Tag: mapi.PrBody, Value: "typed\r\n.with a dot\r\n"},
+	}}
+	if _, err := e.stores.Do(context.Background(), e.maildir, mailbox.WriteMessage{FolderID: fidInbox, Content: mc}); err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for round := range 2 {
+		c := e.dial(t)
+		c.login()
+		list := listing(t, c.multi("LIST"))
+		if len(list) != 4 {
+			t.Fatalf("LIST %v, want 4 messages", list)
+		}
+		got := unstuff(c.multi("RETR 4"))
+		if !strings.Contains(got, "Subject: made in Outlook\r\n") || !strings.Contains(got, ".with a dot") {
+			t.Fatalf("RETR 4 = %q", got)
+		}
+		if strconv.Itoa(len(got)) != list[4] {
+			t.Errorf("RETR 4 sent %d octets, LIST said %s", len(got), list[4])
+		}
+		if round == 0 {
+			first = got
+		} else if got != first {
+			t.Errorf("second login RETR 4 = %q, first %q", got, first)
+		}
+		c.cmd("+OK", "QUIT")
 	}
 }

@@ -6,9 +6,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/directory"
@@ -77,6 +80,7 @@ func parseCommand(line []byte) (command, error) {
 // message is one message of the session's maildrop, fixed at login.
 type message struct {
 	mid     uint64
+	path    string // its RFC 5322 file
 	uidl    string
 	size    int64 // octets RETR sends, without dot-stuffing and the final "."
 	deleted bool
@@ -359,13 +363,9 @@ func (a *session) stat() (n int, size int64) {
 // retrieve answers RETR (lines < 0) or TOP with the message's original
 // bytes, line ends as CRLF, dot-stuffed (RFC 1939 3).
 func (a *session) retrieve(i, lines int) response {
-	ctx, cancel := context.WithTimeout(context.Background(), a.s.cfg.Timeout)
-	defer cancel()
-	raw, err := mailbox.Do[[]byte](ctx, a.s.stores, a.maildir, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
-		return tx.ReadOriginal(a.msgs[i].mid)
-	}))
+	raw, err := os.ReadFile(a.msgs[i].path)
 	switch {
-	case errors.Is(err, mailbox.ErrNotFound), errors.Is(err, mailbox.ErrNoOriginal):
+	case errors.Is(err, fs.ErrNotExist):
 		return fail("message %d is no longer available", i+1)
 	case err != nil:
 		a.s.log.Warn("pop3 message not read", zap.String("user", a.username), zap.Uint64("mid", a.msgs[i].mid), zap.Error(err))
@@ -415,23 +415,17 @@ func (a *session) quit() response {
 // fidInbox is the private store's Inbox, the one folder POP3 serves.
 const fidInbox = 0x0d
 
-// sizeBatch is how many originals one store request measures at login, so
-// that a large Inbox does not hold the store's actor in one turn.
-const sizeBatch = 128
-
 // loadMaildrop lists the Inbox in UID order with each message's wire size.
-// Messages without an RFC 5322 original (made through MAPI and not yet
-// converted) are left out: POP3 has nothing byte-exact to send for them.
+// A message made through MAPI (no RFC 5322 original yet) is converted once,
+// as IMAP does, so that POP3 sees every message of the Inbox. The message
+// files are read here, in the session, not in the store's actor: they never
+// change once written, so their wire sizes are kept (Server.sizes) and a
+// client polling its maildrop reads only the new ones.
 func (s *Server) loadMaildrop(ctx context.Context, maildir string) ([]message, error) {
-	type entry struct {
-		mid  uint64
-		uid  uint32
-		mids string
-	}
-	list, err := mailbox.Do[[]entry](ctx, s.stores, maildir, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
-		var out []entry
+	list, err := mailbox.Do[[]mailbox.IMAPMessage](ctx, s.stores, maildir, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
+		var out []mailbox.IMAPMessage
 		err := tx.IMAPScan(fidInbox, 1, func(m mailbox.IMAPMessage) error {
-			out = append(out, entry{m.MessageID, m.UID, m.MidString})
+			out = append(out, m)
 			return nil
 		})
 		return out, err
@@ -440,34 +434,57 @@ func (s *Server) loadMaildrop(ctx context.Context, maildir string) ([]message, e
 		return nil, err
 	}
 	msgs := make([]message, 0, len(list))
-	for start := 0; start < len(list); start += sizeBatch {
-		batch := list[start:min(start+sizeBatch, len(list))]
-		sizes, err := mailbox.Do[[]int64](ctx, s.stores, maildir, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
-			out := make([]int64, len(batch))
-			for i, e := range batch {
-				raw, err := tx.ReadOriginal(e.mid)
-				switch {
-				case errors.Is(err, mailbox.ErrNoOriginal), errors.Is(err, mailbox.ErrNotFound):
-					out[i] = -1
-				case err != nil:
-					return nil, err
-				default:
-					out[i] = wireSize(raw)
+	for _, e := range list {
+		path := mailbox.OriginalPath(maildir, e.MidString)
+		size, ok := s.sizes.get(path)
+		if !ok {
+			var raw []byte
+			if path != "" {
+				raw, err = os.ReadFile(path)
+			}
+			if path == "" || errors.Is(err, fs.ErrNotExist) {
+				if path, err = mailbox.Do[string](ctx, s.stores, maildir, mailbox.ExportOriginal{FolderID: fidInbox, MessageID: e.MessageID}); err == nil {
+					raw, err = os.ReadFile(path)
 				}
 			}
-			return out, nil
-		}))
-		if err != nil {
-			return nil, err
-		}
-		for i, e := range batch {
-			if sizes[i] < 0 {
-				continue
+			switch {
+			case errors.Is(err, mailbox.ErrNotFound), errors.Is(err, fs.ErrNotExist):
+				continue // gone since the listing
+			case err != nil:
+				return nil, err
 			}
-			msgs = append(msgs, message{mid: e.mid, uidl: uidl(e.mids, e.uid), size: sizes[i]})
+			size = wireSize(raw)
+			s.sizes.put(path, size)
 		}
+		msgs = append(msgs, message{mid: e.MessageID, path: path, uidl: uidl(e.MidString, e.UID), size: size})
 	}
 	return msgs, nil
+}
+
+// sizeCache keeps the wire sizes of message files by path. A file under a
+// given name never changes, so an entry never goes stale; the cache starts
+// again empty when it holds maxSizes entries.
+type sizeCache struct {
+	mu sync.Mutex
+	m  map[string]int64
+}
+
+const maxSizes = 1 << 17
+
+func (c *sizeCache) get(path string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.m[path]
+	return n, ok
+}
+
+func (c *sizeCache) put(path string, n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxSizes {
+		c.m = map[string]int64{}
+	}
+	c.m[path] = n
 }
 
 // uidl is a message's unique-id listing: its mid_string, as upstream's
