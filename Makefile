@@ -30,7 +30,7 @@ FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration 
 	protocols/mapihttp/wire:FuzzParseExtended protocols/mapihttp/wire:FuzzParseRopBuffer \
 	protocols/mapihttp/wire:FuzzMailboxBodies protocols/mapihttp/wire:FuzzAddressBookBodies \
 	protocols/mapihttp/wire:FuzzReadResponseStream protocols/mapihttp/rops:FuzzParseRequests \
-	protocols/mapihttp/rops:FuzzParseResponse protocols/mapihttp:FuzzExecute protocols/nspi:FuzzRequest \
+	protocols/mapihttp/rops:FuzzParseResponse protocols/mapihttp:FuzzExecute protocols/nspi:FuzzRequest protocols/nspi:FuzzTemplatePak \
 	mapi/tnef:FuzzDecode
 fuzz:
 	for t in $(FUZZ_TARGETS); do \

@@ -1,6 +1,9 @@
 package supervisor
 
 import (
+	"context"
+	"path/filepath"
+
 	"github.com/gromox-go/gromox/protocols/autodiscover"
 	gxhttp "github.com/gromox-go/gromox/protocols/http"
 	"github.com/gromox-go/gromox/protocols/mapihttp"
@@ -10,7 +13,8 @@ import (
 // registerEMSMDB serves MAPI over HTTP's mailbox endpoint (/mapi/emsmdb)
 // on the HTTP front: its session contexts are sessions of the "emsmdb"
 // protocol, and RopSubmitMessage sends through the outbound path
-// (outgoing_smtp_url).
+// (outgoing_smtp_url); messages with a deferred send time wait in the
+// durable deferred-send queue (<data_path>/deferred-send.json).
 func (s *Server) registerEMSMDB(front *gxhttp.Server, ad autodiscover.Config) error {
 	smtpURL, compress := "", -1
 	if v := s.Settings.Files["gromox.cfg"]; v != nil {
@@ -22,6 +26,19 @@ func (s *Server) registerEMSMDB(front *gxhttp.Server, ad autodiscover.Config) er
 		return err
 	}
 	submit := &outbound.Submitter{Stores: s.Stores, Dir: s.Dir, Out: out, Log: s.Log.Named("submit")}
+	// The deferred-send queue runs under its own "timer" protocol
+	// supervisor, added after emsmdb's: shutdown drains the sessions that
+	// submit into it first, then the queue (sends in progress finish),
+	// then closes the stores its sends write to.
+	q, err := outbound.StartDeferredQueue(context.Background(), s.System, s.AddProtocol("timer"), outbound.DeferredConfig{
+		Path:   filepath.Join(s.Settings.DataDir, outbound.DeferredStateFile),
+		Sender: submit,
+		Log:    s.Log.Named("deferred-send"),
+	})
+	if err != nil {
+		return err
+	}
+	submit.Deferred = q
 	cfg := mapihttp.Config{OrgName: ad.OrgName, ServerVersion: ad.ServerVersion, CompressThreshold: compress}
 	srv := mapihttp.New(cfg, s.System, s.AddProtocol("emsmdb"), s.Stores, submit, s.Log.Named("emsmdb"))
 	srv.SetDirectory(discoverDirectory{s.Lookup, s.Dir})

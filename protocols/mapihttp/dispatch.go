@@ -165,7 +165,7 @@ func (a *session) dispatch(req rops.Request, in, dest *object, handles []uint32)
 	case *rops.GetTransportFolderRequest:
 		return a.ropGetTransportFolder(q, in)
 	case *rops.AbortSubmitRequest:
-		return fail(mapi.EcNotInQueue) // submitted messages leave at once
+		return a.ropAbortSubmit(q, in)
 	case *rops.SetSpoolerRequest, *rops.SpoolerLockMessageRequest, *rops.TransportNewMailRequest,
 		*rops.UpdateDeferredActionMessagesRequest, *rops.LockRegionStreamRequest, *rops.UnlockRegionStreamRequest,
 		*rops.WritePerUserInformationRequest:

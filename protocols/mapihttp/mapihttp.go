@@ -51,9 +51,17 @@ type Sessions interface {
 }
 
 // Submitter sends a message a user submitted (RopSubmitMessage): the
-// outbound path (*outbound.Submitter).
+// outbound path (*outbound.Submitter). A message with a deferred send
+// time is accepted (nil) and waits, submitted, until its time.
 type Submitter interface {
 	Submit(ctx context.Context, user *directory.User, mid uint64) error
+}
+
+// SubmitAborter is a Submitter that can take back a submitted message
+// that has not left yet (RopAbortSubmit): a deferred send. It returns an
+// error wrapping mapi.EcNotInQueue when there is nothing to take back.
+type SubmitAborter interface {
+	AbortSubmit(ctx context.Context, user *directory.User, fid, mid uint64) error
 }
 
 // Directory finds the mailbox a RopLogon's ESSDN names (another user's,

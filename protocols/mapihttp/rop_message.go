@@ -462,7 +462,9 @@ func (a *session) ropOpenEmbeddedMessage(req *rops.OpenEmbeddedMessageRequest, i
 }
 
 // ropSubmitMessage (MS-OXOMSG 3.2.5.1): the saved message goes out
-// through the outbound path, which moves it to Sent Items.
+// through the outbound path, which moves it to Sent Items. A message with
+// a deferred send time in the future succeeds too: it waits in its folder,
+// submitted, until then (RopAbortSubmit takes it back).
 func (a *session) ropSubmitMessage(req rops.Request, in *object) ropResult {
 	if in.kind != kindMessage {
 		return fail(mapi.EcNotSupported)
@@ -488,6 +490,32 @@ func (a *session) ropSubmitMessage(req rops.Request, in *object) ropResult {
 	if err := a.s.submit.Submit(ctx, a.user, in.msg.mid); err != nil {
 		a.s.log.Warn("emsmdb submit failed", zap.String("user", a.user.Username), zap.Uint64("mid", in.msg.mid), zap.Error(err))
 		return fail(ecOf(err))
+	}
+	return ok(rops.ErrorResponse(req, mapi.EcSuccess))
+}
+
+// ropAbortSubmit (MS-OXOMSG 3.2.5.2, MS-OXCROPS 2.2.7.2): a deferred send
+// of the user's own message is cancelled and the message is no longer
+// submitted; anything else is not in the queue (sent messages leave at
+// once).
+func (a *session) ropAbortSubmit(req *rops.AbortSubmitRequest, in *object) ropResult {
+	ab, can := a.s.submit.(SubmitAborter)
+	if !can || in.logon == nil || !in.logon.owner || in.logon.delegate {
+		return fail(mapi.EcNotInQueue)
+	}
+	fid, fok := storeID(uint64(req.FolderID))
+	mid, mok := storeID(uint64(req.MessageID))
+	if !fok || !mok {
+		return fail(mapi.EcNotInQueue)
+	}
+	ctx, cancel := a.ctx()
+	defer cancel()
+	if err := ab.AbortSubmit(ctx, a.user, fid, mid); err != nil {
+		ec := ecOf(err)
+		if ec != mapi.EcNotInQueue {
+			a.s.log.Warn("emsmdb abort submit failed", zap.String("user", a.user.Username), zap.Uint64("mid", mid), zap.Error(err))
+		}
+		return fail(ec)
 	}
 	return ok(rops.ErrorResponse(req, mapi.EcSuccess))
 }

@@ -185,3 +185,23 @@ func (c *Client) GetProps(ctx context.Context, mid uint32, tags []mapi.PropTag) 
 	}
 	return resp.PropertyValues, ecError("GetProps", resp.ErrorCode)
 }
+
+// TemplateInfo fetches the display template (MS-OXOABKT) of objects of a
+// display type in a locale, its strings in the code page: the
+// PR_EMS_TEMPLATE_BLOB of NspiGetTemplateInfo with TI_TEMPLATE.
+func (c *Client) TemplateInfo(ctx context.Context, displayType, codePage, lcid uint32) ([]byte, error) {
+	var resp wire.GetTemplateInfoResponse
+	req := &wire.GetTemplateInfoRequest{Flags: tiTemplate, DisplayType: displayType, CodePage: codePage, LocaleID: lcid}
+	if err := c.Call(ctx, "GetTemplateInfo", req, &resp); err != nil {
+		return nil, err
+	}
+	if err := ecError("GetTemplateInfo", resp.ErrorCode); err != nil {
+		return nil, err
+	}
+	for _, v := range resp.Row {
+		if b, ok := v.Value.([]byte); ok && v.Tag == tagTemplateData {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("nspi: GetTemplateInfo: no PR_EMS_TEMPLATE_BLOB in %v", resp.Row)
+}

@@ -73,3 +73,31 @@ func FuzzRequest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTemplatePak feeds arbitrary bytes to the readers of display
+// templates, as a pak and as one template: they return an error or
+// templates, never panic, and every template read goes out as a blob a
+// client reads (rows, then strings NUL-terminated after them).
+func FuzzTemplatePak(f *testing.F) {
+	f.Add(testPak())
+	f.Add(buildTemplate(1, testControl{kind: ctEdit, propTag: tagGivenName, size: 64, text: "*"}))
+	f.Add(buildTemplate(2, testControl{kind: ctRadioButton, extra: 2, text: "&Yes"}))
+	f.Add([]byte("PACK\x0c\x00\x00\x00\x40\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		check := func(tpl *template) {
+			for _, cp := range []uint32{1252, 932, codePageUTF8} {
+				if rows := readBlob(t, tpl.encode(cp)); len(rows) != len(tpl.rows) {
+					t.Fatalf("%d rows, encoded %d", len(tpl.rows), len(rows))
+				}
+			}
+		}
+		if tpls, _, err := parseTemplates(b); err == nil {
+			for _, tpl := range tpls.byKey {
+				check(tpl)
+			}
+		}
+		if tpl, err := parseTemplate(b); err == nil {
+			check(tpl)
+		}
+	})
+}

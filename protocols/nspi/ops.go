@@ -583,14 +583,33 @@ func (s *state) getSpecialTable(req *wire.GetSpecialTableRequest) *wire.GetSpeci
 	return &wire.GetSpecialTableResponse{CodePage: cp, Version: &version, Rows: rows}
 }
 
-// getTemplateInfo is NspiGetTemplateInfo (MS-OXNSPI 3.1.4.1.18). We ship
-// no display templates (upstream's ABKT files): MAPI_E_UNKNOWN_LCID, as
-// upstream answers without them; Outlook uses its built-in dialogs.
+// getTemplateInfo is NspiGetTemplateInfo (MS-OXNSPI 3.1.4.1.18): the
+// display template (MS-OXOABKT) of a display type in a locale, its strings
+// in the request's code page, as upstream answers: TI_TEMPLATE without
+// TI_SCRIPT (we have no scripts) or ecNotSupported; a code page we cannot
+// write templates in (CP_WINUNICODE among them) is MAPI_E_UNKNOWN_CPID; a
+// template asked for by DN, or one we do not have (no abkt.pak, another
+// locale or type) is MAPI_E_UNKNOWN_LCID, and Outlook uses its built-in
+// dialog. There is no fallback to another locale.
 func (s *state) getTemplateInfo(req *wire.GetTemplateInfoRequest) *wire.GetTemplateInfoResponse {
-	if req.Flags&(tiTemplate|tiScript) != tiTemplate {
-		return &wire.GetTemplateInfoResponse{ErrorCode: uint32(mapi.EcNotSupported), CodePage: req.CodePage}
+	fail := func(ec mapi.ErrorCode) *wire.GetTemplateInfoResponse {
+		return &wire.GetTemplateInfoResponse{ErrorCode: uint32(ec), CodePage: req.CodePage}
 	}
-	return &wire.GetTemplateInfoResponse{ErrorCode: uint32(ecUnknownLCID), CodePage: req.CodePage}
+	if req.Flags&(tiTemplate|tiScript) != tiTemplate {
+		return fail(mapi.EcNotSupported)
+	}
+	if !templateCodePage(req.CodePage) {
+		return fail(ecUnknownCPID)
+	}
+	if req.TemplateDN != nil {
+		return fail(ecUnknownLCID)
+	}
+	t := s.templates.lookup(req.LocaleID, req.DisplayType)
+	if t == nil {
+		return fail(ecUnknownLCID)
+	}
+	return &wire.GetTemplateInfoResponse{CodePage: req.CodePage,
+		Row: []mapi.PropVal{{Tag: tagTemplateData, Value: t.encode(req.CodePage)}}}
 }
 
 // resortRestriction is NspiResortRestriction (MS-OXNSPI 3.1.4.1.11): the

@@ -15,6 +15,8 @@
 //     the sessions: no directory query while a session serves requests.
 //   - Minimal entry ids are derived from directory ids (users.id + 0x10),
 //     so they stay stable across snapshots and restarts.
+//   - The display templates (upstream's abkt.pak) are read once, in New,
+//     into an immutable map the sessions share.
 //   - Bodies are decoded by package wire; a body that does not decode gets
 //     X-ResponseCode 12 (invalid request body), never a panic.
 package nspi
@@ -34,6 +36,7 @@ import (
 	"time"
 
 	"github.com/gromox-go/gromox/actors"
+	"github.com/gromox-go/gromox/config"
 	"github.com/gromox-go/gromox/directory"
 	"github.com/gromox-go/gromox/mapi"
 	"github.com/gromox-go/gromox/protocols/autodiscover"
@@ -92,6 +95,10 @@ type Config struct {
 	// MaxSessionsPerUser bounds a user's session contexts: a Bind past
 	// it ends the user's oldest one (clients that never Unbind). 0: 100.
 	MaxSessionsPerUser int
+	// DataFilePath are the directories searched for upstream's display
+	// templates (TemplatePak) when the server is made; none: no
+	// templates.
+	DataFilePath config.SearchPath
 }
 
 // Server serves the NSPI endpoint.
@@ -102,6 +109,9 @@ type Server struct {
 	dir      Directory
 	log      *zap.Logger
 	guid     mapi.GUID // the server GUID of Bind and of ephemeral entry ids
+	// templates are the display templates of GetTemplateInfo, loaded
+	// from DataFilePath once (nil: none).
+	templates *Templates
 
 	live  sync.Map // sid → *sessionRef
 	users sync.Map // lower-cased username → *userSessions
@@ -165,7 +175,9 @@ func (s *Server) end(sid string) {
 	}
 }
 
-// New makes a server.
+// New makes a server. It reads the display templates of cfg.DataFilePath
+// now, logging what it found; a missing or corrupt pak leaves the server
+// without templates.
 func New(cfg Config, sys *actors.System, sessions Sessions, dir Directory, log *zap.Logger) *Server {
 	if cfg.SessionTimeout <= 0 {
 		cfg.SessionTimeout = 960 * time.Second
@@ -186,6 +198,9 @@ func New(cfg Config, sys *actors.System, sessions Sessions, dir Directory, log *
 		log = zap.NewNop()
 	}
 	s := &Server{cfg: cfg, sys: sys, sessions: sessions, dir: dir, log: log}
+	if len(cfg.DataFilePath) > 0 {
+		s.templates = loadTemplates(cfg.DataFilePath, log)
+	}
 	rand.Read(s.guid[:])
 	return s
 }

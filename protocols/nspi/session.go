@@ -39,6 +39,7 @@ type (
 type state struct {
 	book       *Book
 	serverGUID mapi.GUID
+	templates  *Templates // the server's display templates
 }
 
 func (s *state) view(ephemeral bool, codePage uint32) view {
@@ -115,7 +116,7 @@ func (a *session) bind(req *wire.BindRequest) reply {
 		a.srv.log.Warn("nspi bind", zap.String("user", a.user.Username), zap.Error(err))
 		return out(mapi.EcError, false)
 	}
-	a.st = &state{book: book, serverGUID: a.srv.guid}
+	a.st = &state{book: book, serverGUID: a.srv.guid, templates: a.srv.templates}
 	return out(mapi.EcSuccess, true)
 }
 

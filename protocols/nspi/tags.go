@@ -77,6 +77,7 @@ const (
 	sortTypeDisplayNameRO       = 0x3e8
 	sortTypeDisplayNameW        = 0x3e9
 	codePageUnicode             = 1200
+	codePageUTF8                = 65001
 )
 
 // Request flags (MS-OXNSPI 2.2.1.2, 2.2.1.5).
@@ -113,7 +114,8 @@ const (
 // NSPI error codes not in package mapi (MS-OXNSPI 2.2.1.2).
 const (
 	ecFailOneProvider = mapi.ErrorCode(0x8004011d) // MAPI_E_FAILONEPROVIDER
-	ecUnknownLCID     = mapi.ErrorCode(0x8004011f) // MAPI_E_UNKNOWN_LCID
+	ecUnknownCPID     = mapi.ErrorCode(0x8004011e) // MAPI_E_UNKNOWN_CPID (InvalidCodePage)
+	ecUnknownLCID     = mapi.ErrorCode(0x8004011f) // MAPI_E_UNKNOWN_LCID (InvalidLocale)
 )
 
 // maxColumns bounds the columns of one request, as upstream does.

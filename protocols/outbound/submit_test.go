@@ -2,7 +2,6 @@ package outbound
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ type submitEnv struct {
 	sub    *Submitter
 	relay  *relay
 	stores *mailbox.Registry
+	sys    *actors.System
 	alice  *directory.User
 	bob    *directory.User
 }
@@ -53,6 +53,7 @@ func newSubmitEnv(t *testing.T) *submitEnv {
 		}
 	}
 	sys := actors.NewSystem(zap.NewNop(), nil)
+	e.sys = sys
 	e.stores = mailbox.NewRegistry(sys, zap.NewNop(), mailbox.Options{})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -168,25 +169,5 @@ func TestSubmitFailureLeavesOutbox(t *testing.T) {
 	}
 	if e.count(t, e.alice.Maildir, mapi.PrivateFIDOutbox) != 1 {
 		t.Fatal("failed message left the Outbox")
-	}
-}
-
-func TestSubmitDeferred(t *testing.T) {
-	e := newSubmitEnv(t)
-	at := time.Now().Add(300 * time.Millisecond)
-	mid := e.draft(t, mapi.PropVal{Tag: tagDeferredSendTime, Value: mapi.FileTimeOf(at)})
-	err := e.sub.Submit(context.Background(), e.alice, mid)
-	if !errors.Is(err, ErrDeferred) {
-		t.Fatalf("deferred submit: %v", err)
-	}
-	if e.count(t, e.alice.Maildir, mapi.PrivateFIDOutbox) != 1 {
-		t.Fatal("deferred message sent at once")
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for e.count(t, e.alice.Maildir, mapi.PrivateFIDSentItems) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("deferred message never sent")
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
