@@ -463,6 +463,11 @@ func (a *storeActor) completeIndex(c *actors.Context, wait bool) {
 		}
 		<-job.done
 		a.indexing = a.indexing[1:]
+		if len(a.indexing) == 0 && a.store != nil {
+			// No index commit holds midb's connection: prepare the
+			// statements the last ones used, for the next.
+			a.store.midbStmts.prepareWanted(context.Background(), a.store.midb)
+		}
 		a.publish(c, job.events)
 		a.updateTables(c, job.events)
 	}

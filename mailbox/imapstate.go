@@ -382,7 +382,7 @@ func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, erro
 	var st mapiState
 	var midStr sql.NullString
 	var readState int64
-	err := s.db.QueryRowContext(ctx, "SELECT mid_string, message_size, read_state FROM messages WHERE message_id=?", mid).
+	err := s.dbQueryRow(ctx, "SELECT mid_string, message_size, read_state FROM messages WHERE message_id=?", mid).
 		Scan(&midStr, &st.size, &readState)
 	if err != nil {
 		return nil, err
@@ -398,7 +398,7 @@ func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, erro
 		}
 	}
 	props := map[uint32]any{}
-	rows, err := s.db.QueryContext(ctx, "SELECT proptag, propval FROM message_properties WHERE message_id=? AND proptag IN (?,?,?,?,?,?,?,?,?,?)",
+	rows, err := s.dbQuery(ctx, "SELECT proptag, propval FROM message_properties WHERE message_id=? AND proptag IN (?,?,?,?,?,?,?,?,?,?)",
 		mid, tagMessageFlags, tagLastModification, tagDeliveryTime, tagFlagStatus, tagIconIndex, tagMsgStatus, tagSubject, tagSenderSMTP, tagSenderEmail, 0)
 	if err != nil {
 		return nil, err
@@ -464,7 +464,7 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 		return fmt.Errorf("midb: message %d: %w", mid, err)
 	}
 	var uid int64
-	if err := tx.QueryRowContext(ctx, "UPDATE folders SET uidnext=uidnext+1 WHERE folder_id=? RETURNING uidnext", fid).Scan(&uid); err != nil {
+	if err := s.midbQueryRow(ctx, tx, "UPDATE folders SET uidnext=uidnext+1 WHERE folder_id=? RETURNING uidnext", fid).Scan(&uid); err != nil {
 		return fmt.Errorf("midb: folder %d: %w", fid, err)
 	}
 	midStr := st.midString
@@ -483,7 +483,7 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 		}
 		return 0
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO messages (message_id, folder_id, mid_string, mod_time, uid, unsent, recent, read,
+	_, err = s.midbExec(ctx, tx, `INSERT INTO messages (message_id, folder_id, mid_string, mod_time, uid, unsent, recent, read,
 		flagged, replied, forwarded, deleted, subject, sender, rcpt, size, received, keywords)
 		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, '')`,
 		mid, fid, midStr, st.modTime, uid, b(FlagDraft), b(FlagSeen), b(FlagFlagged), b(FlagAnswered),
@@ -498,7 +498,7 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 func (s *Store) imapUpdateFlags(ctx context.Context, tx *sql.Tx, mid uint64) error {
 	st, err := s.readMAPIState(ctx, mid)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, err = tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", mid)
+		_, err = s.midbExec(ctx, tx, "DELETE FROM messages WHERE message_id=?", mid)
 		return err
 	}
 	if err != nil {
@@ -510,7 +510,7 @@ func (s *Store) imapUpdateFlags(ctx context.Context, tx *sql.Tx, mid uint64) err
 		}
 		return 0
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE messages SET unsent=?, read=?, flagged=?, replied=?, forwarded=?, deleted=?,
+	_, err = s.midbExec(ctx, tx, `UPDATE messages SET unsent=?, read=?, flagged=?, replied=?, forwarded=?, deleted=?,
 		size=CASE WHEN ?>=0 THEN ? ELSE size END WHERE message_id=?`,
 		b(FlagDraft), b(FlagSeen), b(FlagFlagged), b(FlagAnswered), b(FlagForwarded), b(FlagDeleted), st.size, st.size, mid)
 	return err
@@ -552,11 +552,12 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 	defer func() {
 		if commit == nil {
 			tx.Rollback()
+			s.midbStmts.prepareWanted(ctx, s.midb)
 		}
 	}()
 	isIMAP := func(fid uint64) (bool, error) {
 		var n int
-		err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM folders WHERE folder_id=?", fid).Scan(&n)
+		err := s.midbQueryRow(ctx, tx, "SELECT COUNT(*) FROM folders WHERE folder_id=?", fid).Scan(&n)
 		return n > 0, err
 	}
 	for _, e := range events {
@@ -566,14 +567,14 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 		switch e.Kind {
 		case EventCreated, EventCopied, EventMoved, EventNewMail:
 			if e.Kind == EventMoved && e.OldMessageID != 0 && e.OldMessageID != e.MessageID {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.OldMessageID); err != nil {
+				if _, err := s.midbExec(ctx, tx, "DELETE FROM messages WHERE message_id=?", e.OldMessageID); err != nil {
 					return nil, err
 				}
 			}
 			if e.Kind == EventMoved {
 				// Moved within the store keeping its id: a new UID in
 				// the new folder, as IMAP requires.
-				if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
+				if _, err := s.midbExec(ctx, tx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
 					return nil, err
 				}
 			}
@@ -582,10 +583,10 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 				return nil, err
 			}
 			var exists int
-			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE message_id=?", e.MessageID).Scan(&exists)
+			s.midbQueryRow(ctx, tx, "SELECT COUNT(*) FROM messages WHERE message_id=?", e.MessageID).Scan(&exists)
 			if ok && exists == 0 {
 				var assoc int
-				if err := s.db.QueryRowContext(ctx, "SELECT is_associated FROM messages WHERE message_id=?", e.MessageID).Scan(&assoc); err != nil || assoc != 0 {
+				if err := s.dbQueryRow(ctx, "SELECT is_associated FROM messages WHERE message_id=?", e.MessageID).Scan(&assoc); err != nil || assoc != 0 {
 					continue
 				}
 				if err := s.imapInsert(ctx, tx, e.FolderID, e.MessageID); err != nil {
@@ -593,7 +594,7 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 				}
 			}
 		case EventDeleted:
-			if _, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
+			if _, err := s.midbExec(ctx, tx, "DELETE FROM messages WHERE message_id=?", e.MessageID); err != nil {
 				return nil, err
 			}
 		case EventModified:
@@ -601,7 +602,7 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 				return nil, err
 			}
 			if e.keywords != nil {
-				if _, err := tx.ExecContext(ctx, "UPDATE messages SET keywords=? WHERE message_id=?", *e.keywords, e.MessageID); err != nil {
+				if _, err := s.midbExec(ctx, tx, "UPDATE messages SET keywords=? WHERE message_id=?", *e.keywords, e.MessageID); err != nil {
 					return nil, err
 				}
 			}

@@ -26,14 +26,15 @@ import (
 // Store is one open store directory. It is not safe for concurrent use:
 // its actor serialises every call.
 type Store struct {
-	Dir     string    // the maildir (users.maildir / domains.homedir)
-	db      *sql.DB   // exmdb/exchange.sqlite3, one connection
-	commits int64     // transactions committed since open (group-commit stats)
-	midb    *sql.DB   // exmdb/midb.sqlite3, the IMAP state (private stores)
-	meta    storeMeta // what Open read: kind, GUIDs, replica map (open.go)
-	stmts   stmtCache // prepared statements (tx.go)
-	intact  cidSet    // content files known complete (content_tx.go)
-	rows    rowCache  // message rows read by tables (rowcache.go)
+	Dir       string    // the maildir (users.maildir / domains.homedir)
+	db        *sql.DB   // exmdb/exchange.sqlite3, one connection
+	commits   int64     // transactions committed since open (group-commit stats)
+	midb      *sql.DB   // exmdb/midb.sqlite3, the IMAP state (private stores)
+	meta      storeMeta // what Open read: kind, GUIDs, replica map (open.go)
+	stmts     stmtCache // prepared statements (tx.go)
+	midbStmts stmtCache // midb's
+	intact    cidSet    // content files known complete (content_tx.go)
+	rows      rowCache  // message rows read by tables (rowcache.go)
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.
@@ -73,6 +74,7 @@ func (s *Store) Close() error {
 	err := s.db.Close()
 	s.db = nil
 	if s.midb != nil {
+		s.midbStmts.close()
 		err = errors.Join(err, s.midb.Close())
 		s.midb = nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 )
 
 // Tx is one transaction on a store. Store operations are methods of Tx; the
@@ -67,8 +68,12 @@ func (t *Tx) Commit() ([]Event, error) {
 // database (its one connection) when no transaction holds that connection:
 // the first use inside a transaction runs unprepared and marks the query,
 // and after the commit the marked queries are prepared; later transactions
-// reuse them through Tx.StmtContext.
+// reuse them through Tx.StmtContext. Statements used outside transactions
+// are prepared at their first use. midb's cache is also used by the
+// goroutine committing the IMAP index, hence the mutex; it is never held
+// while preparing (that waits for the connection).
 type stmtCache struct {
+	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
 	wanted map[string]bool
 }
@@ -76,6 +81,8 @@ type stmtCache struct {
 const maxCachedStmts = 512
 
 func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if st, ok := c.stmts[q]; ok {
 		return st
 	}
@@ -88,26 +95,98 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 	return nil
 }
 
-func (c *stmtCache) prepareWanted(ctx context.Context, db *sql.DB) {
-	if len(c.wanted) == 0 || db == nil {
-		return
+// inTx returns the prepared statement for q bound to tx, or nil (q is
+// then marked for preparing after tx).
+func (c *stmtCache) inTx(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
+	if st := c.get(q); st != nil {
+		return tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+// prepared returns the statement for q, preparing it now: the caller holds
+// no transaction on db. Nil when the cache is full or q does not prepare.
+func (c *stmtCache) prepared(ctx context.Context, db *sql.DB, q string) *sql.Stmt {
+	c.mu.Lock()
+	st, ok := c.stmts[q]
+	full := len(c.stmts) >= maxCachedStmts
+	c.mu.Unlock()
+	if ok || full {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.stmts[q]; ok {
+		st.Close()
+		return old
 	}
 	if c.stmts == nil {
 		c.stmts = map[string]*sql.Stmt{}
 	}
-	for q := range c.wanted {
-		if st, err := db.PrepareContext(ctx, q); err == nil {
-			c.stmts[q] = st
-		}
-	}
+	c.stmts[q] = st
+	return st
+}
+
+func (c *stmtCache) prepareWanted(ctx context.Context, db *sql.DB) {
+	c.mu.Lock()
+	wanted := c.wanted
 	c.wanted = nil
+	c.mu.Unlock()
+	if len(wanted) == 0 || db == nil {
+		return
+	}
+	for q := range wanted {
+		c.prepared(ctx, db, q)
+	}
 }
 
 func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, st := range c.stmts {
 		st.Close()
 	}
 	c.stmts, c.wanted = nil, nil
+}
+
+// dbQueryRow runs a one-row query on exchange.sqlite3 outside any
+// transaction, with a kept statement.
+func (s *Store) dbQueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.stmts.prepared(ctx, s.db, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
+}
+
+// dbQuery runs a query on exchange.sqlite3 outside any transaction, with a
+// kept statement.
+func (s *Store) dbQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.stmts.prepared(ctx, s.db, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.db.QueryContext(ctx, q, args...)
+}
+
+// midbExec runs a statement in a midb transaction, prepared once its
+// query is known.
+func (s *Store) midbExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	if st := s.midbStmts.inTx(ctx, tx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
+}
+
+// midbQueryRow runs a one-row query in a midb transaction, prepared once
+// its query is known.
+func (s *Store) midbQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	if st := s.midbStmts.inTx(ctx, tx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
 }
 
 // Commits returns the number of transactions committed since the store was
