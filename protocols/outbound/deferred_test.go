@@ -247,20 +247,35 @@ func TestDeferredAbortSubmit(t *testing.T) {
 	}
 }
 
-// A message deleted while it waits is dropped from the queue, unsent.
+// A message deleted, moved out of the Outbox (a move makes a copy with a
+// new id) or no longer marked submitted while it waits is dropped from the
+// queue, unsent.
 func TestDeferredMessageGone(t *testing.T) {
 	e := newDeferredEnv(t)
 	at := e.t0.Add(time.Hour)
-	mid := e.submitDeferred(t, at)
+	deleted, moved, unmarked := e.submitDeferred(t, at), e.submitDeferred(t, at), e.submitDeferred(t, at)
+	if _, err := e.sub.markSubmitted(context.Background(), e.alice.Maildir, unmarked, false); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.stores.Do(context.Background(), e.alice.Maildir, mailbox.WriteFunc(func(tx *mailbox.Tx) (any, error) {
-		return tx.DeleteMessages(mapi.PrivateFIDOutbox, []uint64{mid}, true)
+		if _, err := tx.DeleteMessages(mapi.PrivateFIDOutbox, []uint64{deleted}, true); err != nil {
+			return nil, err
+		}
+		_, _, err := tx.MoveCopyMessages(mapi.PrivateFIDOutbox, mapi.PrivateFIDDraft, []uint64{moved}, false)
+		return nil, err
 	})); err != nil {
 		t.Fatal(err)
 	}
 	e.advance(at)
-	e.waitLog(t, "deferred send dropped")
+	waitFor(t, "the jobs dropped", func() bool { return e.logs.FilterMessage("deferred send dropped").Len() == 3 })
 	if e.relayed() != 0 || len(e.pending(t)) != 0 || len(e.fileJobs(t)) != 0 {
-		t.Fatal("a deleted message's job was not dropped")
+		t.Fatal("the jobs of a deleted, a moved and an unmarked message were not dropped")
+	}
+	if e.count(t, e.alice.Maildir, mapi.PrivateFIDOutbox) != 1 {
+		t.Fatal("the unmarked message left the Outbox")
+	}
+	if e.count(t, e.alice.Maildir, mapi.PrivateFIDDraft) != 1 {
+		t.Fatal("the moved message was not left in Drafts")
 	}
 }
 
@@ -371,6 +386,18 @@ func TestDeferredCorruptStateFile(t *testing.T) {
 	if aside, _ := filepath.Glob(e.path + ".bad-*"); len(aside) != 2 {
 		t.Fatalf("moved-aside files: %v", aside)
 	}
+
+	// An invalid entry is skipped, the valid ones are kept.
+	e.q.Stop(ctx)
+	later := e.t0.Add(time.Hour).UTC().Format(time.RFC3339)
+	os.WriteFile(e.path, []byte(`{"version":1,"jobs":[
+		{"user":"","maildir":"/nowhere","message_id":7,"send_at":"`+later+`"},
+		{"user":"alice@example.org","maildir":"/nowhere","message_id":8,"send_at":"`+later+`"}]}`), 0o600)
+	e.startQueue(t)
+	if js := e.pending(t); len(js) != 1 || js[0].MessageID != 8 {
+		t.Fatalf("jobs from a file with an invalid entry: %+v", js)
+	}
+	e.waitLog(t, "deferred-send state file: invalid job skipped")
 }
 
 // Without a queue a deferred message is refused, as before nothing is
