@@ -25,7 +25,17 @@ package outbound
 // the stores its sends write to (supervisor.Server.Shutdown drains
 // protocols in the order they were added, then closes the stores). It
 // gets the tree's panic logging, tracing and listing for free, and its
-// state (the job list) has a single writer without locks.
+// state (the job list) has a single writer without locks. The cost: it
+// counts as the one session of protocol "timer" in the metrics, and a
+// panic in its Receive stops it (sessions are not restarted): deferred
+// submits then fail with a clear error and the state file keeps its jobs
+// for the next start. A panic in a send is recovered and fails that job.
+//
+// Shutdown: ServerShutdown stops the timer; sends in progress finish (the
+// drain deadline stops the actor and cancels them if they take longer);
+// the jobs still waiting stay in the file. A message sent just before a
+// crash, whose job the file still holds, is dropped at the next start: it
+// is no longer submitted in the Outbox.
 
 import (
 	"context"
@@ -46,6 +56,10 @@ import (
 // DeferredStateFile is the name of the queue's state file under data_path.
 // It is this server's own JSON format, not upstream's timer.txt.
 const DeferredStateFile = "deferred-send.json"
+
+// maxSleep bounds the queue's timer, so that a wall clock set forward
+// (or a resumed virtual machine) delays a due send by no more than this.
+const maxSleep = time.Minute
 
 // deferredStateVersion is the state file's format version.
 const deferredStateVersion = 1
@@ -351,7 +365,9 @@ func (q *deferredQueue) run(c *actors.Context) {
 		q.timer = nil
 	}
 	if !next.IsZero() {
-		q.timer = c.After(next.Sub(now), wake{})
+		// Looked at again at least every maxSleep: the timer counts
+		// monotonic time, the send times are wall-clock times.
+		q.timer = c.After(min(next.Sub(now), maxSleep), wake{})
 	}
 }
 
