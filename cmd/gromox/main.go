@@ -32,6 +32,7 @@ commands:
   mbop [-c] [-v] {-u USER|-u @DOMAIN|-d DIR} CMD ...   mailbox operations (also as gromox-mbop)
   mbck [-p] DIR|exchange.sqlite3...   check, with -p repair, a store (also as gromox-mbck)
   loadtest lmtp --addr H:P --rcpt ADDR ...   LMTP delivery benchmark (.ci/bench-lmtp.sh compares with Dovecot)
+  loadtest mapi --users PATTERN --password P ... simulated Outlook sessions over MAPI/HTTP (.ci/bench-mapi.sh)
   version                       print the version
 
 common options (every command):
