@@ -25,7 +25,7 @@ FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration 
 	mapi:FuzzReadPropVals mapi:FuzzReadRestriction mapi:FuzzDecodeMV mapi:FuzzParseStoreName \
 	mapi:FuzzReadRowsAndNames mapi:FuzzDecodeIDSet mapi:FuzzDecodePCL mapi:FuzzDecodeEntryID \
 	mailbox:FuzzDecodeBlobValue mailbox:FuzzFolderLang mapi/oxcmail:FuzzImport mapi/oxcmail:FuzzExportRoundTrip protocols/pop3:FuzzCommandLine \
-	protocols/imap:FuzzCommands protocols/imap/imapmsg:FuzzParse protocols/autodiscover:FuzzParseRequest \
+	protocols/imap:FuzzCommands protocols/imap:FuzzIDConn protocols/imap/imapmsg:FuzzParse protocols/autodiscover:FuzzParseRequest \
 	protocols/mapihttp/wire:FuzzDecompress protocols/mapihttp/wire:FuzzCompressRoundTrip \
 	protocols/mapihttp/wire:FuzzParseExtended protocols/mapihttp/wire:FuzzParseRopBuffer \
 	protocols/mapihttp/wire:FuzzMailboxBodies protocols/mapihttp/wire:FuzzAddressBookBodies \

@@ -1,8 +1,10 @@
 package imap
 
 import (
+	"bytes"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,6 +25,7 @@ func FuzzCommands(f *testing.F) {
 		"a FETCH 4294967295 (FLAGS)",
 		"a FETCH 1 (BODY[1.2.3.4.5.6.MIME]<0.4294967295>)",
 		"a SELECT {99999999}",
+		"a ID (\"name\" \"x\" \"os\" NIL)\r\nb id nil\r\nc ID (",
 	} {
 		f.Add([]byte(s))
 	}
@@ -45,3 +48,113 @@ func FuzzCommands(f *testing.F) {
 		control.ok("FETCH 1:* (FLAGS)")
 	})
 }
+
+// FuzzIDConn passes arbitrary client bytes through idConn, in arbitrary
+// pieces, to a stand-in for go-imap that answers every line it gets with
+// the line's first word as its tag: idConn ends, and what reaches the
+// stand-in is the input less whole lines that are ID commands.
+func FuzzIDConn(f *testing.F) {
+	for _, s := range []string{
+		"a ID NIL\r\nb NOOP\r\n",
+		"a NOOP\r\nb ID (\"name\" \"x\" \"os\" NIL)\r\nc NOOP\r\n",
+		"a APPEND INBOX {12+}\r\nx ID NIL\r\n\r\n\r\nb id nil\n",
+		"a APPEND INBOX {10}\r\nx ID NIL\r\n\r\n",
+		"a ID ({3}\r\nabc \"v\")\r\n",
+		"a STARTTLS\r\n\x16\x03\x01 ID NIL\r\n",
+		"a IDLE\r\nb ID NIL\r\nDONE\r\n",
+		"a ID (\"a\\\"\" \"b\r\n",
+		"a SELECT ~{2}\r\nxy\r\n",
+	} {
+		f.Add([]byte(s), []byte{1, 7, 200})
+	}
+	f.Fuzz(func(t *testing.T, data, sizes []byte) {
+		if len(data) > 8<<10 {
+			return
+		}
+		size := func(i int) int {
+			if len(sizes) == 0 {
+				return 4096
+			}
+			return 1 + int(sizes[i%len(sizes)])
+		}
+		mc := &memConn{in: data, size: size}
+		c := newIDConn(mc, nil, "v", true)
+		var got, line []byte
+		buf := make([]byte, 4096)
+		for i := 0; ; i++ {
+			n, err := c.Read(buf[:size(i+1)])
+			got = append(got, buf[:n]...)
+			line = append(line, buf[:n]...)
+			if n > 0 && buf[n-1] == '\n' {
+				tag, _, _ := bytes.Cut(line, []byte(" "))
+				c.Write([]byte(string(tag) + " OK done\r\n"))
+				line = line[:0]
+			}
+			if err != nil {
+				break
+			}
+			if i > 4*len(data)+10 {
+				t.Fatal("no end")
+			}
+		}
+		if !lessIDLines(data, got) {
+			t.Fatalf("input %q reached go-imap as %q", data, got)
+		}
+	})
+}
+
+// lessIDLines reports whether out is in with zero or more whole lines
+// that are ID commands left out.
+func lessIDLines(in, out []byte) bool {
+	var lines [][]byte
+	for len(in) > 0 {
+		i := bytes.IndexByte(in, '\n') + 1
+		if i == 0 {
+			i = len(in)
+		}
+		lines, in = append(lines, in[:i]), in[i:]
+	}
+	type state struct{ k, j int }
+	failed := map[state]bool{}
+	var match func(k, j int) bool
+	match = func(k, j int) bool {
+		if k == len(lines) {
+			return j == len(out)
+		}
+		if failed[state{k, j}] {
+			return false
+		}
+		if bytes.HasPrefix(out[j:], lines[k]) && match(k+1, j+len(lines[k])) {
+			return true
+		}
+		if _, name, _, _ := splitCommand(lines[k]); strings.EqualFold(name, "ID") && match(k+1, j) {
+			return true
+		}
+		failed[state{k, j}] = true
+		return false
+	}
+	return match(0, 0)
+}
+
+// memConn is a connection that reads in, in pieces of size(i) bytes, and
+// takes every write.
+type memConn struct {
+	net.Conn
+	in    []byte
+	size  func(int) int
+	reads int
+}
+
+func (m *memConn) Read(p []byte) (int, error) {
+	if len(m.in) == 0 {
+		return 0, io.EOF
+	}
+	m.reads++
+	n := copy(p[:min(len(p), m.size(m.reads))], m.in)
+	m.in = m.in[n:]
+	return n, nil
+}
+
+func (m *memConn) Write(p []byte) (int, error)      { return len(p), nil }
+func (m *memConn) SetWriteDeadline(time.Time) error { return nil }
+func (m *memConn) SetReadDeadline(time.Time) error  { return nil }

@@ -75,6 +75,9 @@ type Config struct {
 	// ExpungeOnDelete expunges a message as soon as \Deleted is set on it
 	// (imap_expunge_on_delete).
 	ExpungeOnDelete bool
+	// Version is the server version the ID command names (RFC 2971).
+	// "": the main module's version from the build information.
+	Version string
 }
 
 // Server is one IMAP service; Serve and ServeTLS run its listeners.
@@ -110,6 +113,9 @@ func New(cfg Config, sys *actors.System, sessions Sessions, auth Authenticator, 
 	}
 	if log == nil {
 		log = zap.NewNop()
+	}
+	if cfg.Version == "" {
+		cfg.Version = buildVersion()
 	}
 	s := &Server{cfg: cfg, sys: sys, sessions: sessions, auth: auth, stores: stores, log: log, summaries: newSummaryCache()}
 	caps := imap.CapSet{
@@ -165,7 +171,8 @@ func ignoreClosed(err error) error {
 
 // listener hands go-imap connections whose read deadlines never exceed the
 // idle timeout (go-imap's own are fixed at 35 minutes for IDLE), wrapped in
-// TLS for implicit-TLS listeners.
+// TLS for implicit-TLS listeners, and below go-imap an idConn that answers
+// ID.
 type listener struct {
 	net.Listener
 	s   *Server
@@ -192,7 +199,13 @@ func (l *listener) Accept() (net.Conn, error) {
 		if l.tls != nil {
 			nc = tls.Server(nc, l.tls)
 		}
-		return nc, nil
+		// go-imap then sees no *tls.Conn on implicit TLS: the implicit
+		// server's InsecureAuth is set so logins are offered all the
+		// same, and it has no TLSConfig, so no STARTTLS. ID only where
+		// no STARTTLS can hide it (see idConn).
+		idCap := l.tls != nil || l.s.cfg.TLS == nil
+		log := l.s.log.With(zap.Stringer("remote", c.RemoteAddr()))
+		return newIDConn(nc, log, l.s.cfg.Version, idCap), nil
 	}
 }
 

@@ -82,10 +82,11 @@ func (e *env) deliver(t testing.TB, raw string) {
 
 // client speaks raw IMAP so tests see the bytes on the wire.
 type client struct {
-	t   testing.TB
-	nc  net.Conn
-	r   *bufio.Reader
-	tag int
+	t        testing.TB
+	nc       net.Conn
+	r        *bufio.Reader
+	tag      int
+	greeting string
 }
 
 func (e *env) dial(t testing.TB) *client {
@@ -94,12 +95,40 @@ func (e *env) dial(t testing.TB) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &client{t: t, nc: nc, r: bufio.NewReader(nc)}
 	t.Cleanup(func() { nc.Close() })
-	if g := c.line(); !strings.HasPrefix(g, "* OK ") {
-		t.Fatalf("greeting %q", g)
+	return greeted(t, nc)
+}
+
+// greeted reads the greeting on a new connection.
+func greeted(t testing.TB, nc net.Conn) *client {
+	t.Helper()
+	c := &client{t: t, nc: nc, r: bufio.NewReader(nc)}
+	if c.greeting = c.line(); !strings.HasPrefix(c.greeting, "* OK ") {
+		t.Fatalf("greeting %q", c.greeting)
 	}
 	return c
+}
+
+// dialTLS connects to the implicit-TLS listener.
+func (e *env) dialTLS(t testing.TB) *client {
+	t.Helper()
+	nc, err := tls.Dial("tcp", e.tlsAddr, e.tls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return greeted(t, nc)
+}
+
+// startTLS runs STARTTLS and the TLS handshake.
+func (c *client) startTLS(cfg *tls.Config) {
+	c.t.Helper()
+	c.ok("STARTTLS")
+	tc := tls.Client(c.nc, cfg)
+	if err := tc.Handshake(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.nc, c.r = tc, bufio.NewReader(tc)
 }
 
 func (e *env) login(t testing.TB) *client {
@@ -556,24 +585,11 @@ func TestTLS(t *testing.T) {
 		t.Errorf("capabilities before STARTTLS with forced TLS: %q", u)
 	}
 	c.cmd("NO", `LOGIN alice@example.org "secret pw"`)
-	c.ok("STARTTLS")
-	tc := tls.Client(c.nc, e.tls)
-	if err := tc.Handshake(); err != nil {
-		t.Fatal(err)
-	}
-	c.nc, c.r = tc, bufio.NewReader(tc)
+	c.startTLS(e.tls)
 	c.ok(`LOGIN alice@example.org "secret pw"`)
 	has(t, c.ok("SELECT INBOX"), "* 3 EXISTS")
 	// Implicit TLS.
-	nc, err := tls.Dial("tcp", e.tlsAddr, e.tls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close() })
-	c2 := &client{t: t, nc: nc, r: bufio.NewReader(nc)}
-	if g := c2.line(); !strings.HasPrefix(g, "* OK ") {
-		t.Fatalf("greeting %q", g)
-	}
+	c2 := e.dialTLS(t)
 	c2.ok(`LOGIN alice@example.org "secret pw"`)
 }
 

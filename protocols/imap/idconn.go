@@ -1,0 +1,490 @@
+package imap
+
+import (
+	"bytes"
+	"net"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"go.uber.org/zap"
+)
+
+// The ID command (RFC 2971) is answered below go-imap, which has no ID
+// command and no hook for unknown ones (it answers BAD, or BYE before
+// login). idConn sits between the connection and go-imap: it follows the
+// framing of both directions (lines, and literals announced at the end of
+// a line) and takes a whole command line `TAG ID (...)` or `TAG ID NIL`
+// off the client's stream, answering it itself.
+//
+// Ordering. An ID is answered only when go-imap has written the tagged
+// response of every command passed to it (idConn sees go-imap's output)
+// and has asked for more input (the answer is written inside go-imap's
+// Read). go-imap's encoder flushes at the end of every response line
+// (imapwire.Encoder.CRLF), so everything it wrote for earlier commands has
+// reached idConn.Write, and from it the connection, before it reads the
+// next command: the ID answer cannot overtake it. Reads hand go-imap at
+// most one line (or literal data) each, so go-imap's buffer never holds
+// the start of a later command while it works on an earlier one.
+//
+// STARTTLS. go-imap does STARTTLS by wrapping the connection it was given
+// (this one) in TLS; from then on idConn sees only ciphertext. When the
+// tagged OK of a STARTTLS command goes out, idConn becomes transparent, so
+// ID is not available on a connection after STARTTLS (go-imap answers it
+// BAD Unknown command). For that reason ID is advertised only on
+// implicit-TLS listeners and on plain listeners without STARTTLS.
+//
+// CAPABILITY. go-imap's Options.Caps only lets through the capabilities
+// it knows, so idConn adds ID to the capability lists go-imap writes (the
+// CAPABILITY response and the [CAPABILITY] code of the greeting and of
+// login replies) when it advertises ID.
+type idConn struct {
+	net.Conn
+	log     *zap.Logger
+	version string
+	idCap   bool // advertise ID in capability lists
+
+	// Read side: used only by go-imap's reading goroutine.
+	in   splitter
+	rbuf []byte // read buffer
+	raw  []byte // bytes read from the connection not yet split
+	out  []byte // bytes ready for go-imap
+	rerr error  // a read error to return once out is empty
+
+	mu sync.Mutex // guards the rest; Write holds it while writing
+	// awaiting: go-imap has answered every command it was given, so the
+	// next line from the client is a new command.
+	awaiting bool
+	tag, cmd string // the command go-imap works on, when !awaiting
+	// syncWait: a synchronizing literal was announced and go-imap has
+	// not yet asked for it ("+") nor refused it (tagged reply).
+	syncWait    bool
+	transparent bool     // after STARTTLS
+	outSplit    splitter // framing of go-imap's output
+	wbuf        []byte   // output to write
+}
+
+// newIDConn wraps nc; idCap advertises ID.
+func newIDConn(nc net.Conn, log *zap.Logger, version string, idCap bool) *idConn {
+	return &idConn{Conn: nc, log: log, version: version, idCap: idCap, awaiting: true, rbuf: make([]byte, 4096)}
+}
+
+// Read hands go-imap the next line or literal data of the client's stream,
+// answering the ID commands it finds.
+func (c *idConn) Read(p []byte) (int, error) {
+	for len(c.out) == 0 {
+		c.mu.Lock()
+		transparent := c.transparent
+		c.mu.Unlock()
+		if transparent {
+			if len(c.raw) > 0 {
+				n := copy(p, c.raw)
+				c.raw = c.raw[n:]
+				return n, nil
+			}
+			return c.Conn.Read(p)
+		}
+		if len(c.raw) == 0 && c.rerr == nil {
+			n, err := c.Conn.Read(c.rbuf)
+			c.raw, c.rerr = c.rbuf[:n], err
+		}
+		if len(c.raw) > 0 {
+			c.step()
+			continue
+		}
+		if c.rerr == nil {
+			continue
+		}
+		// Hand over a line held so far first, as a plain connection
+		// would have.
+		if b := c.in.flush(); len(b) > 0 {
+			c.mu.Lock()
+			c.release(b)
+			c.mu.Unlock()
+			c.out = b
+			continue
+		}
+		err := c.rerr
+		c.rerr = nil
+		return 0, err
+	}
+	n := copy(p, c.out)
+	c.out = c.out[n:]
+	return n, nil
+}
+
+// step takes the next segment off raw: it holds a line that may be an ID
+// command until it is complete, and passes everything else to out as it
+// comes.
+func (c *idConn) step() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.in.cont && c.in.sync && c.syncWait && c.awaiting {
+		// go-imap refused the synchronizing literal (a tagged reply
+		// and no "+"): the client does not send it.
+		c.in.literal, c.in.sync, c.in.cont = 0, false, false
+		c.syncWait = false
+	}
+	if c.in.literal == 0 && len(c.in.line) == 0 && !c.in.long && (c.in.cont || !c.awaiting) {
+		// Not the start of a command (the rest of one after a literal,
+		// IDLE's DONE, a SASL response): pass it on.
+		c.in.long = true
+	}
+	held := !c.in.long && c.in.literal == 0
+	n, pass, line, eol := c.in.next(c.raw)
+	c.raw = c.raw[n:]
+	if eol && c.in.cont && c.in.sync {
+		c.syncWait = true
+	}
+	switch {
+	case line != nil:
+		if c.in.cont {
+			c.release(line) // ends in a literal: not a whole command
+			c.out = line
+			return
+		}
+		tag, name, args, _ := splitCommand(line)
+		if !strings.EqualFold(name, "ID") || !validTag(tag) || !c.outSplit.atLineStart() {
+			c.release(line)
+			c.out = line
+			return
+		}
+		c.answerID(tag, args)
+	case held && pass != nil:
+		c.release(pass) // a held line outgrew maxLine
+		c.out = pass
+	case held:
+		if _, name, _, named := splitCommand(c.in.line); named && !strings.EqualFold(name, "ID") {
+			// Not ID: no need to wait for the line's end.
+			b := c.in.flush()
+			c.release(b)
+			c.out = b
+		}
+	default:
+		c.out = pass
+	}
+}
+
+// release notes that go-imap is given the start of command line b: it
+// works on that command until it answers its tag. c.mu is held.
+func (c *idConn) release(b []byte) {
+	tag, name, _, _ := splitCommand(b)
+	c.awaiting = false
+	c.tag, c.cmd = tag, strings.ToUpper(name)
+}
+
+// splitCommand splits the start of a command line into its tag, its name
+// and the rest; named: the name is complete (a space or the line end
+// follows it).
+func splitCommand(b []byte) (tag, name, rest string, named bool) {
+	tag, rest, _ = strings.Cut(string(b), " ")
+	name, rest, named = strings.Cut(rest, " ")
+	if i := strings.IndexAny(name, "\r\n"); i >= 0 {
+		name, rest, named = name[:i], name[i:], true
+	}
+	return tag, name, rest, named
+}
+
+// answerID writes the reply to `tag ID args` (RFC 2971 3.1). c.mu is held.
+func (c *idConn) answerID(tag, args string) {
+	var reply string
+	if fields, ok := parseIDParams(args); ok {
+		if c.log != nil && len(fields) > 0 {
+			c.log.Debug("imap client ID", zap.Strings("fields", fields))
+		}
+		reply = "* ID (\"name\" \"gromox-go\" \"version\" " + quote(c.version) + ")\r\n" + tag + " OK ID completed\r\n"
+	} else {
+		reply = tag + " BAD invalid ID arguments\r\n"
+	}
+	c.Conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	c.Conn.Write([]byte(reply)) // an error shows on the next read or write
+	c.Conn.SetWriteDeadline(time.Time{})
+}
+
+// Write passes go-imap's output on, following its framing to see which
+// command it has answered, and adds ID to its capability lists. A partial
+// line is held until its end, which go-imap writes before it waits for
+// anything (its encoder flushes at CRLF).
+func (c *idConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.wbuf[:0]
+	for done := 0; done < len(p); {
+		if c.transparent {
+			out = append(out, p[done:]...)
+			break
+		}
+		cont := c.outSplit.cont
+		n, pass, line, _ := c.outSplit.next(p[done:])
+		done += n
+		if line != nil {
+			if cont {
+				pass = line
+			} else {
+				pass = c.response(line)
+			}
+		}
+		out = append(out, pass...)
+		if line != nil {
+			c.outSplit.line = line[:0] // copied to out: reuse it
+		}
+	}
+	if cap(out) <= 64<<10 {
+		c.wbuf = out[:0]
+	}
+	if len(out) > 0 {
+		if _, err := c.Conn.Write(out); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// response notes what a response line of go-imap's says about the command
+// it works on and returns the line to send. c.mu is held.
+func (c *idConn) response(line []byte) []byte {
+	if bytes.HasPrefix(line, []byte("+")) && c.syncWait {
+		c.syncWait = false // the literal is wanted
+		return line
+	}
+	tag, rest, _ := bytes.Cut(line, []byte(" "))
+	status, code, _ := bytes.Cut(rest, []byte(" "))
+	if !c.awaiting && string(tag) == c.tag {
+		c.awaiting = true
+		if c.cmd == "STARTTLS" && string(status) == "OK" {
+			c.transparent = true
+			return line
+		}
+	}
+	if !c.idCap {
+		return line
+	}
+	switch {
+	case string(tag) == "*" && string(status) == "CAPABILITY":
+		// * CAPABILITY ...CRLF
+		i := len(bytes.TrimRight(line, "\r\n"))
+		return insert(line, i, " "+string(capID))
+	case bytes.HasPrefix(code, []byte("[CAPABILITY ")):
+		if i := bytes.IndexByte(code, ']'); i >= 0 {
+			return insert(line, len(line)-len(code)+i, " "+string(capID))
+		}
+	}
+	return line
+}
+
+// quote makes s an IMAP quoted string.
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// insert returns b with s inserted at i.
+func insert(b []byte, i int, s string) []byte {
+	r := make([]byte, 0, len(b)+len(s))
+	r = append(r, b[:i]...)
+	r = append(r, s...)
+	return append(r, b[i:]...)
+}
+
+// validTag reports whether go-imap would take s for a tag: an atom
+// without "+" (RFC 9051 9).
+func validTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b <= ' ' || b >= 0x7f || strings.IndexByte(`(){%*"\]+`, b) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parseIDParams reads the arguments of ID up to the line end (RFC 2971 4:
+// "(" [string SP nstring *(SP string SP nstring)] ")" or NIL) and returns
+// the fields and values, a NIL value as "NIL".
+func parseIDParams(s string) ([]string, bool) {
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+	s = strings.TrimSuffix(s, " ") // go-imap accepts one before CRLF too
+	if strings.EqualFold(s, "NIL") {
+		return nil, true
+	}
+	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
+		return nil, false
+	}
+	s = s[1 : len(s)-1]
+	var fields []string
+	for s != "" {
+		if len(fields) > 0 {
+			if s[0] != ' ' {
+				return nil, false
+			}
+			s = s[1:]
+		}
+		v, rest, ok := quoted(s)
+		if !ok {
+			if len(fields)%2 == 0 || len(s) < 3 || !strings.EqualFold(s[:3], "NIL") {
+				return nil, false // field names are strings
+			}
+			v, rest = "NIL", s[3:]
+		}
+		fields, s = append(fields, v), rest
+	}
+	return fields, len(fields)%2 == 0
+}
+
+// quoted reads a quoted string at the start of s.
+func quoted(s string) (v, rest string, ok bool) {
+	if s == "" || s[0] != '"' {
+		return "", s, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return b.String(), s[i+1:], true
+		case '\\':
+			if i+1 == len(s) || s[i+1] != '"' && s[i+1] != '\\' {
+				return "", s, false
+			}
+			i++
+		case '\r', '\n':
+			return "", s, false
+		}
+		b.WriteByte(s[i])
+	}
+	return "", s, false
+}
+
+// buildVersion is the version the ID reply names when Config.Version is
+// empty: the main module's, "devel" in a development build.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// capID is the capability idConn adds (RFC 2971 2).
+const capID imap.Cap = "ID"
+
+// maxLine bounds the lines idConn collects: go-imap's own limit on a
+// command (maxCommandSize). Longer lines are passed on as they come, for
+// go-imap's own too-long handling.
+const maxLine = 50 << 10
+
+// literalTail is how much of a long line is kept to find a literal
+// announcement at its end: "~{" 19 digits "+}" CR LF.
+const literalTail = 32
+
+// splitter follows the framing of one direction of an IMAP stream: lines
+// end in LF (CRLF, go-imap takes a lone LF too); a line ending in a
+// literal announcement ({n}, {n+}, ~{n}) is followed by n bytes of literal
+// data, after which the same command or response goes on in a new line.
+type splitter struct {
+	literal int64  // literal bytes still to come
+	sync    bool   // the literal is synchronizing ({n})
+	cont    bool   // the line being read continues one that ended in a literal
+	line    []byte // the line being collected, while at most maxLine long
+	long    bool   // the line outgrew maxLine: its bytes are passed on as they come
+	tail    []byte // a long line's last literalTail bytes
+}
+
+// next takes the next segment off p and returns how many bytes of p it
+// took, and either bytes to pass on now (literal data, a long line's
+// part) or a complete line of at most maxLine bytes, or neither (a line
+// being collected); eol: the segment ended a line.
+func (s *splitter) next(p []byte) (n int, pass, line []byte, eol bool) {
+	if len(p) == 0 {
+		return 0, nil, nil, false
+	}
+	if s.literal > 0 {
+		n = int(min(int64(len(p)), s.literal))
+		s.literal -= int64(n)
+		return n, p[:n], nil, false
+	}
+	n = len(p)
+	if i := bytes.IndexByte(p, '\n'); i >= 0 {
+		n = i + 1
+	}
+	eol = p[n-1] == '\n'
+	if s.long {
+		s.keepTail(p[:n])
+		if eol {
+			s.endLine(s.tail)
+			s.long, s.tail = false, s.tail[:0]
+		}
+		return n, p[:n], nil, eol
+	}
+	s.line = append(s.line, p[:n]...)
+	if eol {
+		line = s.line
+		s.line = nil
+		s.endLine(line)
+		return n, nil, line, true
+	}
+	if len(s.line) > maxLine {
+		return n, s.flush(), nil, false
+	}
+	return n, nil, nil, false
+}
+
+// flush returns the part of a line collected so far; the rest of the line
+// is passed on as it comes.
+func (s *splitter) flush() []byte {
+	b := s.line
+	if len(b) > 0 {
+		s.line = nil
+		s.long = true
+		s.keepTail(b)
+	}
+	return b
+}
+
+// atLineStart reports whether nothing of a line or literal is pending.
+func (s *splitter) atLineStart() bool {
+	return s.literal == 0 && !s.cont && len(s.line) == 0 && !s.long
+}
+
+func (s *splitter) keepTail(b []byte) {
+	s.tail = append(s.tail, b[max(0, len(b)-literalTail):]...)
+	if len(s.tail) > literalTail {
+		s.tail = append(s.tail[:0], s.tail[len(s.tail)-literalTail:]...)
+	}
+}
+
+// endLine reads the literal announcement at the end of a line (its last
+// bytes, LF included).
+func (s *splitter) endLine(end []byte) {
+	n, sync, ok := literalAt(end)
+	s.literal, s.sync, s.cont = n, sync, ok
+}
+
+// literalAt finds the literal announcement that ends a line: "{" number
+// ["+"] "}" (RFC 9051 4.3, RFC 7888), after "~" for literal8 (RFC 3516),
+// before CRLF, a lone LF or SP CRLF as go-imap takes them.
+func literalAt(line []byte) (n int64, sync, ok bool) {
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	line = bytes.TrimSuffix(line, []byte(" "))
+	if !bytes.HasSuffix(line, []byte("}")) {
+		return 0, false, false
+	}
+	i := bytes.LastIndexByte(line, '{')
+	if i < 0 {
+		return 0, false, false
+	}
+	num := line[i+1 : len(line)-1]
+	sync = !bytes.HasSuffix(num, []byte("+"))
+	num = bytes.TrimSuffix(num, []byte("+"))
+	if len(num) == 0 || num[0] < '0' || num[0] > '9' {
+		return 0, false, false
+	}
+	n, err := strconv.ParseInt(string(num), 10, 64)
+	if err != nil {
+		return 0, false, false
+	}
+	return n, sync, true
+}
