@@ -121,7 +121,7 @@ func New(cfg Config, sys *actors.System, sessions Sessions, auth Authenticator, 
 	caps := imap.CapSet{
 		imap.CapIMAP4rev1: {}, imap.CapNamespace: {}, imap.CapUIDPlus: {}, imap.CapESearch: {},
 		imap.CapListExtended: {}, imap.CapListStatus: {}, imap.CapMove: {}, imap.CapStatusSize: {},
-		imap.CapBinary: {}, imap.CapChildren: {}, imap.CapSpecialUse: {}, imap.CapLiteralPlus: {},
+		imap.CapBinary: {}, imap.CapChildren: {}, imap.CapSpecialUse: {}, imap.CapCreateSpecialUse: {}, imap.CapLiteralPlus: {},
 	}
 	if cfg.IMAP4rev2 {
 		caps[imap.CapIMAP4rev2] = struct{}{}

@@ -92,7 +92,7 @@ func (p *proxy) Select(mailbox string, options *imap.SelectOptions) (*imap.Selec
 }
 
 func (p *proxy) Create(mailbox string, options *imap.CreateOptions) error {
-	return p.do("CREATE", func(a *session) error { return a.create(mailbox) })
+	return p.do("CREATE", func(a *session) error { return a.create(mailbox, options.SpecialUse) })
 }
 
 func (p *proxy) Delete(mailbox string) error {

@@ -279,9 +279,12 @@ func (a *session) parentOf(fs []mailbox.IMAPFolder, name string) (uint64, string
 	return parent, parts[len(parts)-1], nil
 }
 
-func (a *session) create(name string) error {
+func (a *session) create(name string, use []imap.MailboxAttr) error {
 	name = canonical(name)
 	if err := validName(name); err != nil {
+		return err
+	}
+	if err := checkUse(name, use); err != nil {
 		return err
 	}
 	fs, err := a.folders()
@@ -401,9 +404,17 @@ func (a *session) subscribe(name string, on bool) error {
 	return nil
 }
 
-// specialUse gives the RFC 6154 attribute of the built-in folders.
-func specialUse(fid uint64) imap.MailboxAttr {
-	switch fid {
+// archiveName is the folder listed as \Archive. No store property marks
+// an archive folder (neither PidTagAdditionalRenEntryIds, MS-OXOSFLD
+// 2.2.4, nor the PersistBlockType values of PidTagAdditionalRenEntryIdsEx
+// name one), so it is the top-level folder of the name Exchange and
+// Outlook give it.
+const archiveName = "Archive"
+
+// specialUse gives the RFC 6154 attribute of a folder: the built-in
+// folders' and the archive's.
+func specialUse(f mailbox.IMAPFolder) imap.MailboxAttr {
+	switch f.ID {
 	case mapi.PrivateFIDSentItems:
 		return imap.MailboxAttrSent
 	case mapi.PrivateFIDDraft:
@@ -413,7 +424,22 @@ func specialUse(fid uint64) imap.MailboxAttr {
 	case mapi.PrivateFIDJunk:
 		return imap.MailboxAttrJunk
 	}
+	if f.Name == archiveName && f.ParentID == mapi.PrivateFIDIPMSubtree {
+		return imap.MailboxAttrArchive
+	}
 	return ""
+}
+
+// checkUse answers CREATE's USE (RFC 6154 3, USEATTR 5.3): a folder gets
+// a special use from what it is, so the only one a client may ask for is
+// \Archive, for the folder called Archive.
+func checkUse(name string, use []imap.MailboxAttr) error {
+	for _, u := range use {
+		if !strings.EqualFold(string(u), string(imap.MailboxAttrArchive)) || name != archiveName {
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: "USEATTR", Text: string(u) + " is not available for this mailbox"}
+		}
+	}
+	return nil
 }
 
 // list answers LIST and LSUB (RFC 9051 6.3.9, RFC 5258, RFC 5819, RFC
@@ -446,7 +472,7 @@ func (a *session) list(w *imapserver.ListWriter, ref string, patterns []string, 
 		if options.SelectSubscribed && !f.Subscribed {
 			continue
 		}
-		su := specialUse(f.ID)
+		su := specialUse(f)
 		if options.SelectSpecialUse && su == "" {
 			continue
 		}
