@@ -129,8 +129,30 @@ var smtpCfg = Table{File: "smtp.cfg", Directives: []Directive{
 	{Key: "tls_min_proto", Default: "tls1.2"},
 }}
 
+// emsmdbCfg is exchange_emsmdb.cfg, the file of upstream's MAPI mailbox
+// endpoint (reference §12). Of its directives, emsmdb_max_cxh_per_user is
+// ours too; the others are accepted, as upstream documents them, and have
+// no effect here.
+var emsmdbCfg = Table{File: "exchange_emsmdb.cfg", Directives: []Directive{
+	{Key: "async_threads_num", Default: "4", Type: Size},
+	{Key: "ems_max_active_notifh", Default: "0", Type: Size},
+	{Key: "ems_max_active_sessions", Default: "0", Type: Size},
+	{Key: "ems_max_active_users", Default: "0", Type: Size},
+	{Key: "ems_max_pending_sesnotif", Default: "65536", Type: Size},
+	{Key: "emsmdb_collapse_notif_storm", Default: "no", Type: Bool},
+	// emsmdb_max_cxh_per_user: a user's session contexts (Connect) at
+	// most; one more is refused.
+	{Key: "emsmdb_max_cxh_per_user", Default: "100", Type: Size, Min: "1"},
+	{Key: "emsmdb_max_obh_per_session", Default: "32768", Type: Size},
+	{Key: "emsmdb_private_folder_softdelete", Default: "yes", Type: Bool},
+	{Key: "emsmdb_rop_chaining", Default: "1", Type: Int},
+	{Key: "mailbox_ping_interval", Default: "5min", Type: Seconds},
+	{Key: "max_mail_length", Default: "64M", Type: Size},
+	{Key: "max_rcpt_num", Default: "256", Type: Size},
+}}
+
 // protocolTables are the per-protocol files, read from config_file_path.
-var protocolTables = []*Table{&imapCfg, &pop3Cfg, &httpCfg, &smtpCfg}
+var protocolTables = []*Table{&imapCfg, &pop3Cfg, &httpCfg, &smtpCfg, &emsmdbCfg}
 
 // TLS is a protocol's TLS setup from its file (imap.cfg, pop3.cfg,
 // http.cfg): Config is nil when <proto>_support_tls is off; Force refuses

@@ -491,3 +491,23 @@ func TestProtocolTLS(t *testing.T) {
 		t.Errorf("imap_autologout_time default: %v", s.Files["imap.cfg"].Duration("imap_autologout_time"))
 	}
 }
+
+// exchange_emsmdb.cfg is read beside gromox.cfg: its session-context limit
+// per user, upstream's default when the file is absent.
+func TestEMSMDBConfig(t *testing.T) {
+	dir := etcGromox(t, map[string]string{"gromox.cfg": realGromoxCfg})
+	s, err := Load(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Files["exchange_emsmdb.cfg"].Size("emsmdb_max_cxh_per_user"); n != 100 {
+		t.Errorf("default emsmdb_max_cxh_per_user %d, want 100", n)
+	}
+	dir = etcGromox(t, map[string]string{"gromox.cfg": realGromoxCfg, "exchange_emsmdb.cfg": "emsmdb_max_cxh_per_user = 500\n"})
+	if s, err = Load(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Files["exchange_emsmdb.cfg"].Size("emsmdb_max_cxh_per_user"); n != 500 {
+		t.Errorf("emsmdb_max_cxh_per_user %d, want 500", n)
+	}
+}

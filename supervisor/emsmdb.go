@@ -40,6 +40,9 @@ func (s *Server) registerEMSMDB(front *gxhttp.Server, ad autodiscover.Config) er
 	}
 	submit.Deferred = q
 	cfg := mapihttp.Config{OrgName: ad.OrgName, ServerVersion: ad.ServerVersion, CompressThreshold: compress}
+	if v := s.Settings.Files["exchange_emsmdb.cfg"]; v != nil {
+		cfg.MaxSessionsPerUser = int(min(v.Size("emsmdb_max_cxh_per_user"), 1<<20))
+	}
 	srv := mapihttp.New(cfg, s.System, s.AddProtocol("emsmdb"), s.Stores, submit, s.Log.Named("emsmdb"))
 	srv.SetDirectory(discoverDirectory{s.Lookup, s.Dir})
 	srv.Register(front)
