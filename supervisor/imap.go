@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"github.com/gromox-go/gromox/internal/version"
 	"github.com/gromox-go/gromox/protocols/imap"
 )
 
@@ -15,7 +16,7 @@ func (s *Server) startIMAP() error {
 	if err != nil {
 		return err
 	}
-	cfg := imap.Config{TLS: it.Config, ForceTLS: it.Force, IMAP4rev2: true}
+	cfg := imap.Config{TLS: it.Config, ForceTLS: it.Force, IMAP4rev2: true, Version: version.Version}
 	if v := st.Files["imap.cfg"]; v != nil {
 		cfg.IMAP4rev2 = v.Bool("imap_rfc9051")
 		cfg.IdleTimeout = v.Duration("imap_autologout_time")

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/gromox-go/gromox/config"
+	gxversion "github.com/gromox-go/gromox/internal/version"
 	"github.com/gromox-go/gromox/mailbox"
 )
 
@@ -200,7 +201,7 @@ func (c *command) warn(w config.Warning) { fmt.Fprintln(c.stderr, "warning:", w)
 
 func (c *command) embedded() bool { return c.configDir == "" }
 
-func version() string { return "0.1.0-dev" }
+func version() string { return gxversion.Version }
 
 func usageError(format string, a ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
