@@ -49,10 +49,10 @@ type idConn struct {
 
 	// Read side: used only by go-imap's reading goroutine.
 	in   splitter
-	rbuf []byte // read buffer
-	raw  []byte // bytes read from the connection not yet split
-	out  []byte // bytes ready for go-imap
-	rerr error  // a read error to return once out is empty
+	rbuf *[]byte // the pooled buffer raw and out are in, while they are
+	raw  []byte  // bytes read from the connection not yet split
+	out  []byte  // bytes ready for go-imap
+	rerr error   // a read error to return once out is empty
 
 	mu sync.Mutex // guards the rest; Write holds it while writing
 	// awaiting: go-imap has answered every command it was given, so the
@@ -67,9 +67,43 @@ type idConn struct {
 	wbuf        []byte   // output to write
 }
 
+// idleBuf is the largest buffer a connection keeps between uses.
+const idleBuf = 1024
+
 // newIDConn wraps nc; idCap advertises ID.
 func newIDConn(nc net.Conn, log *zap.Logger, version string, idCap bool) *idConn {
-	return &idConn{Conn: nc, log: log, version: version, idCap: idCap, awaiting: true, rbuf: make([]byte, 4096)}
+	return &idConn{Conn: nc, log: log, version: version, idCap: idCap, awaiting: true}
+}
+
+// readBufs are the buffers idConn splits what it reads in. A connection
+// holds one only while it has unsplit bytes: an idle session, blocked in
+// Read, holds none (it reads into go-imap's own buffer, then copies).
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
+// fill reads the next bytes from the connection: into p (go-imap's buffer)
+// while it blocks, then into a pooled buffer to be split.
+func (c *idConn) fill(p []byte) {
+	n, err := c.Conn.Read(p)
+	c.rerr = err
+	if n == 0 {
+		return
+	}
+	if c.rbuf == nil {
+		c.rbuf = readBufs.Get().(*[]byte)
+	}
+	if cap(*c.rbuf) < n {
+		*c.rbuf = make([]byte, n)
+	}
+	c.raw = append((*c.rbuf)[:0], p[:n]...)
+}
+
+// releaseBuf gives the read buffer back once nothing points into it.
+func (c *idConn) releaseBuf() {
+	if c.rbuf != nil && len(c.raw) == 0 && len(c.out) == 0 {
+		c.raw, c.out = nil, nil
+		readBufs.Put(c.rbuf)
+		c.rbuf = nil
+	}
 }
 
 // Read hands go-imap the next line or literal data of the client's stream,
@@ -88,8 +122,8 @@ func (c *idConn) Read(p []byte) (int, error) {
 			return c.Conn.Read(p)
 		}
 		if len(c.raw) == 0 && c.rerr == nil {
-			n, err := c.Conn.Read(c.rbuf)
-			c.raw, c.rerr = c.rbuf[:n], err
+			c.releaseBuf()
+			c.fill(p)
 		}
 		if len(c.raw) > 0 {
 			c.step()
@@ -113,6 +147,7 @@ func (c *idConn) Read(p []byte) (int, error) {
 	}
 	n := copy(p, c.out)
 	c.out = c.out[n:]
+	c.releaseBuf()
 	return n, nil
 }
 
@@ -228,12 +263,14 @@ func (c *idConn) Write(p []byte) (int, error) {
 			}
 		}
 		out = append(out, pass...)
-		if line != nil {
+		if line != nil && cap(line) <= idleBuf {
 			c.outSplit.line = line[:0] // copied to out: reuse it
 		}
 	}
-	if cap(out) <= 64<<10 {
+	if cap(out) <= idleBuf {
 		c.wbuf = out[:0]
+	} else {
+		c.wbuf = nil // an idle session keeps no large buffer
 	}
 	if len(out) > 0 {
 		if _, err := c.Conn.Write(out); err != nil {
