@@ -1,0 +1,398 @@
+package rtf
+
+import (
+	"bytes"
+	"errors"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Errors of Text and HTML.
+var (
+	// ErrNotRTF is input that does not begin with "{\rtf".
+	ErrNotRTF = errors.New("rtf: not an RTF document")
+	// ErrTooDeep is a document whose groups nest deeper than maxDepth.
+	ErrTooDeep = errors.New("rtf: groups nested too deeply")
+)
+
+// maxDepth bounds the group nesting a document may have.
+const maxDepth = 1000
+
+// Text returns the plain text of an RTF document: the text of its body
+// without the destinations that are not text (font and color tables,
+// style sheet, document information, pictures, headers and footers,
+// field instructions and every \* destination), with \par and \line as
+// CRLF, \tab as a tab, \'hh escapes read in the current font's code page
+// (or the document's \ansicpg) and \uN characters (skipping the \ucN
+// fallback bytes after them). This serves any RTF: \fromtext and
+// \fromhtml1 encapsulations and the plain RTF of Outlook or WordPad.
+func Text(rtf []byte) (string, error) {
+	r, err := read(rtf, false)
+	if err != nil {
+		return "", err
+	}
+	return r.out.String(), nil
+}
+
+// HTML returns the HTML an RTF document encapsulates (MS-OXRTFEX 2.2.3.2):
+// ok is false for a document without \fromhtml in its header. The HTML is
+// the content of the \*\htmltag destinations and the text outside them
+// that no \htmlrtf marks as RTF only, as UTF-8.
+func HTML(rtf []byte) (html []byte, ok bool, err error) {
+	r, err := read(rtf, true)
+	if err != nil || !r.fromHTML {
+		return nil, false, err
+	}
+	return r.out.Bytes(), true, nil
+}
+
+// destination says what the reader does with the text of a group.
+type destination uint8
+
+const (
+	destBody      destination = iota // text of the document
+	destSkip                         // not text: ignored
+	destFontTable                    // \fonttbl: font code pages are read
+	destHTMLTag                      // \*\htmltag: HTML (MS-OXRTFEX 2.1.3.1.2)
+)
+
+// groupState is what a group changes and its end restores ([MSFT-RTF]
+// "Conventions of an RTF Reader"; MS-OXRTFEX 2.1.3.1.3 for \htmlrtf).
+type groupState struct {
+	dest    destination
+	htmlrtf bool // inside \htmlrtf ... \htmlrtf0
+	uc      int  // \ucN: bytes after a \uN that stand for it
+	font    int  // \fN selected, -1 for \deffN
+}
+
+// reader interprets the tokens of one document.
+type reader struct {
+	html       bool // extracting encapsulated HTML rather than text
+	fromHTML   bool // \fromhtml seen in the header
+	st         groupState
+	stack      []groupState
+	groupStart bool // the previous token opened a group
+	starred    bool // the previous token began a \* destination in the body
+	ansiCP     int  // \ansicpg
+	defFont    int  // \deffN
+	fontCP     map[int]int
+	tableFont  int // the font a font table entry defines
+	skipBytes  int // fallback bytes of a \uN still to skip
+	pending    []byte
+	pendingCP  int
+	highSur    rune // a UTF-16 high surrogate waiting for its pair
+	out        bytes.Buffer
+}
+
+func read(rtf []byte, html bool) (*reader, error) {
+	if !bytes.HasPrefix(bytes.TrimLeft(rtf, " \t\r\n"), []byte("{\\rtf")) {
+		return nil, ErrNotRTF
+	}
+	r := &reader{
+		html:   html,
+		st:     groupState{dest: destSkip, uc: 1, font: -1},
+		ansiCP: defaultCodePage,
+		fontCP: map[int]int{},
+	}
+	l := lexer{src: rtf}
+	for {
+		t := l.next()
+		starts, starred := r.groupStart, r.starred
+		r.groupStart, r.starred = false, false
+		switch t.kind {
+		case tokEOF:
+			r.end()
+			return r, nil
+		case tokOpen:
+			if len(r.stack) == maxDepth {
+				return nil, ErrTooDeep
+			}
+			r.flush()
+			r.stack = append(r.stack, r.st)
+			r.groupStart = true
+			r.skipBytes = 0
+			if len(r.stack) == 1 {
+				r.st.dest = destBody // the document group
+			}
+		case tokClose:
+			r.flush()
+			if len(r.stack) == 0 {
+				r.end()
+				return r, nil
+			}
+			r.st = r.stack[len(r.stack)-1]
+			r.stack = r.stack[:len(r.stack)-1]
+			r.skipBytes = 0
+			if len(r.stack) == 0 {
+				r.end() // the end of the document
+				return r, nil
+			}
+		case tokSymbol:
+			if t.b == '*' && starts {
+				// An ignorable destination: skipped unless it is HTML
+				// being extracted (see word).
+				r.starred = r.st.dest == destBody
+				r.st.dest = destSkip
+				continue
+			}
+			if r.skipFallback() {
+				continue
+			}
+			r.symbol(t.b)
+		case tokWord:
+			if starred && r.html && string(t.word) == "htmltag" {
+				r.st.dest = destHTMLTag
+				continue
+			}
+			r.word(t)
+		case tokHex:
+			if !r.skipFallback() {
+				r.text(t.b)
+			}
+		case tokText:
+			if !r.skipFallback() {
+				r.text(t.b)
+			}
+		}
+	}
+}
+
+// skipFallback consumes one of the bytes that follow a \uN in place of
+// its character.
+func (r *reader) skipFallback() bool {
+	if r.skipBytes == 0 {
+		return false
+	}
+	r.skipBytes--
+	return true
+}
+
+// visible reports whether text in the current state goes to the output.
+func (r *reader) visible() bool {
+	switch r.st.dest {
+	case destHTMLTag:
+		return true
+	case destBody:
+		return !r.html || !r.st.htmlrtf
+	}
+	return false
+}
+
+// codePage is the code page of \'hh escapes and text bytes here: the
+// default one inside HTML tags (MS-OXRTFEX 2.2.3.2), else the selected
+// font's.
+func (r *reader) codePage() int {
+	if r.st.dest != destHTMLTag {
+		f := r.st.font
+		if f < 0 {
+			f = r.defFont
+		}
+		if cp := r.fontCP[f]; cp != 0 {
+			return cp
+		}
+	}
+	return r.ansiCP
+}
+
+// text adds a byte of text, decoded with the bytes around it (a double
+// byte character set's characters span two).
+func (r *reader) text(b byte) {
+	if !r.visible() {
+		return
+	}
+	if b == '\t' {
+		r.writeRune('\t')
+		return
+	}
+	if b < ' ' {
+		return
+	}
+	cp := r.codePage()
+	if len(r.pending) > 0 && cp != r.pendingCP {
+		r.flush()
+	}
+	r.pendingCP = cp
+	r.pending = append(r.pending, b)
+}
+
+// flush decodes the pending text bytes.
+func (r *reader) flush() {
+	if len(r.pending) > 0 {
+		r.writeString(decodeCodePage(r.pending, r.pendingCP))
+		r.pending = r.pending[:0]
+	}
+}
+
+// end completes the output at the end of the document.
+func (r *reader) end() {
+	r.flush()
+	r.writeString("")
+}
+
+func (r *reader) writeString(s string) {
+	if r.highSur != 0 {
+		r.out.WriteRune(utf8.RuneError)
+		r.highSur = 0
+	}
+	r.out.WriteString(s)
+}
+
+// writeRune writes a character, joining UTF-16 surrogate pairs of
+// consecutive \uN words.
+func (r *reader) writeRune(c rune) {
+	r.flush()
+	switch {
+	case utf16.IsSurrogate(c) && c < 0xdc00:
+		if r.highSur != 0 {
+			r.out.WriteRune(utf8.RuneError)
+		}
+		r.highSur = c
+		return
+	case utf16.IsSurrogate(c) && r.highSur != 0:
+		c = utf16.DecodeRune(r.highSur, c)
+		r.highSur = 0
+	case utf16.IsSurrogate(c):
+		c = utf8.RuneError
+	}
+	r.writeString(string(c))
+}
+
+// symbol handles a control symbol ([MSFT-RTF] "Special Characters").
+func (r *reader) symbol(c byte) {
+	switch c {
+	case '{', '}', '\\':
+		r.text(c)
+	case '~':
+		r.emit('\u00a0')
+	case '_':
+		r.emit('\u2011')
+	case '|', '-', ':', '*':
+		// formula character, optional hyphen, index subentry
+	default:
+		r.text(c)
+	}
+}
+
+// emit writes a character a control word or symbol stands for, where text
+// is visible.
+func (r *reader) emit(c rune) {
+	if r.visible() {
+		r.writeRune(c)
+	}
+}
+
+// skippedDestinations are the destinations whose content is not document
+// text ([MSFT-RTF]); every \* destination is skipped too.
+var skippedDestinations = map[string]bool{
+	"colortbl": true, "stylesheet": true, "info": true, "pict": true, "object": true,
+	"header": true, "headerl": true, "headerr": true, "headerf": true,
+	"footer": true, "footerl": true, "footerr": true, "footerf": true,
+	"footnote": true, "annotation": true, "fldinst": true, "filetbl": true,
+	"listtable": true, "listoverridetable": true, "revtbl": true, "rsidtbl": true,
+	"xmlnstbl": true, "themedata": true, "colorschememapping": true, "latentstyles": true,
+	"datastore": true, "generator": true, "nonshppict": true, "private": true,
+	"bkmkstart": true, "bkmkend": true, "txe": true, "xe": true, "tc": true,
+	"author": true, "operator": true, "title": true, "subject": true, "comment": true,
+	"doccomm": true, "keywords": true, "company": true, "manager": true, "category": true,
+}
+
+// symbolWords are control words that stand for a character.
+var symbolWords = map[string]rune{
+	"tab": '\t', "cell": '\t', "emdash": '\u2014', "endash": '\u2013',
+	"emspace": '\u2003', "enspace": '\u2002', "qmspace": '\u2005',
+	"bullet": '\u2022', "lquote": '\u2018', "rquote": '\u2019',
+	"ldblquote": '\u201c', "rdblquote": '\u201d', "zwj": '\u200d', "zwnj": '\u200c',
+	"zwbo": '\u200b', "ltrmark": '\u200e', "rtlmark": '\u200f',
+}
+
+// word handles a control word.
+func (r *reader) word(t token) {
+	w := string(t.word)
+	switch w {
+	case "u":
+		if r.skipFallback() {
+			return
+		}
+		c := t.param
+		if c < 0 {
+			c += 0x10000 // a signed 16-bit value ([MSFT-RTF] "Unicode RTF")
+		}
+		if c < 0 || c > 0xffff {
+			c = utf8.RuneError
+		}
+		r.emit(rune(c))
+		r.skipBytes = r.st.uc
+		return
+	case "uc":
+		r.st.uc = max(0, min(t.param, 8))
+		return
+	case "htmlrtf":
+		// MS-OXRTFEX 2.1.3.1.3: \htmlrtf and \htmlrtf1 start, \htmlrtf0
+		// ends the RTF-only content.
+		r.flush()
+		r.st.htmlrtf = !t.hasParam || t.param != 0
+		return
+	case "fromhtml":
+		if len(r.stack) == 1 && r.out.Len() == 0 && len(r.pending) == 0 {
+			r.fromHTML = true
+		}
+		return
+	case "ansicpg":
+		if t.param > 0 {
+			r.ansiCP = t.param
+		}
+		return
+	case "mac":
+		r.ansiCP = 10000
+		return
+	case "pc":
+		r.ansiCP = 437
+		return
+	case "pca":
+		r.ansiCP = 850
+		return
+	case "deff":
+		r.defFont = t.param
+		return
+	case "fonttbl":
+		r.st.dest = destFontTable
+		return
+	case "f":
+		if r.st.dest == destFontTable {
+			r.tableFont = t.param
+		} else {
+			r.flush()
+			r.st.font = t.param
+		}
+		return
+	case "fcharset", "cpg":
+		if r.st.dest == destFontTable {
+			cp := t.param
+			if w == "fcharset" {
+				cp = charsetCodePage(t.param)
+			}
+			if len(r.fontCP) < 1<<12 {
+				r.fontCP[r.tableFont] = cp
+			}
+		}
+		return
+	}
+	if skippedDestinations[w] {
+		r.st.dest = destSkip
+		return
+	}
+	if r.skipFallback() {
+		return
+	}
+	switch w {
+	case "par", "line", "sect", "page", "row":
+		if r.visible() {
+			r.flush()
+			r.writeString("\r\n")
+		}
+	default:
+		if c, ok := symbolWords[w]; ok {
+			r.emit(c)
+		}
+	}
+}
