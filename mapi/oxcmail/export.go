@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/mapi/rtf"
 )
 
 // ExportOptions tunes Export. The zero value works.
@@ -326,6 +327,17 @@ func (e *exporter) content(b *bytes.Buffer, m *Message, depth int) {
 	}
 	text, hasText := Get(props, mapi.PrBody).(string)
 	htmlBody := propBytes(props, mapi.PrHTML)
+	cp, _ := propInt(props, mapi.PrInternetCPID)
+	// A message without HTML but with an RTF body (Outlook's RTF format):
+	// the HTML the RTF encapsulates, or its text when there is no text
+	// body either (upstream's oxcmail and body autosynthesis).
+	if c := propBytes(props, mapi.PrRTFCompressed); htmlBody == nil && c != nil {
+		if h, t, err := rtf.FromCompressed(c); err == nil && h != nil {
+			htmlBody, cp = h, 65001
+		} else if err == nil && !hasText {
+			text, hasText = t, true
+		}
+	}
 	// A <pre> rendering made at import from a text body adds nothing.
 	if hasText && bytes.Contains(htmlBody, []byte(`content="gromox-texttohtml"`)) {
 		htmlBody = nil
@@ -335,7 +347,6 @@ func (e *exporter) content(b *bytes.Buffer, m *Message, depth int) {
 		textPart = textEntity("text/plain", "utf-8", []byte(normalizeNewlines(text)))
 	}
 	if htmlBody != nil {
-		cp, _ := propInt(props, mapi.PrInternetCPID)
 		htmlPart = textEntity("text/html", charsetOf(cp), htmlBody)
 	}
 	var inline, attached []*part

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/mapi/rtf"
 	"github.com/gromox-go/gromox/mapi/tnef"
 )
 
@@ -75,6 +76,31 @@ func (c *converter) applyTNEF(bs *bodyState, p *propList, m *Message) {
 		// the old text goes with it unless the MIME message had real HTML.
 		if s, ok := Get(props, mapi.PrBody).(string); ok && Get(props, mapi.PrHTML) == nil && bs.html == nil {
 			p.set(mapi.PrHTML, textToHTML(normalizeNewlines(s)))
+			p.set(mapi.PrInternetCPID, int32(65001))
+		}
+		c, ok := Get(props, mapi.PrRTFCompressed).([]byte)
+		if ok && Get(props, mapi.PrBody) == nil && Get(props, mapi.PrHTML) == nil {
+			setRTFBody(c, bs, p)
+		}
+	}
+}
+
+// setRTFBody sets the body of a TNEF message whose only body is its RTF
+// (Outlook's rich text format): the HTML the RTF encapsulates, or its
+// text, which replaces the MIME text and its HTML rendering as a TNEF
+// plain body does. RTF that does not decode sets nothing.
+func setRTFBody(compressed []byte, bs *bodyState, p *propList) {
+	html, text, err := rtf.FromCompressed(compressed)
+	switch {
+	case err != nil:
+	case html != nil:
+		p.set(mapi.PrHTML, html)
+		p.set(mapi.PrInternetCPID, int32(65001))
+	default:
+		text = normalizeNewlines(text)
+		p.set(mapi.PrBody, text)
+		if bs.html == nil {
+			p.set(mapi.PrHTML, textToHTML(text))
 			p.set(mapi.PrInternetCPID, int32(65001))
 		}
 	}

@@ -396,3 +396,18 @@ func (r *reader) word(t token) {
 		}
 	}
 }
+
+// FromCompressed returns the body a PR_RTF_COMPRESSED value holds: the HTML
+// it encapsulates (html non-nil), or else its plain text. This is how a
+// message that has only an RTF body gets its PR_HTML or PR_BODY.
+func FromCompressed(compressed []byte) (html []byte, text string, err error) {
+	raw, err := Decompress(compressed)
+	if err != nil {
+		return nil, "", err
+	}
+	if html, ok, err := HTML(raw); err != nil || ok {
+		return html, "", err
+	}
+	text, err = Text(raw)
+	return nil, text, err
+}

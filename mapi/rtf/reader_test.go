@@ -112,15 +112,15 @@ second line \'e4\par
 
 func TestText(t *testing.T) {
 	for name, tc := range map[string]struct{ rtf, want string }{
-		"plain": {plainRTF, "Привет, world!\r\nTab\tstop — “quoted”\r\nnext\r\nlink\r\n和x😀\r\nx\r\n"},
-		"fromtext": {fromText, "Hello,\r\n\r\nsecond line ä\r\n"},
-		"fromhtml": {outlookHTML, "Grüße aus Köln – café <test>\r\n€При\r\n"},
-		"shift_jis": {`{\rtf1\ansi\ansicpg932 \'82\'a0\'82\'a2 ok}`, "あい ok"},
-		"symbols": {`{\rtf1 a\~b\_c\-d\|e\\\{\}\bullet}`, "a\u00a0b\u2011cde\\{}•"},
+		"plain":          {plainRTF, "Привет, world!\r\nTab\tstop — “quoted”\r\nnext\r\nlink\r\n和x😀\r\nx\r\n"},
+		"fromtext":       {fromText, "Hello,\r\n\r\nsecond line ä\r\n"},
+		"fromhtml":       {outlookHTML, "Grüße aus Köln – café <test>\r\n€При\r\n"},
+		"shift_jis":      {`{\rtf1\ansi\ansicpg932 \'82\'a0\'82\'a2 ok}`, "あい ok"},
+		"symbols":        {`{\rtf1 a\~b\_c\-d\|e\\\{\}\bullet}`, "a\u00a0b\u2011cde\\{}•"},
 		"lone surrogate": {`{\rtf1\uc0 \u-10179 x\u-8704 y\u-10179}`, "\ufffdx\ufffdy\ufffd"},
-		"unbalanced": {`{\rtf1 open {group`, "open group"},
-		"extra close": {`{\rtf1 done} ignored}`, "done"},
-		"leading space": {"\r\n {\\rtf1 x}", "x"},
+		"unbalanced":     {`{\rtf1 open {group`, "open group"},
+		"extra close":    {`{\rtf1 done} ignored}`, "done"},
+		"leading space":  {"\r\n {\\rtf1 x}", "x"},
 	} {
 		got, err := Text([]byte(tc.rtf))
 		if err != nil || got != tc.want {
@@ -139,5 +139,22 @@ func TestReaderErrors(t *testing.T) {
 	deep := `{\rtf1 ` + strings.Repeat("{", maxDepth+1)
 	if _, err := Text([]byte(deep)); !errors.Is(err, ErrTooDeep) {
 		t.Errorf("deep: %v", err)
+	}
+}
+
+func TestFromCompressed(t *testing.T) {
+	html, text, err := FromCompressed(Compress([]byte(outlookHTML)))
+	if err != nil || text != "" || !strings.HasPrefix(string(html), "<html><head>") {
+		t.Errorf("HTML body: %.20q, %q, %v", html, text, err)
+	}
+	html, text, err = FromCompressed(Compress([]byte(fromText)))
+	if err != nil || html != nil || text != "Hello,\r\n\r\nsecond line ä\r\n" {
+		t.Errorf("text body: %q, %q, %v", html, text, err)
+	}
+	if _, _, err := FromCompressed([]byte("junk")); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("junk: %v", err)
+	}
+	if _, _, err := FromCompressed(Compress([]byte("not rtf"))); !errors.Is(err, ErrNotRTF) {
+		t.Errorf("not RTF: %v", err)
 	}
 }
