@@ -670,6 +670,20 @@ func (m *Instance) prop(tag mapi.PropTag) (mapi.PropVal, bool) {
 			return val(s)
 		}
 		return mapi.PropVal{}, false
+	case mapi.PrBody, mapi.PrBodyA, mapi.PrHTML:
+		if p, ok := findProp(m.msg.Props, tag); ok {
+			return p, true
+		}
+		has := func(tag mapi.PropTag) bool { _, ok := findProp(m.msg.Props, tag); return ok }
+		v := rtfBody(tag, has, func() []byte {
+			b, _ := m.msg.Props.Get(mapi.PrRTFCompressed)
+			c, _ := b.([]byte)
+			return c
+		})
+		if v == nil {
+			return mapi.PropVal{}, false
+		}
+		return val(v)
 	}
 	return findProp(m.msg.Props, tag)
 }
@@ -677,7 +691,8 @@ func (m *Instance) prop(tag mapi.PropTag) (mapi.PropVal, bool) {
 // GetProps returns properties of the message: those it has and those an
 // instance computes (PidTagMid, PidTagChangeNumber, PidTagFolderId,
 // PR_ASSOCIATED, PR_MESSAGE_SIZE, PR_HASATTACH, PR_MESSAGE_FLAGS,
-// PR_DISPLAY_TO/CC/BCC, PR_SUBJECT from its parts). Absent ones are left
+// PR_DISPLAY_TO/CC/BCC, PR_SUBJECT from its parts, PR_BODY and PR_HTML of
+// a message whose only body is its RTF, see rtfBody). Absent ones are left
 // out. Either string type answers the other; PT_UNSPECIFIED answers with
 // the value's own type. With no tags, all of them.
 func (m *Instance) GetProps(tags []mapi.PropTag) Props {

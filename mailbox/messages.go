@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/mapi/rtf"
 )
 
 // MessageContent is a whole message: its properties, recipients and
@@ -375,6 +376,10 @@ func messageRowsNeeded(tags []mapi.PropTag) ([]uint32, bool) {
 			add(mapi.PrMessageFlags)
 			add(mapi.PrReadReceiptRequested)
 			add(mapi.PrNonReceiptNotificationRequested)
+		case tag == mapi.PrBody || tag == mapi.PrBodyA || tag == mapi.PrHTML:
+			add(mapi.PrBody) // and what rtfBody reads
+			add(mapi.PrHTML)
+			add(mapi.PrRTFCompressed)
 		case tag == mapi.PrSenderAddrType:
 			add(mapi.PrSenderAddrType)
 			add(mapi.PrSenderEmailAddress)
@@ -395,6 +400,13 @@ func (t *Tx) messageFallback(o *objectRows, tag mapi.PropTag) any {
 		return "IPM.Note"
 	case mapi.PrRTFInSync:
 		return false
+	case mapi.PrBody, mapi.PrBodyA, mapi.PrHTML:
+		has := func(tag mapi.PropTag) bool { _, ok := o.find(tag); return ok }
+		return rtfBody(tag, has, func() []byte {
+			p, _ := t.stored(o, mapi.PrRTFCompressed)
+			b, _ := p.Value.([]byte)
+			return b
+		})
 	case mapi.PrSenderAddrType, mapi.PrSentRepresentingAddrType:
 		src := mapi.PrSenderEmailAddress
 		if tag == mapi.PrSentRepresentingAddrType {
@@ -410,6 +422,39 @@ func (t *Tx) messageFallback(o *objectRows, tag mapi.PropTag) any {
 		case strings.Contains(addr, "@"):
 			return "SMTP"
 		}
+	}
+	return nil
+}
+
+// rtfBody answers PR_BODY (either string type) or PR_HTML of a message
+// whose only body is PR_RTF_COMPRESSED, as upstream's body autosynthesis
+// (exmdb_body_autosynthesis) does on read: the text of the RTF, or the
+// HTML it encapsulates (MS-OXRTFEX), as UTF-8. The value is answered, not
+// stored. It is nil for other tags, for a message that has a text or HTML
+// body, for RTF that does not decode and for PR_HTML of RTF that
+// encapsulates no HTML. has reports whether the message stores a
+// property; compressed reads its PR_RTF_COMPRESSED.
+func rtfBody(tag mapi.PropTag, has func(mapi.PropTag) bool, compressed func() []byte) any {
+	if tag != mapi.PrBody && tag != mapi.PrBodyA && tag != mapi.PrHTML ||
+		has(mapi.PrBody.WithType(mapi.PtUnspecified)) || has(mapi.PrHTML.WithType(mapi.PtUnspecified)) {
+		return nil
+	}
+	c := compressed()
+	if c == nil {
+		return nil
+	}
+	raw, err := rtf.Decompress(c)
+	if err != nil {
+		return nil
+	}
+	if tag == mapi.PrHTML {
+		if html, ok, err := rtf.HTML(raw); err == nil && ok {
+			return html
+		}
+		return nil
+	}
+	if text, err := rtf.Text(raw); err == nil {
+		return text
 	}
 	return nil
 }
