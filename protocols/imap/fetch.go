@@ -57,7 +57,31 @@ func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, 
 		rest, err := io.ReadAll(f)
 		return append(buf, rest...), err
 	}
-	return io.ReadAll(f)
+	return readAll(f)
+}
+
+// readAll reads the rest of f in one read of its size (as os.ReadFile),
+// not in the growing steps of io.ReadAll.
+func readAll(f *os.File) ([]byte, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	// One byte more than the size, so that the read ends at EOF.
+	b := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // the file grew: room for more
+		}
+	}
 }
 
 // originalSize is the octet count of a message's RFC 5322 form.

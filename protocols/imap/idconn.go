@@ -123,6 +123,13 @@ func (c *idConn) Read(p []byte) (int, error) {
 		}
 		if len(c.raw) == 0 && c.rerr == nil {
 			c.releaseBuf()
+			// go-imap waits for the client: what it wrote goes out.
+			c.mu.Lock()
+			err := c.flushLocked()
+			c.mu.Unlock()
+			if err != nil {
+				return 0, err
+			}
 			c.fill(p)
 		}
 		if len(c.raw) > 0 {
@@ -235,6 +242,7 @@ func (c *idConn) answerID(tag, args string) {
 		reply = tag + " BAD invalid ID arguments\r\n"
 	}
 	c.Conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	c.flushLocked()
 	c.Conn.Write([]byte(reply)) // an error shows on the next read or write
 	c.Conn.SetWriteDeadline(time.Time{})
 }
@@ -243,15 +251,25 @@ func (c *idConn) answerID(tag, args string) {
 // command it has answered, and adds ID to its capability lists. A partial
 // line is held until its end, which go-imap writes before it waits for
 // anything (its encoder flushes at CRLF).
+//
+// go-imap flushes at the end of every response line, so a FETCH of 2,000
+// messages would cost 2,000 writes to the socket. The untagged responses
+// and literal data of a command in progress are collected instead (up to
+// flushSize) and sent with its tagged response. Everything else goes out
+// at once: continuation requests, the greeting and what go-imap sends
+// between commands, and IDLE's updates; and whatever is collected goes
+// out before go-imap reads (Read), so nothing waits for the client.
 func (c *idConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := c.wbuf[:0]
-	for done := 0; done < len(p); {
-		if c.transparent {
-			out = append(out, p[done:]...)
-			break
+	if c.transparent {
+		if err := c.flushLocked(); err != nil {
+			return 0, err
 		}
+		return c.Conn.Write(p)
+	}
+	now := false
+	for done := 0; done < len(p); {
 		cont := c.outSplit.cont
 		n, pass, line, _ := c.outSplit.next(p[done:])
 		done += n
@@ -259,25 +277,68 @@ func (c *idConn) Write(p []byte) (int, error) {
 			if cont {
 				pass = line
 			} else {
+				untagged := bytes.HasPrefix(line, []byte("* "))
 				pass = c.response(line)
+				// c.awaiting: the line answered the command, or was
+				// sent between commands.
+				now = now || !untagged || c.awaiting || c.cmd == "IDLE" || c.transparent
 			}
 		}
-		out = append(out, pass...)
+		if len(pass) > flushSize {
+			// Large literal data: what is collected, then the data as
+			// it is, without a copy.
+			if err := c.flushLocked(); err != nil {
+				return 0, err
+			}
+			if _, err := c.Conn.Write(pass); err != nil {
+				return 0, err
+			}
+		} else {
+			if len(c.wbuf)+len(pass) > flushSize {
+				if err := c.flushLocked(); err != nil {
+					return 0, err
+				}
+			}
+			if c.wbuf == nil {
+				c.wbuf = make([]byte, 0, min(flushSize, max(idleBuf, len(pass))))
+			}
+			c.wbuf = append(c.wbuf, pass...)
+		}
 		if line != nil && cap(line) <= idleBuf {
-			c.outSplit.line = line[:0] // copied to out: reuse it
+			c.outSplit.line = line[:0] // copied or sent: reuse it
 		}
 	}
-	if cap(out) <= idleBuf {
-		c.wbuf = out[:0]
-	} else {
-		c.wbuf = nil // an idle session keeps no large buffer
-	}
-	if len(out) > 0 {
-		if _, err := c.Conn.Write(out); err != nil {
+	if now {
+		if err := c.flushLocked(); err != nil {
 			return 0, err
 		}
 	}
 	return len(p), nil
+}
+
+// flushSize is how much output is collected before it is written.
+const flushSize = 32 << 10
+
+// flushLocked writes the collected output. c.mu is held.
+func (c *idConn) flushLocked() error {
+	if len(c.wbuf) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(c.wbuf)
+	if cap(c.wbuf) <= idleBuf {
+		c.wbuf = c.wbuf[:0]
+	} else {
+		c.wbuf = nil // an idle session keeps no large buffer
+	}
+	return err
+}
+
+// Close sends what is collected, then closes the connection.
+func (c *idConn) Close() error {
+	c.mu.Lock()
+	c.flushLocked()
+	c.mu.Unlock()
+	return c.Conn.Close()
 }
 
 // response notes what a response line of go-imap's says about the command
