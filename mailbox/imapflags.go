@@ -177,7 +177,7 @@ func (t *Tx) imapKeywords(mid uint64) ([]string, error) {
 		return nil, fmt.Errorf("mailbox: no IMAP index for this store")
 	}
 	var kw string
-	err := t.s.midb.QueryRowContext(t.ctx, "SELECT COALESCE(keywords, '') FROM messages WHERE message_id=?", mid).Scan(&kw)
+	err := t.s.midbQueryRowDB(t.ctx, "SELECT COALESCE(keywords, '') FROM messages WHERE message_id=?", mid).Scan(&kw)
 	if err != nil {
 		return nil, nil // not indexed yet: none
 	}

@@ -90,7 +90,7 @@ func (r IMAPUIDs) Read(tx *Tx) (any, error) {
 	out := make([]uint32, len(r.MessageIDs))
 	for i, mid := range r.MessageIDs {
 		var uid sql.NullInt64
-		err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT uid FROM messages WHERE folder_id=? AND message_id=?", r.FolderID, mid).Scan(&uid)
+		err := tx.s.midbQueryRowDB(tx.ctx, "SELECT uid FROM messages WHERE folder_id=? AND message_id=?", r.FolderID, mid).Scan(&uid)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
@@ -169,7 +169,7 @@ func (r IMAPView) Read(tx *Tx) (any, error) {
 	if tx.s.midb == nil {
 		return nil, errors.New("mailbox: no IMAP index for this store")
 	}
-	rows, err := tx.s.midb.QueryContext(tx.ctx, "SELECT uid, message_id, read FROM messages WHERE folder_id=? ORDER BY uid", r.FolderID)
+	rows, err := tx.s.midbQuery(tx.ctx, "SELECT uid, message_id, read FROM messages WHERE folder_id=? ORDER BY uid", r.FolderID)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (r IMAPUIDNext) Read(tx *Tx) (any, error) {
 		return nil, errors.New("mailbox: no IMAP index for this store")
 	}
 	var last int64
-	if err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT uidnext FROM folders WHERE folder_id=?", r.FolderID).Scan(&last); err != nil {
+	if err := tx.s.midbQueryRowDB(tx.ctx, "SELECT uidnext FROM folders WHERE folder_id=?", r.FolderID).Scan(&last); err != nil {
 		return nil, fmt.Errorf("folder %#x: %w", r.FolderID, ErrNotFound)
 	}
 	return uint32(last + 1), nil
@@ -223,12 +223,12 @@ func (r GetIMAPFolderStatus) Read(tx *Tx) (any, error) {
 	}
 	var st IMAPFolderStatus
 	var last int64
-	if err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT uidnext FROM folders WHERE folder_id=?", r.FolderID).Scan(&last); err != nil {
+	if err := tx.s.midbQueryRowDB(tx.ctx, "SELECT uidnext FROM folders WHERE folder_id=?", r.FolderID).Scan(&last); err != nil {
 		return nil, fmt.Errorf("folder %#x: %w", r.FolderID, ErrNotFound)
 	}
 	st.UIDNext = uint32(last + 1)
 	var unseen, deleted, size sql.NullInt64
-	err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT COUNT(*), SUM(read=0), SUM(deleted!=0), SUM(size) FROM messages WHERE folder_id=?", r.FolderID).
+	err := tx.s.midbQueryRowDB(tx.ctx, "SELECT COUNT(*), SUM(read=0), SUM(deleted!=0), SUM(size) FROM messages WHERE folder_id=?", r.FolderID).
 		Scan(&st.Messages, &unseen, &deleted, &size)
 	st.Unseen, st.Deleted, st.Size = unseen.Int64, deleted.Int64, size.Int64
 	return st, err
@@ -249,7 +249,7 @@ func (r IMAPSubscribe) Write(tx *Tx) (any, error) {
 	if r.Subscribed {
 		unsub = 0
 	}
-	res, err := tx.s.midb.ExecContext(tx.ctx, "UPDATE folders SET unsub=? WHERE folder_id=?", unsub, r.FolderID)
+	res, err := tx.s.midbExecDB(tx.ctx, "UPDATE folders SET unsub=? WHERE folder_id=?", unsub, r.FolderID)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (r ExportOriginal) Write(tx *Tx) (any, error) {
 		return nil, errors.New("mailbox: no IMAP index for this store")
 	}
 	var midStr string
-	err := tx.s.midb.QueryRowContext(tx.ctx, "SELECT mid_string FROM messages WHERE message_id=?", r.MessageID).Scan(&midStr)
+	err := tx.s.midbQueryRowDB(tx.ctx, "SELECT mid_string FROM messages WHERE message_id=?", r.MessageID).Scan(&midStr)
 	if err != nil {
 		return nil, fmt.Errorf("message %#x: %w", r.MessageID, ErrNotFound)
 	}
@@ -316,7 +316,7 @@ func (r ExportOriginal) Write(tx *Tx) (any, error) {
 	if err := tx.writeFileAtCommit("eml/"+midStr, raw); err != nil {
 		return nil, err
 	}
-	if _, err := tx.s.midb.ExecContext(tx.ctx, "UPDATE messages SET size=? WHERE message_id=?", len(raw), r.MessageID); err != nil {
+	if _, err := tx.s.midbExecDB(tx.ctx, "UPDATE messages SET size=? WHERE message_id=?", len(raw), r.MessageID); err != nil {
 		return nil, err
 	}
 	return path, nil

@@ -616,7 +616,7 @@ func (t *Tx) IMAPFolders() ([]IMAPFolder, error) {
 	if t.s.midb == nil {
 		return nil, errors.New("mailbox: no IMAP index for this store")
 	}
-	rows, err := t.s.midb.QueryContext(t.ctx, "SELECT folder_id, parent_fid, name, uidnext, unsub FROM folders ORDER BY name")
+	rows, err := t.s.midbQuery(t.ctx, "SELECT folder_id, parent_fid, name, uidnext, unsub FROM folders ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -653,7 +653,7 @@ func (t *Tx) imapQuery(where string, args []any, fn func(IMAPMessage) error) err
 	if t.s.midb == nil {
 		return errors.New("mailbox: no IMAP index for this store")
 	}
-	rows, err := t.s.midb.QueryContext(t.ctx, `SELECT message_id, uid, mid_string, read, replied, flagged, deleted, unsent, forwarded, recent,
+	rows, err := t.s.midbQuery(t.ctx, `SELECT message_id, uid, mid_string, read, replied, flagged, deleted, unsent, forwarded, recent,
 		size, received, keywords FROM messages WHERE `+where, args...)
 	if err != nil {
 		return err

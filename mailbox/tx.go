@@ -171,6 +171,33 @@ func (s *Store) dbQuery(ctx context.Context, q string, args ...any) (*sql.Rows, 
 	return s.db.QueryContext(ctx, q, args...)
 }
 
+// midbQuery runs a query on midb.sqlite3 outside any transaction (no
+// index commit holds its connection), with a kept statement.
+func (s *Store) midbQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.midbStmts.prepared(ctx, s.midb, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.midb.QueryContext(ctx, q, args...)
+}
+
+// midbQueryRowDB runs a one-row query on midb.sqlite3 outside any
+// transaction, with a kept statement.
+func (s *Store) midbQueryRowDB(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.midbStmts.prepared(ctx, s.midb, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.midb.QueryRowContext(ctx, q, args...)
+}
+
+// midbExecDB runs a statement on midb.sqlite3 outside any transaction,
+// with a kept statement.
+func (s *Store) midbExecDB(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := s.midbStmts.prepared(ctx, s.midb, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return s.midb.ExecContext(ctx, q, args...)
+}
+
 // midbExec runs a statement in a midb transaction, prepared once its
 // query is known.
 func (s *Store) midbExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
