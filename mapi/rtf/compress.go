@@ -56,8 +56,9 @@ func crc(b []byte) uint32 {
 
 // Decompress returns the RTF of a PR_RTF_COMPRESSED value (MS-OXRTFCP
 // 3.1.3.1): LZFu data is expanded through the dictionary after its CRC is
-// checked, MELA data is returned as it is. The result is exactly RAWSIZE
-// bytes long.
+// checked, MELA data is returned as it is. The result is at most RAWSIZE
+// bytes long: LZFu data longer than RAWSIZE is corrupt, and data that ends
+// (with its end marker) before RAWSIZE is accepted as it is.
 func Decompress(b []byte) ([]byte, error) {
 	if len(b) < headerSize {
 		return nil, fmt.Errorf("%w: %d bytes, shorter than the header", ErrCorrupt, len(b))
@@ -126,7 +127,7 @@ func expand(contents []byte, rawSize int) ([]byte, error) {
 			i += 2
 			offset, length := ref>>4, ref&0xf+2
 			if offset == wp {
-				return finish(out, rawSize)
+				return out, nil // RAWSIZE is only a bound here, as for upstream
 			}
 			for k := range length {
 				if err := emit(dict[(offset+k)%dictSize]); err != nil {
@@ -135,13 +136,9 @@ func expand(contents []byte, rawSize int) ([]byte, error) {
 			}
 		}
 	}
-	return finish(out, rawSize)
-}
-
-// finish checks that the output has the size the header announced.
-func finish(out []byte, rawSize int) ([]byte, error) {
+	// No end marker: the contents must have given all RAWSIZE bytes.
 	if len(out) != rawSize {
-		return nil, fmt.Errorf("%w: %d bytes decompressed, RAWSIZE %d", ErrCorrupt, len(out), rawSize)
+		return nil, fmt.Errorf("%w: no end marker after %d bytes of RAWSIZE %d", ErrCorrupt, len(out), rawSize)
 	}
 	return out, nil
 }

@@ -124,7 +124,6 @@ func TestDecompressErrors(t *testing.T) {
 		"compsize < 12": {patch(0, 2, 0, 0, 0), ErrCorrupt, "COMPSIZE"},
 		"huge rawsize":  {patch(4, 0, 0, 0, 0x40), ErrTooLarge, "RAWSIZE"},
 		"rawsize short": {patch(4, 0x2a), ErrCorrupt, "more data than RAWSIZE"},
-		"rawsize long":  {patch(4, 0x2c), ErrCorrupt, "decompressed"},
 		"mela short":    {append(unhex(t, "0f000000090000004d454c4100000000"), 'x'), ErrCorrupt, "RAWSIZE 9"},
 	} {
 		_, err := Decompress(tc.in)
@@ -132,14 +131,27 @@ func TestDecompressErrors(t *testing.T) {
 			t.Errorf("%s: got %v, want %v with %q", name, err, tc.want, tc.msg)
 		}
 	}
+	// An end marker before RAWSIZE bytes: what came before it.
+	if out, err := Decompress(patch(4, 0x2c)); err != nil || string(out) != specExamples[0].raw {
+		t.Errorf("RAWSIZE beyond the end marker: %q, %v", out, err)
+	}
+	// No end marker: RAWSIZE bytes, else corrupt.
+	lzfu := func(body []byte, rawSize byte) []byte {
+		b := make([]byte, 16, 16+len(body))
+		b[0], b[4] = byte(12+len(body)), rawSize
+		copy(b[8:], "LZFu")
+		b = append(b, body...)
+		binary.LittleEndian.PutUint32(b[12:], crc(body))
+		return b
+	}
+	if out, err := Decompress(lzfu([]byte{0x00, 'a', 'b'}, 2)); err != nil || string(out) != "ab" {
+		t.Errorf("without end marker: %q, %v", out, err)
+	}
+	if _, err := Decompress(lzfu([]byte{0x00, 'a', 'b'}, 3)); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "no end marker") {
+		t.Errorf("short without end marker: %v", err)
+	}
 	// A reference cut after its first byte, with a valid CRC.
-	body := []byte{0x01, 0x00}
-	b := make([]byte, 16, 18)
-	b[0], b[4] = byte(12+len(body)), 1
-	copy(b[8:], "LZFu")
-	b = append(b, body...)
-	binary.LittleEndian.PutUint32(b[12:], crc(body))
-	if _, err := Decompress(b); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "truncated dictionary reference") {
+	if _, err := Decompress(lzfu([]byte{0x01, 0x00}, 1)); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "truncated dictionary reference") {
 		t.Errorf("cut reference: %v", err)
 	}
 }

@@ -2,7 +2,7 @@ package rtf
 
 // The RTF tokens of [MSFT-RTF] "RTF Syntax": groups, control words with
 // their optional numeric parameter, control symbols, \'hh escapes and
-// plain text bytes.
+// runs of plain text.
 
 type tokenKind uint8
 
@@ -13,15 +13,15 @@ const (
 	tokWord             // \word or \wordN
 	tokSymbol           // \ followed by a non-letter: \{ \} \\ \~ \* ...
 	tokHex              // \'hh
-	tokText             // a text byte
+	tokText             // a run of text bytes
 )
 
 type token struct {
 	kind     tokenKind
-	word     []byte // control word name, without the backslash
+	word     []byte // control word name, without the backslash; text of tokText
 	param    int
 	hasParam bool
-	b        byte // text byte, escaped byte or control symbol
+	b        byte // escaped byte or control symbol
 }
 
 // maxParam bounds numeric parameters ([MSFT-RTF]: a signed 16- or 32-bit
@@ -50,7 +50,11 @@ func (l *lexer) next() token {
 		case '\\':
 			return l.control()
 		}
-		return token{kind: tokText, b: c}
+		start := l.pos - 1
+		for l.pos < len(l.src) && !isSpecial(l.src[l.pos]) {
+			l.pos++
+		}
+		return token{kind: tokText, word: l.src[start:l.pos]}
 	}
 	return token{kind: tokEOF}
 }
@@ -108,6 +112,11 @@ func (l *lexer) control() token {
 		l.pos += min(t.param, len(l.src)-l.pos)
 	}
 	return t
+}
+
+// isSpecial reports the bytes that end a run of text.
+func isSpecial(c byte) bool {
+	return c == '{' || c == '}' || c == '\\' || c == '\r' || c == '\n'
 }
 
 func isLetter(c byte) bool {

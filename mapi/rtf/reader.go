@@ -147,12 +147,16 @@ func read(rtf []byte, html bool) (*reader, error) {
 			r.word(t)
 		case tokHex:
 			if !r.skipFallback() {
-				r.text(t.b)
+				r.text([]byte{t.b})
 			}
 		case tokText:
-			if !r.skipFallback() {
-				r.text(t.b)
-			}
+			run := t.word
+			n := min(r.skipBytes, len(run))
+			r.skipBytes -= n
+			r.text(run[n:])
+		}
+		if r.html && !r.fromHTML && (r.out.Len() > 0 || len(r.pending) > 0) {
+			return r, nil // text before any \fromhtml: no HTML to extract
 		}
 	}
 }
@@ -194,46 +198,67 @@ func (r *reader) codePage() int {
 	return r.ansiCP
 }
 
-// text adds a byte of text, decoded with the bytes around it (a double
-// byte character set's characters span two).
-func (r *reader) text(b byte) {
+// text adds bytes of text, decoded with the bytes around them (a double
+// byte character set's characters span two). A tab is a tab; other
+// control characters are not text.
+func (r *reader) text(run []byte) {
 	if !r.visible() {
 		return
 	}
-	if b == '\t' {
-		r.writeRune('\t')
-		return
-	}
-	if b < ' ' {
-		return
-	}
 	cp := r.codePage()
-	if len(r.pending) > 0 && cp != r.pendingCP {
-		r.flush()
+	for _, b := range run {
+		switch {
+		case b == '\t':
+			r.writeRune('\t')
+		case b >= ' ':
+			if len(r.pending) > 0 && cp != r.pendingCP {
+				r.flush()
+			}
+			r.pendingCP = cp
+			r.pending = append(r.pending, b)
+		}
 	}
-	r.pendingCP = cp
-	r.pending = append(r.pending, b)
 }
 
 // flush decodes the pending text bytes.
 func (r *reader) flush() {
-	if len(r.pending) > 0 {
-		r.writeString(decodeCodePage(r.pending, r.pendingCP))
-		r.pending = r.pending[:0]
+	if len(r.pending) == 0 {
+		return
 	}
+	if isASCII(r.pending) { // the same in every code page the reader knows
+		r.dropSurrogate()
+		r.out.Write(r.pending)
+	} else {
+		r.writeString(decodeCodePage(r.pending, r.pendingCP))
+	}
+	r.pending = r.pending[:0]
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // end completes the output at the end of the document.
 func (r *reader) end() {
 	r.flush()
-	r.writeString("")
+	r.dropSurrogate()
 }
 
-func (r *reader) writeString(s string) {
+// dropSurrogate writes a high surrogate no low one followed as U+FFFD.
+func (r *reader) dropSurrogate() {
 	if r.highSur != 0 {
 		r.out.WriteRune(utf8.RuneError)
 		r.highSur = 0
 	}
+}
+
+func (r *reader) writeString(s string) {
+	r.dropSurrogate()
 	r.out.WriteString(s)
 }
 
@@ -243,9 +268,7 @@ func (r *reader) writeRune(c rune) {
 	r.flush()
 	switch {
 	case utf16.IsSurrogate(c) && c < 0xdc00:
-		if r.highSur != 0 {
-			r.out.WriteRune(utf8.RuneError)
-		}
+		r.dropSurrogate()
 		r.highSur = c
 		return
 	case utf16.IsSurrogate(c) && r.highSur != 0:
@@ -261,7 +284,7 @@ func (r *reader) writeRune(c rune) {
 func (r *reader) symbol(c byte) {
 	switch c {
 	case '{', '}', '\\':
-		r.text(c)
+		r.text([]byte{c})
 	case '~':
 		r.emit('\u00a0')
 	case '_':
@@ -269,7 +292,7 @@ func (r *reader) symbol(c byte) {
 	case '|', '-', ':', '*':
 		// formula character, optional hyphen, index subentry
 	default:
-		r.text(c)
+		r.text([]byte{c})
 	}
 }
 

@@ -158,3 +158,21 @@ func TestFromCompressed(t *testing.T) {
 		t.Errorf("not RTF: %v", err)
 	}
 }
+
+// BenchmarkFromCompressed measures an RTF-only body of about 100 KB of
+// encapsulated HTML turned into its HTML, as export and read do.
+func BenchmarkFromCompressed(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{\rtf1\ansi\ansicpg1252\fromhtml1 \deff0{\fonttbl{\f0\fswiss Arial;}}{\*\htmltag19 <html>}`)
+	for sb.Len() < 100_000 {
+		sb.WriteString(`{\*\htmltag64 <p class=MsoNormal>}\htmlrtf {\htmlrtf0 Gr\'fc\'dfe aus K\'f6ln \u8364?{\*\htmltag84 &lt;}\htmlrtf <\htmlrtf0 \htmlrtf \par}\htmlrtf0{\*\htmltag72 </p>}` + "\r\n")
+	}
+	sb.WriteString(`{\*\htmltag27 </html>}}`)
+	c := Compress([]byte(sb.String()))
+	b.SetBytes(int64(sb.Len()))
+	for b.Loop() {
+		if html, _, err := FromCompressed(c); err != nil || html == nil {
+			b.Fatal(err)
+		}
+	}
+}
