@@ -218,7 +218,11 @@ func TestResolveFolderLanguage(t *testing.T) {
 	if got := FolderName("af", mapi.PrivateFIDInbox); got != "Inbox" {
 		t.Errorf("af inbox = %q, want the English fallback", got)
 	}
-	if got := FolderName("de", mapi.PrivateFIDRoot); got != "Root Container" {
-		t.Errorf("de root = %q, want the shared English name of a system folder", got)
+	// Upstream's German names the root too; its Spanish does not.
+	if got := FolderName("de", mapi.PrivateFIDRoot); got != "Stamm" {
+		t.Errorf("de root = %q, want upstream's Stamm", got)
+	}
+	if got := FolderName("es", mapi.PrivateFIDRoot); got != "Root Container" {
+		t.Errorf("es root = %q, want the English fallback", got)
 	}
 }

@@ -15,20 +15,11 @@ type folderNameSet map[string]map[uint64]string
 // currentFolderNames is the installed snapshot; nil means the built-in one.
 var currentFolderNames atomic.Pointer[folderNameSet]
 
-// builtinFolderNames is the snapshot made from folderNameTable: every
-// language of it, with the shared English names of the system folders
-// outside the IPM subtree filled in.
+// builtinFolderNames is the snapshot made from folderNameTable.
 var builtinFolderNames = sync.OnceValue(func() *folderNameSet {
 	set := make(folderNameSet, len(folderNameTable))
 	for lang, names := range folderNameTable {
-		m := make(map[uint64]string, len(names)+len(englishSystemFolders))
-		for id, n := range englishSystemFolders {
-			m[id] = n
-		}
-		for id, n := range names {
-			m[id] = n
-		}
-		set[lang] = m
+		set[lang] = names
 	}
 	return &set
 })

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -256,6 +257,12 @@ func TestFolderNameFileUpstream(t *testing.T) {
 	}
 	if langs["en"][mapi.PrivateFIDIPMSubtree] != "Top of Information Store" || langs["en"][0x0a] != "Sent Items" {
 		t.Errorf("[en] = %v", langs["en"])
+	}
+	// The built-in languages are upstream's, name for name.
+	for l, names := range folderNameTable {
+		if !maps.Equal(names, langs[l]) {
+			t.Errorf("built-in [%s] = %v\nupstream's = %v", l, names, langs[l])
+		}
 	}
 }
 

@@ -420,16 +420,19 @@ func TestMbopSetLocale(t *testing.T) {
 		})
 	}
 	cn0 := countRows(t, r, dir, "SELECT change_number FROM folders WHERE folder_id=13")
-	rootCN0 := countRows(t, r, dir, "SELECT change_number FROM folders WHERE folder_id=1")
+	journalCN0 := countRows(t, r, dir, "SELECT change_number FROM folders WHERE folder_id=16")
 	out := mustMbop(t, r, dir, "set-locale", "-v", "-l", "de_DE.UTF-8")
-	if !strings.Contains(out, "[0x0d] Inbox -> Posteingang\n") || strings.Contains(out, "Root Container") {
+	// As upstream: every built-in folder German has a name for, the root
+	// ("Stamm") included; Journal is Journal in German too.
+	if !strings.Contains(out, "[0x0d] Inbox -> Posteingang\n") || !strings.Contains(out, "[0x01] Root Container -> Stamm\n") ||
+		strings.Contains(out, "[0x10]") {
 		t.Fatalf("set-locale -v:\n%s", out)
 	}
-	if name(13) != "Posteingang" || name(9) != "Oberste Ebene des Informationsspeichers" || name(1) != "Root Container" || name(fxProjects) != "Projects" {
+	if name(13) != "Posteingang" || name(9) != "Oberste Ebene des Informationsspeichers" || name(1) != "Stamm" || name(fxProjects) != "Projects" {
 		t.Fatalf("names: %q %q %q", name(13), name(9), name(1))
 	}
 	if countRows(t, r, dir, "SELECT change_number FROM folders WHERE folder_id=13") <= cn0 ||
-		countRows(t, r, dir, "SELECT change_number FROM folders WHERE folder_id=1") != rootCN0 {
+		countRows(t, r, dir, "SELECT change_number FROM folders WHERE folder_id=16") != journalCN0 {
 		t.Fatal("change numbers: renamed folders get a new one, others keep theirs")
 	}
 	if out := mustMbop(t, r, dir, "set-locale", "-l", "en_US"); out != "" || name(13) != "Inbox" {
