@@ -161,7 +161,7 @@ func (c *client) post(reqType string, body []byte) reply {
 
 func (c *client) connect() wire.ConnectResponse {
 	c.t.Helper()
-	body, _ := (&wire.ConnectRequest{UserDN: userDN("Test Org", c.e.user), DefaultCodePage: 1252, LcidSort: 1033, LcidString: 1033}).Encode()
+	body, _ := (&wire.ConnectRequest{UserDN: userDN("Test Org", c.dirUser()), DefaultCodePage: 1252, LcidSort: 1033, LcidString: 1033}).Encode()
 	r := c.post("Connect", body)
 	if r.code != 0 {
 		c.t.Fatalf("Connect: X-ResponseCode %d: %s", r.code, r.rawBody)
