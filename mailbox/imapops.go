@@ -104,6 +104,7 @@ func (r IMAPUIDs) Read(tx *Tx) (any, error) {
 type IMAPLookup struct {
 	FolderID uint64
 	UIDs     []uint32
+	ModSeq   bool // fill IMAPMessage.ModSeq (it costs a query of exchange.sqlite3)
 }
 
 // maxLookup bounds the UIDs of one IMAPLookup query.
@@ -118,7 +119,7 @@ func (r IMAPLookup) Read(tx *Tx) (any, error) {
 			args = append(args, u)
 		}
 		where := "folder_id=? AND uid IN (?" + strings.Repeat(",?", n-1) + ")"
-		if err := tx.imapQuery(where, args, func(m IMAPMessage) error {
+		if err := tx.imapQuery(where, args, r.ModSeq, func(m IMAPMessage) error {
 			out = append(out, m)
 			return nil
 		}); err != nil {
@@ -138,6 +139,7 @@ type IMAPPage struct {
 	FromUID  uint32
 	Limit    int
 	Deleted  bool
+	ModSeq   bool // fill IMAPMessage.ModSeq
 }
 
 func (r IMAPPage) Read(tx *Tx) (any, error) {
@@ -146,7 +148,7 @@ func (r IMAPPage) Read(tx *Tx) (any, error) {
 	if r.Deleted {
 		where = "folder_id=? AND uid>=? AND deleted!=0 ORDER BY uid LIMIT ?"
 	}
-	err := tx.imapQuery(where, []any{r.FolderID, r.FromUID, max(r.Limit, 1)}, func(m IMAPMessage) error {
+	err := tx.imapQuery(where, []any{r.FolderID, r.FromUID, max(r.Limit, 1)}, r.ModSeq, func(m IMAPMessage) error {
 		out = append(out, m)
 		return nil
 	})

@@ -97,7 +97,7 @@ type IMAPMessage struct {
 	Size      int64
 	Received  uint64 // NT time (PR_MESSAGE_DELIVERY_TIME)
 	MidString string // name of the eml/ and ext/ files
-	ModSeq    uint64
+	ModSeq    uint64 // 0 unless asked for (IMAPScan fills it; IMAPLookup, IMAPPage on request)
 }
 
 // openIMAP opens exmdb/midb.sqlite3, creating it in schema 5 when the
@@ -644,12 +644,13 @@ func (t *Tx) IMAPScan(fid uint64, fromUID uint32, fn func(IMAPMessage) error) er
 	if t.s.midb == nil {
 		return errors.New("mailbox: no IMAP index for this store")
 	}
-	return t.imapQuery("folder_id=? AND uid>=? ORDER BY uid", []any{fid, fromUID}, fn)
+	return t.imapQuery("folder_id=? AND uid>=? ORDER BY uid", []any{fid, fromUID}, true, fn)
 }
 
 // imapQuery calls fn for each midb message row matching where (which may
-// carry ORDER BY and LIMIT), with its MODSEQ.
-func (t *Tx) imapQuery(where string, args []any, fn func(IMAPMessage) error) error {
+// carry ORDER BY and LIMIT), with its MODSEQ when modseq is set (a query of
+// exchange.sqlite3 per modseqBatch messages).
+func (t *Tx) imapQuery(where string, args []any, modseq bool, fn func(IMAPMessage) error) error {
 	if t.s.midb == nil {
 		return errors.New("mailbox: no IMAP index for this store")
 	}
@@ -664,8 +665,10 @@ func (t *Tx) imapQuery(where string, args []any, fn func(IMAPMessage) error) err
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := t.fillModSeq(batch); err != nil {
-			return err
+		if modseq {
+			if err := t.fillModSeq(batch); err != nil {
+				return err
+			}
 		}
 		for _, m := range batch {
 			if err := fn(m); err != nil {
