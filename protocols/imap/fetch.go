@@ -39,6 +39,13 @@ func (a *session) original(m mailbox.IMAPMessage) (*os.File, error) {
 // readOriginal reads a message's RFC 5322 bytes; with headerOnly, at
 // least its whole header.
 func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, error) {
+	if !headerOnly {
+		if path := mailbox.OriginalPath(a.user.Maildir, m.MidString); path != "" {
+			if b, err := mailbox.ReadMessageFile(path); err == nil {
+				return b, nil
+			}
+		}
+	}
 	f, err := a.original(m)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -363,7 +362,7 @@ func (a *session) stat() (n int, size int64) {
 // retrieve answers RETR (lines < 0) or TOP with the message's original
 // bytes, line ends as CRLF, dot-stuffed (RFC 1939 3).
 func (a *session) retrieve(i, lines int) response {
-	raw, err := os.ReadFile(a.msgs[i].path)
+	raw, err := mailbox.ReadMessageFile(a.msgs[i].path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fail("message %d is no longer available", i+1)
@@ -440,11 +439,11 @@ func (s *Server) loadMaildrop(ctx context.Context, maildir string) ([]message, e
 		if !ok {
 			var raw []byte
 			if path != "" {
-				raw, err = os.ReadFile(path)
+				raw, err = mailbox.ReadMessageFile(path)
 			}
 			if path == "" || errors.Is(err, fs.ErrNotExist) {
 				if path, err = mailbox.Do[string](ctx, s.stores, maildir, mailbox.ExportOriginal{FolderID: fidInbox, MessageID: e.MessageID}); err == nil {
-					raw, err = os.ReadFile(path)
+					raw, err = mailbox.ReadMessageFile(path)
 				}
 			}
 			switch {
