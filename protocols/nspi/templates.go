@@ -402,7 +402,10 @@ func loadTemplates(dirs config.SearchPath, log *zap.Logger) *Templates {
 	t, load, err := LoadTemplates(dirs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		log.Info("no address book display templates; GetTemplateInfo answers MAPI_E_UNKNOWN_LCID", zap.Error(err))
+		// Normal for an instance without upstream's data files: not an
+		// error.
+		log.Info("no address book display templates (no abkt.pak in data_file_path); GetTemplateInfo answers MAPI_E_UNKNOWN_LCID",
+			zap.Strings("data_file_path", dirs))
 		return nil
 	case err != nil:
 		log.Error("address book display templates not loaded; GetTemplateInfo answers MAPI_E_UNKNOWN_LCID", zap.Error(err))
