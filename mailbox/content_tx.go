@@ -10,22 +10,36 @@ import (
 )
 
 // Content files written in a transaction are made durable together, just
-// before the transaction commits: each is written under its final name as
-// it is stored, then at commit every file and every directory that gained
-// a name is fsynced, all in parallel: one round of fsyncs for a group
-// commit of many messages. A row naming a content file therefore never
-// commits before the file is on disk. A crash before the commit leaves
-// files no row names (orphans, removed by purge-datafiles), possibly
-// incomplete: a content-addressed file found under the name of a value
-// about to be stored is therefore verified before it is shared.
+// before the transaction commits. Each is compressed (content files),
+// written under its final name and fsynced by a writer goroutine of its
+// own while the actor goes on with the transaction's SQL; before COMMIT the
+// transaction waits for every writer, then fsyncs in parallel every
+// directory that gained a name. A row naming a content file therefore
+// never commits before the file is on disk. A crash before the commit
+// leaves files no row names (orphans, removed by purge-datafiles),
+// possibly incomplete: a content-addressed file found under the name of a
+// value about to be stored is therefore verified before it is shared.
 
+// pendingContent is one file a transaction writes.
 type pendingContent struct {
-	f    *os.File // written, open for the fsync at commit
-	path string
+	path   string
+	done   chan struct{} // closed when the writer is finished
+	err    error         // the writer's failure; read after done
+	newDir string        // a directory the writer had to make
 }
 
+// wait waits for the file's writer and returns its error.
+func (p *pendingContent) wait() error {
+	<-p.done
+	return p.err
+}
+
+// fileWriters bounds the files being written at once, over all stores.
+var fileWriters = make(chan struct{}, 16)
+
 // writeContent stores data as a content file of the transaction's store
-// and returns its content id.
+// and returns its content id. data must not change until the transaction
+// ends (it is compressed and written by another goroutine).
 func (t *Tx) writeContent(data []byte) (string, error) {
 	cid := ContentID(data)
 	if _, ok := t.content[cid]; ok {
@@ -42,45 +56,70 @@ func (t *Tx) writeContent(data []byte) (string, error) {
 		t.s.intact.add(cid)
 		return cid, nil // the same value is stored already
 	}
-	z, err := compress(data)
-	if err != nil {
-		return "", err
-	}
-	return cid, t.stage(cid, path, z)
+	t.stage(cid, path, data, true)
+	return cid, nil
 }
 
 // writeFileAtCommit stores data as the file path of the store (relative
 // to its directory), made durable with the transaction's content files.
+// data must not change until the transaction ends.
 func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
-	return t.stage("file:"+rel, filepath.Join(t.s.Dir, filepath.FromSlash(rel)), data)
+	t.stage("file:"+rel, filepath.Join(t.s.Dir, filepath.FromSlash(rel)), data, false)
+	return nil
 }
 
-// stage writes data as the file path, to be made durable at commit; key
-// names it in the transaction.
-func (t *Tx) stage(key, path string, data []byte) error {
-	dir := filepath.Dir(path)
+// stage has data written (compressed first with zstd when compressed) as
+// the file path by a writer goroutine, to be waited for at commit; key
+// names it in the transaction. A write that fails fails the commit.
+func (t *Tx) stage(key, path string, data []byte, compressed bool) {
+	p := &pendingContent{path: path, done: make(chan struct{})}
+	if t.content == nil {
+		t.content = map[string]*pendingContent{}
+	}
+	t.content[key] = p
+	t.syncDirAtCommit(filepath.Dir(path))
+	go func() {
+		defer close(p.done)
+		fileWriters <- struct{}{}
+		defer func() { <-fileWriters }()
+		if compressed {
+			z, err := compress(data)
+			if err != nil {
+				p.err = err
+				return
+			}
+			data = z
+		}
+		p.newDir, p.err = writeDurable(path, data)
+	}()
+}
+
+// writeDurable writes data as the file path and fsyncs it, making its
+// directory when there is none (newDir: then that directory's parent must
+// be fsynced too). On failure the file is removed.
+func writeDurable(path string, data []byte) (newDir string, err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if errors.Is(err, fs.ErrNotExist) {
+		dir := filepath.Dir(path)
 		if err = os.MkdirAll(dir, dirMode); err == nil {
-			// The new directory's name is durable with its parent.
-			t.syncDirAtCommit(filepath.Dir(dir))
+			newDir = dir
 			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 		}
 	}
 	if err != nil {
-		return err
+		return newDir, err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(path)
-		return err
 	}
-	if t.content == nil {
-		t.content = map[string]*pendingContent{}
-	}
-	t.content[key] = &pendingContent{f: f, path: path}
-	t.syncDirAtCommit(dir)
-	return nil
+	return newDir, err
 }
 
 // storedIntact says whether the content file at path holds the value cid
@@ -100,36 +139,39 @@ func (t *Tx) syncDirAtCommit(dir string) {
 }
 
 // readContent reads a content file, including one written earlier in this
-// transaction and not linked yet.
+// transaction and not committed yet.
 func (t *Tx) readContent(cid string, unicode bool) ([]byte, error) {
 	if p, ok := t.content[cid]; ok {
+		if err := p.wait(); err != nil {
+			return nil, err
+		}
 		return readCompressed(p.path)
 	}
 	return ReadContent(t.s.Dir, cid, unicode)
 }
 
-// syncContent makes the transaction's content files durable: every file
-// and every directory that gained one is fsynced, in parallel. It runs
-// before COMMIT.
+// syncContent makes the transaction's content files durable: it waits for
+// their writers (each fsyncs its file), then fsyncs every directory that
+// gained one, in parallel. It runs before COMMIT.
 func (t *Tx) syncContent() error {
 	if len(t.content) == 0 && len(t.dirs) == 0 {
 		return nil
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(t.content)+len(t.dirs))
+	var first error
 	for _, p := range t.content {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := p.f.Sync()
-			if cerr := p.f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				errs <- err
-			}
-		}()
+		if err := p.wait(); err != nil && first == nil {
+			first = err
+		}
+		if p.newDir != "" {
+			// The new directory's name is durable with its parent.
+			t.syncDirAtCommit(filepath.Dir(p.newDir))
+		}
 	}
+	if first != nil {
+		return first
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(t.dirs))
 	for dir := range t.dirs {
 		wg.Add(1)
 		go func() {
@@ -181,7 +223,7 @@ func (c *cidSet) add(cid string) {
 // dropContent removes the files of a transaction that did not commit.
 func (t *Tx) dropContent() {
 	for _, p := range t.content {
-		p.f.Close()
+		p.wait()
 		os.Remove(p.path)
 	}
 	t.content, t.dirs = nil, nil

@@ -48,6 +48,9 @@ func (t *Tx) ReadOriginal(mid uint64) ([]byte, error) {
 	}
 	rel := "eml/" + *ms
 	if p, ok := t.content["file:"+rel]; ok {
+		if err := p.wait(); err != nil {
+			return nil, err
+		}
 		return os.ReadFile(p.path)
 	}
 	b, err := os.ReadFile(filepath.Join(t.s.Dir, filepath.FromSlash(rel)))
