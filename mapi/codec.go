@@ -352,6 +352,14 @@ func (r *Reader) minBinarySize() int {
 	return 2
 }
 
+// mvTypes are the multi-value types the codec reads and writes; any other
+// multi-value type is malformed.
+var mvTypes = map[PropType]bool{
+	PtMvShort: true, PtMvLong: true, PtMvFloat: true, PtMvDouble: true, PtMvAppTime: true,
+	PtMvCurrency: true, PtMvI8: true, PtMvSysTime: true, PtMvClsid: true,
+	PtMvString8: true, PtMvUnicode: true, PtMvBinary: true,
+}
+
 // Value reads an untyped value of type t (MS-OXCDATA 2.11.2
 // PropertyValue), returning its Go form (see PropVal). A type with the
 // instance flag reads as one value of the base type, as in table rows.
@@ -362,7 +370,7 @@ func (r *Reader) Value(t PropType) (any, error) {
 			return nil, r.malformed("property type %#x", uint16(t))
 		}
 		t = t.Base()
-	} else if r.flags&CodecAddressBook != 0 && (t == PtString8 || t == PtUnicode || t == PtBinary || t.IsMV()) {
+	} else if r.flags&CodecAddressBook != 0 && (t == PtString8 || t == PtUnicode || t == PtBinary || mvTypes[t]) {
 		ok, err := r.HasValue()
 		if err != nil || !ok {
 			return nil, err
@@ -1248,7 +1256,7 @@ func (w *Writer) PutValue(t PropType, v any) error {
 			return fmt.Errorf("mapi: property type %#x: %w", uint16(t), ErrMalformed)
 		}
 		t = t.Base()
-	} else if w.flags&CodecAddressBook != 0 && (t == PtString8 || t == PtUnicode || t == PtBinary || t.IsMV()) {
+	} else if w.flags&CodecAddressBook != 0 && (t == PtString8 || t == PtUnicode || t == PtBinary || mvTypes[t]) {
 		w.PutHasValue(v != nil)
 		if v == nil {
 			return nil
