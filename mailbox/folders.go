@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/gromox-go/gromox/mapi"
@@ -321,11 +320,11 @@ func (t *Tx) folderComputed(fid uint64, r folderRow, tag mapi.PropTag) (any, boo
 func (t *Tx) FolderProps(fid uint64, tags []mapi.PropTag) (Props, error) {
 	cached, key, cache := t.cachedFolderProps(fid, tags)
 	if cached != nil {
-		return slices.Clone(cached), nil
+		return cloneProps(cached), nil
 	}
 	out, err := t.folderProps(fid, tags)
 	if err == nil && cache != nil {
-		cache.putFolderProps(key, slices.Clone(out))
+		cache.putFolderProps(key, cloneProps(out))
 	}
 	return out, err
 }

@@ -13,10 +13,11 @@ import (
 // store the messages rows and attachment counts) and the answers of
 // FolderProps, so that reading the same rows or folder again, by the same
 // session or another one on the same store, runs no query while the store
-// is unchanged. Every commit empties it (the
-// store's commit count moves on), only read-only transactions use it, and
-// the store's actor drops it when the store goes idle. Like the rest of a
-// Store it is used from one goroutine at a time.
+// is unchanged. Every commit empties it (the store's commit count moves
+// on), only read-only transactions use it, and the store's actor drops it
+// when the store goes idle. Like the rest of a Store it is used from one
+// goroutine at a time. What it keeps is shared with the reads it answers:
+// as everywhere in this package, values are never changed in place.
 type rowCache struct {
 	gen     int64              // Store.commits the entries were read at
 	sets    map[string]*rowSet // by the property tags read
