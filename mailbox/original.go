@@ -65,7 +65,11 @@ func (t *Tx) ReadOriginal(mid uint64) ([]byte, error) {
 // file never changes once written, so what its size says is all there is;
 // os.ReadFile would also try to register the file with the runtime's
 // poller and read once more to see the end.
-func ReadMessageFile(path string) ([]byte, error) {
+func ReadMessageFile(path string) ([]byte, error) { return ReadMessageFileInto(path, nil) }
+
+// ReadMessageFileInto is ReadMessageFile reading into buf when it is large
+// enough (buf's bytes are then overwritten and returned).
+func ReadMessageFileInto(path string, buf []byte) ([]byte, error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	for err == syscall.EINTR {
 		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
@@ -78,7 +82,11 @@ func ReadMessageFile(path string) ([]byte, error) {
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return nil, &fs.PathError{Op: "fstat", Path: path, Err: err}
 	}
-	b := make([]byte, st.Size)
+	b := buf[:0]
+	if int64(cap(b)) < st.Size {
+		b = make([]byte, st.Size)
+	}
+	b = b[:st.Size]
 	for n := 0; n < len(b); {
 		k, err := syscall.Read(fd, b[n:])
 		switch {

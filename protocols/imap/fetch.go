@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -34,6 +35,24 @@ func (a *session) original(m mailbox.IMAPMessage) (*os.File, error) {
 		return nil, err
 	}
 	return os.Open(p)
+}
+
+// messageBufs are buffers whole messages are read into for FETCH BODY[]
+// (written out at once, so used again for the next message); a message
+// over maxPooledMessage gets a buffer of its own.
+var messageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+const maxPooledMessage = 1 << 20
+
+// readOriginalInto reads a message's RFC 5322 bytes into buf when it is
+// large enough.
+func (a *session) readOriginalInto(m mailbox.IMAPMessage, buf []byte) ([]byte, error) {
+	if path := mailbox.OriginalPath(a.user.Maildir, m.MidString); path != "" {
+		if b, err := mailbox.ReadMessageFileInto(path, buf); err == nil {
+			return b, nil
+		}
+	}
+	return a.readOriginal(m, false)
 }
 
 // readOriginal reads a message's RFC 5322 bytes; with headerOnly, at
@@ -217,9 +236,17 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	full := false // raw is the whole message
 	switch {
 	case wholeSectionsOnly(o) && !bsMissing && !envMissing:
-		// BODY[] / RFC822 alone: the bytes as they are, nothing to parse.
+		// BODY[] / RFC822 alone: the bytes as they are, nothing to parse,
+		// read into a buffer used again for the next message.
+		bp := messageBufs.Get().(*[]byte)
+		defer func() {
+			if cap(raw) <= maxPooledMessage {
+				*bp = raw[:0]
+				messageBufs.Put(bp)
+			}
+		}()
 		var err error
-		if raw, err = a.readOriginal(m, false); err != nil {
+		if raw, err = a.readOriginalInto(m, *bp); err != nil {
 			return unavailable(err)
 		}
 		full = true

@@ -125,7 +125,7 @@ func (c *idConn) Read(p []byte) (int, error) {
 			c.releaseBuf()
 			// go-imap waits for the client: what it wrote goes out.
 			c.mu.Lock()
-			err := c.flushLocked()
+			err := c.releaseWriteBuf()
 			c.mu.Unlock()
 			if err != nil {
 				return 0, err
@@ -300,7 +300,7 @@ func (c *idConn) Write(p []byte) (int, error) {
 				}
 			}
 			if c.wbuf == nil {
-				c.wbuf = make([]byte, 0, min(flushSize, max(idleBuf, len(pass))))
+				c.wbuf = (*writeBufs.Get().(*[]byte))[:0]
 			}
 			c.wbuf = append(c.wbuf, pass...)
 		}
@@ -308,7 +308,13 @@ func (c *idConn) Write(p []byte) (int, error) {
 			c.outSplit.line = line[:0] // copied or sent: reuse it
 		}
 	}
-	if now {
+	switch {
+	case now && (c.awaiting || c.cmd == "IDLE"):
+		// Nothing more to say until the client speaks: no buffer kept.
+		if err := c.releaseWriteBuf(); err != nil {
+			return 0, err
+		}
+	case now:
 		if err := c.flushLocked(); err != nil {
 			return 0, err
 		}
@@ -325,10 +331,25 @@ func (c *idConn) flushLocked() error {
 		return nil
 	}
 	_, err := c.Conn.Write(c.wbuf)
-	if cap(c.wbuf) <= idleBuf {
-		c.wbuf = c.wbuf[:0]
-	} else {
-		c.wbuf = nil // an idle session keeps no large buffer
+	c.wbuf = c.wbuf[:0]
+	return err
+}
+
+// writeBufs are the buffers output is collected in: a connection holds one
+// while it answers a command, and gives it back before it waits for the
+// client (releaseWriteBuf).
+var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, flushSize); return &b }}
+
+// releaseWriteBuf sends what is collected and gives the buffer back, so
+// that a waiting session holds none. c.mu is held.
+func (c *idConn) releaseWriteBuf() error {
+	err := c.flushLocked()
+	if c.wbuf != nil {
+		if cap(c.wbuf) <= 2*flushSize {
+			b := c.wbuf[:0]
+			writeBufs.Put(&b)
+		}
+		c.wbuf = nil
 	}
 	return err
 }
@@ -336,7 +357,7 @@ func (c *idConn) flushLocked() error {
 // Close sends what is collected, then closes the connection.
 func (c *idConn) Close() error {
 	c.mu.Lock()
-	c.flushLocked()
+	c.releaseWriteBuf()
 	c.mu.Unlock()
 	return c.Conn.Close()
 }
