@@ -114,18 +114,36 @@ func (r IMAPLookup) Read(tx *Tx) (any, error) {
 	var out []IMAPMessage
 	for uids := r.UIDs; len(uids) > 0; {
 		n := min(len(uids), maxLookup)
+		chunk := uids[:n]
+		uids = uids[n:]
+		lo, hi := chunk[0], chunk[0]
+		want := make(map[uint32]bool, n)
+		for _, u := range chunk {
+			lo, hi = min(lo, u), max(hi, u)
+			want[u] = true
+		}
+		keep := func(m IMAPMessage) error {
+			if want[m.UID] {
+				out = append(out, m)
+			}
+			return nil
+		}
+		if uint64(hi-lo) < 2*uint64(n) {
+			// Dense (FETCH 1:* and the like): one scan of the UID range
+			// instead of a lookup per UID.
+			if err := tx.imapQuery("folder_id=? AND uid BETWEEN ? AND ?", []any{r.FolderID, lo, hi}, r.ModSeq, keep); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		args := []any{r.FolderID}
-		for _, u := range uids[:n] {
+		for _, u := range chunk {
 			args = append(args, u)
 		}
 		where := "folder_id=? AND uid IN (?" + strings.Repeat(",?", n-1) + ")"
-		if err := tx.imapQuery(where, args, r.ModSeq, func(m IMAPMessage) error {
-			out = append(out, m)
-			return nil
-		}); err != nil {
+		if err := tx.imapQuery(where, args, r.ModSeq, keep); err != nil {
 			return nil, err
 		}
-		uids = uids[n:]
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].UID < out[j].UID })
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -278,5 +279,59 @@ func TestSetIMAPFlagsThroughActor(t *testing.T) {
 	final := find()
 	if final.Flags&(FlagSeen|FlagFlagged) != 0 || final.Flags&FlagAnswered == 0 || strings.Join(final.Keywords, " ") != "$Label2" {
 		t.Fatalf("after clearing: flags %b keywords %v", final.Flags, final.Keywords)
+	}
+}
+
+// IMAPLookup answers the UIDs asked for, in UID order, whether they are
+// dense (one scan of their range) or sparse (a lookup each), and skips
+// UIDs the folder does not hold.
+func TestIMAPLookupDenseAndSparse(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	s := openRaw(t, dir)
+	ctx := context.Background()
+	if err := s.openIMAPIfPrivate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var all []uint32
+	if err := tx.IMAPScan(fidInbox, 1, func(m IMAPMessage) error {
+		all = append(all, m.UID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 3 {
+		t.Fatalf("fixture Inbox has %d messages", len(all))
+	}
+	last := all[len(all)-1]
+	for _, tc := range []struct {
+		name string
+		ask  []uint32
+		want []uint32
+	}{
+		{"all", all, all},
+		{"dense with a gap", []uint32{all[0], all[2]}, []uint32{all[0], all[2]}},
+		{"sparse", []uint32{all[0], last + 1000}, []uint32{all[0]}},
+		{"sparse unsorted", []uint32{last + 5000, all[1], all[0]}, []uint32{all[0], all[1]}},
+		{"none held", []uint32{last + 1, last + 2}, nil},
+	} {
+		res, err := IMAPLookup{FolderID: fidInbox, UIDs: tc.ask}.Read(tx)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var got []uint32
+		for _, m := range res.([]IMAPMessage) {
+			got = append(got, m.UID)
+			if m.MidString == "" || m.MessageID == 0 {
+				t.Errorf("%s: UID %d without its message: %+v", tc.name, m.UID, m)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
