@@ -233,7 +233,11 @@ func (c *conn) loop() {
 				return
 			}
 		}
-		if !c.write(res.out) || res.close {
+		sent := c.write(res.out)
+		if res.pooled {
+			putMessageBuf(&res.out, res.out)
+		}
+		if !sent || res.close {
 			return
 		}
 		if res.startTLS {
