@@ -176,22 +176,7 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 	_, isUID := numSet.(imap.UIDSet)
 	needBody, needHeader := fetchNeeds(o)
 	seen := setsSeen(o) && !a.sel.readOnly
-	for len(ts) > 0 {
-		page := ts[:min(len(ts), pageSize)]
-		ts = ts[len(page):]
-		var msgs []struct {
-			t target
-			m mailbox.IMAPMessage
-		}
-		if err := a.lookup(page, func(t target, m mailbox.IMAPMessage) error {
-			msgs = append(msgs, struct {
-				t target
-				m mailbox.IMAPMessage
-			}{t, m})
-			return nil
-		}); err != nil {
-			return err
-		}
+	return a.lookupPages(ts, func(msgs []lookedUp) error {
 		var seenNow []mailbox.SetIMAPFlags
 		if seen {
 			for i := range msgs {
@@ -211,8 +196,8 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, isUID, needBody, needHeader, seen bool) error {

@@ -334,6 +334,77 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 	return out, nil
 }
 
+// lookedUp is a target with the store state of its message.
+type lookedUp struct {
+	t target
+	m mailbox.IMAPMessage
+}
+
+// lookupPages reads the store state of targets a page at a time and calls
+// fn with each page's targets the folder still holds. The next page is
+// read while fn works on one (a FETCH writes one page while the store
+// looks up the next, on another core).
+func (a *session) lookupPages(ts []target, fn func([]lookedUp) error) error {
+	type result struct {
+		msgs []mailbox.IMAPMessage
+		err  error
+	}
+	fid, maildir := a.sel.fid, a.user.Maildir
+	start := func(page []target) <-chan result {
+		uids := make([]uint32, len(page))
+		for i, t := range page {
+			uids[i] = t.uid
+		}
+		ch := make(chan result, 1) // never blocks the reader, even when fn fails
+		go func() {
+			ctx, cancel := a.ctx()
+			defer cancel()
+			msgs, err := mailbox.Do[[]mailbox.IMAPMessage](ctx, a.s.stores, maildir, mailbox.IMAPLookup{FolderID: fid, UIDs: uids})
+			ch <- result{msgs, err}
+		}()
+		return ch
+	}
+	next := func() []target {
+		page := ts[:min(len(ts), pageSize)]
+		ts = ts[len(page):]
+		return page
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	page := next()
+	pending := start(page)
+	for {
+		r := <-pending
+		if r.err != nil {
+			return a.storeError(r.err)
+		}
+		cur := page
+		if len(ts) > 0 {
+			page = next()
+			pending = start(page)
+		} else {
+			page = nil
+		}
+		items := make([]lookedUp, 0, len(cur))
+		j := 0
+		for _, t := range cur {
+			for j < len(r.msgs) && r.msgs[j].UID < t.uid {
+				j++
+			}
+			if j < len(r.msgs) && r.msgs[j].UID == t.uid {
+				items = append(items, lookedUp{t, r.msgs[j]})
+			}
+		}
+		if err := fn(items); err != nil {
+			return err
+		}
+		if page == nil {
+			return nil
+		}
+	}
+}
+
 // lookup reads the store state of targets, a page at a time, calling fn
 // for each target the folder still holds.
 func (a *session) lookup(ts []target, fn func(t target, m mailbox.IMAPMessage) error) error {
