@@ -647,6 +647,12 @@ func (t *Tx) IMAPScan(fid uint64, fromUID uint32, fn func(IMAPMessage) error) er
 	return t.imapQuery("folder_id=? AND uid>=? ORDER BY uid", []any{fid, fromUID}, true, fn)
 }
 
+// imapFlagsColumn is the midb flag columns as one IMAPFlags value: one
+// column to read per row instead of seven.
+var imapFlagsColumn = fmt.Sprintf("((ifnull(read,0)!=0)*%d | (ifnull(replied,0)!=0)*%d | (ifnull(flagged,0)!=0)*%d | (ifnull(deleted,0)!=0)*%d | "+
+	"(ifnull(unsent,0)!=0)*%d | (ifnull(forwarded,0)!=0)*%d | (ifnull(recent,0)!=0)*%d)",
+	FlagSeen, FlagAnswered, FlagFlagged, FlagDeleted, FlagDraft, FlagForwarded, FlagRecent)
+
 // imapQuery calls fn for each midb message row matching where (which may
 // carry ORDER BY and LIMIT), with its MODSEQ when modseq is set (a query of
 // exchange.sqlite3 per modseqBatch messages).
@@ -654,7 +660,7 @@ func (t *Tx) imapQuery(where string, args []any, modseq bool, fn func(IMAPMessag
 	if t.s.midb == nil {
 		return errors.New("mailbox: no IMAP index for this store")
 	}
-	rows, err := t.s.midbQuery(t.ctx, `SELECT message_id, uid, mid_string, read, replied, flagged, deleted, unsent, forwarded, recent,
+	rows, err := t.s.midbQuery(t.ctx, `SELECT message_id, uid, mid_string, `+imapFlagsColumn+`,
 		size, received, keywords FROM messages WHERE `+where, args...)
 	if err != nil {
 		return err
@@ -680,20 +686,12 @@ func (t *Tx) imapQuery(where string, args []any, modseq bool, fn func(IMAPMessag
 	}
 	for rows.Next() {
 		var m IMAPMessage
-		var seen, ans, flg, del, draft, fwd, recent int
+		var flags int64
 		var kw sql.NullString
-		if err := rows.Scan(&m.MessageID, &m.UID, &m.MidString, &seen, &ans, &flg, &del, &draft, &fwd, &recent,
-			&m.Size, &m.Received, &kw); err != nil {
+		if err := rows.Scan(&m.MessageID, &m.UID, &m.MidString, &flags, &m.Size, &m.Received, &kw); err != nil {
 			return err
 		}
-		for _, f := range []struct {
-			on   int
-			flag IMAPFlags
-		}{{seen, FlagSeen}, {ans, FlagAnswered}, {flg, FlagFlagged}, {del, FlagDeleted}, {draft, FlagDraft}, {fwd, FlagForwarded}, {recent, FlagRecent}} {
-			if f.on != 0 {
-				m.Flags |= f.flag
-			}
-		}
+		m.Flags = IMAPFlags(flags)
 		if kw.String != "" {
 			m.Keywords = strings.Fields(kw.String)
 		}
