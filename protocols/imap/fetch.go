@@ -44,25 +44,12 @@ var messageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); retu
 
 const maxPooledMessage = 1 << 20
 
-// readOriginalInto reads a message's RFC 5322 bytes into buf when it is
-// large enough.
+// readOriginalInto reads a message's RFC 5322 bytes, into buf when it is
+// large enough; a message made through MAPI is converted first.
 func (a *session) readOriginalInto(m mailbox.IMAPMessage, buf []byte) ([]byte, error) {
 	if path := mailbox.OriginalPath(a.user.Maildir, m.MidString); path != "" {
 		if b, err := mailbox.ReadMessageFileInto(path, buf); err == nil {
 			return b, nil
-		}
-	}
-	return a.readOriginal(m, false)
-}
-
-// readOriginal reads a message's RFC 5322 bytes; with headerOnly, at
-// least its whole header.
-func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, error) {
-	if !headerOnly {
-		if path := mailbox.OriginalPath(a.user.Maildir, m.MidString); path != "" {
-			if b, err := mailbox.ReadMessageFile(path); err == nil {
-				return b, nil
-			}
 		}
 	}
 	f, err := a.original(m)
@@ -70,20 +57,31 @@ func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, 
 		return nil, err
 	}
 	defer f.Close()
-	if headerOnly {
-		buf := make([]byte, headerPrefix)
-		n, err := io.ReadFull(f, buf)
-		buf = buf[:n]
-		if err == io.EOF || err == io.ErrUnexpectedEOF || bytes.Contains(buf, []byte("\r\n\r\n")) || bytes.Contains(buf, []byte("\n\n")) {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		rest, err := io.ReadAll(f)
-		return append(buf, rest...), err
-	}
 	return readAll(f)
+}
+
+// readOriginal reads a message's RFC 5322 bytes; with headerOnly, at
+// least its whole header.
+func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, error) {
+	if !headerOnly {
+		return a.readOriginalInto(m, nil)
+	}
+	f, err := a.original(m)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, headerPrefix)
+	n, err := io.ReadFull(f, buf)
+	buf = buf[:n]
+	if err == io.EOF || err == io.ErrUnexpectedEOF || bytes.Contains(buf, []byte("\r\n\r\n")) || bytes.Contains(buf, []byte("\n\n")) {
+		return buf, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rest, err := io.ReadAll(f)
+	return append(buf, rest...), err
 }
 
 // readAll reads the rest of f in one read of its size (as os.ReadFile),
