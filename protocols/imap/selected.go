@@ -355,7 +355,7 @@ func (a *session) lookupPages(ts []target, fn func([]lookedUp) error) error {
 		for i, t := range page {
 			uids[i] = t.uid
 		}
-		ch := make(chan result, 1) // never blocks the reader, even when fn fails
+		ch := make(chan result, 1) // the send never blocks, even when fn failed and nobody reads
 		go func() {
 			ctx, cancel := a.ctx()
 			defer cancel()
@@ -408,28 +408,12 @@ func (a *session) lookupPages(ts []target, fn func([]lookedUp) error) error {
 // lookup reads the store state of targets, a page at a time, calling fn
 // for each target the folder still holds.
 func (a *session) lookup(ts []target, fn func(t target, m mailbox.IMAPMessage) error) error {
-	for len(ts) > 0 {
-		page := ts[:min(len(ts), pageSize)]
-		ts = ts[len(page):]
-		uids := make([]uint32, len(page))
-		for i, t := range page {
-			uids[i] = t.uid
-		}
-		msgs, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPLookup{FolderID: a.sel.fid, UIDs: uids})
-		if err != nil {
-			return a.storeError(err)
-		}
-		j := 0
-		for _, t := range page {
-			for j < len(msgs) && msgs[j].UID < t.uid {
-				j++
-			}
-			if j < len(msgs) && msgs[j].UID == t.uid {
-				if err := fn(t, msgs[j]); err != nil {
-					return err
-				}
+	return a.lookupPages(ts, func(items []lookedUp) error {
+		for _, x := range items {
+			if err := fn(x.t, x.m); err != nil {
+				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
