@@ -66,7 +66,10 @@ func openRaw(t testing.TB, dir string) *Store {
 
 // The upstream store's IMAP state is taken over as it is: every folder,
 // UIDVALIDITY, UIDNEXT, UID and flag its manifest lists.
-func TestIMAPTakeOverUpstreamUIDs(t *testing.T) {
+// fixtureIMAPTx opens a copy of the fixture store with its IMAP index and
+// begins a transaction on it, rolled back when the test ends.
+func fixtureIMAPTx(t *testing.T) *Tx {
+	t.Helper()
 	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
 	s := openRaw(t, dir)
 	ctx := context.Background()
@@ -77,7 +80,12 @@ func TestIMAPTakeOverUpstreamUIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
+	t.Cleanup(func() { tx.Rollback() })
+	return tx
+}
+
+func TestIMAPTakeOverUpstreamUIDs(t *testing.T) {
+	tx := fixtureIMAPTx(t)
 	folders, err := tx.IMAPFolders()
 	if err != nil {
 		t.Fatal(err)
@@ -286,17 +294,7 @@ func TestSetIMAPFlagsThroughActor(t *testing.T) {
 // dense (one scan of their range) or sparse (a lookup each), and skips
 // UIDs the folder does not hold.
 func TestIMAPLookupDenseAndSparse(t *testing.T) {
-	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
-	s := openRaw(t, dir)
-	ctx := context.Background()
-	if err := s.openIMAPIfPrivate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	tx, err := s.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
+	tx := fixtureIMAPTx(t)
 	var all []uint32
 	if err := tx.IMAPScan(fidInbox, 1, func(m IMAPMessage) error {
 		all = append(all, m.UID)
