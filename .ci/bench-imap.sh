@@ -52,25 +52,11 @@ OURS_USER=bench@gromox.test
 DOVE_USER=bench@bench.test
 PASSWORD=bench-imap-password
 
+. .ci/scratch.sh
 # Leftovers of an earlier run: stop what that run started, by its pids.
 stop_all() {
-	if [ -f "$WORK/gromox.pid" ]; then
-		kill "$(cat "$WORK/gromox.pid")" 2>/dev/null || true
-		for _ in $(seq 1 100); do
-			kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-			sleep 0.1
-		done
-		rm -f "$WORK/gromox.pid"
-	fi
-	if [ -f "$WORK/dovecot/dovecot.conf" ] && [ -f "$WORK/dovecot/run/master.pid" ]; then
-		doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 ||
-			kill "$(cat "$WORK/dovecot/run/master.pid")" 2>/dev/null || true
-		for _ in $(seq 1 100); do
-			[ -f "$WORK/dovecot/run/master.pid" ] || break
-			kill -0 "$(cat "$WORK/dovecot/run/master.pid")" 2>/dev/null || break
-			sleep 0.1
-		done
-	fi
+	gx_stop
+	dovecot_stop
 }
 # Dovecot watches a selected mailbox with one inotify instance per session,
 # and hibernates an IDLE session only while it can: the per-user limit of
@@ -139,28 +125,9 @@ if [ "$ONLY" != dovecot ]; then
 	DATA=$WORK/ours
 	mkdir -p "$DATA" "$WORK/bin"
 	cp "$GX" "$WORK/bin/gx-under-test"
-	cat >"$DATA/gromox.cfg" <<'EOF'
-admin_listen = 127.0.0.1:0
-lda_listen = 127.0.0.1:0
-http_listen = 127.0.0.1:0
-imap_listen = 127.0.0.1:0
-pop3_listen = 127.0.0.1:0
-EOF
-	log "starting $WORK/bin/gx-under-test serve --data-dir $DATA (a copy of bin/gromox)"
-	setsid "$WORK/bin/gx-under-test" serve --data-dir "$DATA" >"$WORK/gromox.out" 2>"$WORK/gromox.err" &
-	echo $! >"$WORK/gromox.pid"
-	for _ in $(seq 1 300); do
-		grep -qx ready "$WORK/gromox.out" && break
-		kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! grep -qx ready "$WORK/gromox.out"; then
-		log "our server did not get ready:"
-		cat "$WORK/gromox.out" "$WORK/gromox.err" >&2
-		exit 1
-	fi
-	OURS_IMAP=$(awk '$1 == "listening:" && $2 == "imap" { print $3; exit }' "$WORK/gromox.out")
-	OURS_POP3=$(awk '$1 == "listening:" && $2 == "pop3" { print $3; exit }' "$WORK/gromox.out")
+	gx_start "$WORK/bin/gx-under-test" "$DATA"
+	OURS_IMAP=$(gx_listener imap)
+	OURS_POP3=$(gx_listener pop3)
 	"$GX" user add "$OURS_USER" --password "$PASSWORD" --data-dir "$DATA" >&2
 	if [ -z "$OURS_IMAP" ]; then
 		log "our server has no IMAP listener (no 'listening: imap' line): its column stays empty"

@@ -32,25 +32,11 @@ CORPUS=${CORPUS:-$ROOT/../shared/fixtures/upstream-3.10/corpus}
 OURS_RCPT=bench@gromox.test
 DOVE_RCPT=bench@bench.test
 
+. .ci/scratch.sh
 # Leftovers of an earlier run: stop what that run started, by its pids.
 stop_all() {
-	if [ -f "$WORK/gromox.pid" ]; then
-		kill "$(cat "$WORK/gromox.pid")" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-			sleep 0.1
-		done
-		rm -f "$WORK/gromox.pid"
-	fi
-	if [ -f "$WORK/dovecot/dovecot.conf" ] && [ -f "$WORK/dovecot/run/master.pid" ]; then
-		doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 ||
-			kill "$(cat "$WORK/dovecot/run/master.pid")" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			[ -f "$WORK/dovecot/run/master.pid" ] || break
-			kill -0 "$(cat "$WORK/dovecot/run/master.pid")" 2>/dev/null || break
-			sleep 0.1
-		done
-	fi
+	gx_stop
+	dovecot_stop
 }
 stop_all
 trap stop_all EXIT
@@ -72,28 +58,8 @@ GX=$ROOT/bin/gromox
 
 # --- Our server on loopback, every listener on a free port.
 DATA=$WORK/gromox
-mkdir -p "$DATA"
-cat >"$DATA/gromox.cfg" <<'EOF'
-admin_listen = 127.0.0.1:0
-lda_listen = 127.0.0.1:0
-http_listen = 127.0.0.1:0
-imap_listen = 127.0.0.1:0
-pop3_listen = 127.0.0.1:0
-EOF
-log "starting gromox serve --data-dir $DATA"
-setsid "$GX" serve --data-dir "$DATA" >"$WORK/gromox.out" 2>"$WORK/gromox.err" &
-echo $! >"$WORK/gromox.pid"
-for _ in $(seq 1 300); do
-	grep -qx ready "$WORK/gromox.out" && break
-	kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -qx ready "$WORK/gromox.out"; then
-	log "our server did not get ready:"
-	cat "$WORK/gromox.out" "$WORK/gromox.err" >&2
-	exit 1
-fi
-OURS_ADDR=$(awk '$1 == "listening:" && $2 == "lmtp" { print $3; exit }' "$WORK/gromox.out")
+gx_start "$GX" "$DATA"
+OURS_ADDR=$(gx_listener lmtp)
 "$GX" user add "$OURS_RCPT" --password x --data-dir "$DATA" >&2
 OURS_STORE=$DATA/user/$OURS_RCPT
 log "ours: lmtp $OURS_ADDR, store $OURS_STORE"

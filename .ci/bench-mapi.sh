@@ -58,19 +58,10 @@ for n in "${counts[@]}"; do
 	PER_USER=$((PER_USER > (n + USERS - 1) / USERS ? PER_USER : (n + USERS - 1) / USERS))
 done
 
+. .ci/scratch.sh
 # Leftovers of an earlier run: stop what that run started, by its pid.
-stop_server() {
-	if [ -f "$WORK/gromox.pid" ]; then
-		kill "$(cat "$WORK/gromox.pid")" 2>/dev/null || true
-		for _ in $(seq 1 100); do
-			kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-			sleep 0.1
-		done
-		rm -f "$WORK/gromox.pid"
-	fi
-}
-stop_server
-trap stop_server EXIT
+gx_stop
+trap gx_stop EXIT
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
@@ -85,31 +76,11 @@ GX=$WORK/gx-bench-mapi
 # --- The server: an embedded instance on free loopback ports.
 DATA=$WORK/data
 mkdir -p "$DATA"
-cat >"$DATA/gromox.cfg" <<'EOF'
-admin_listen = 127.0.0.1:0
-lda_listen = 127.0.0.1:0
-http_listen = 127.0.0.1:0
-imap_listen = 127.0.0.1:0
-pop3_listen = 127.0.0.1:0
-EOF
 echo "emsmdb_max_cxh_per_user = $PER_USER" >"$DATA/exchange_emsmdb.cfg"
-log "starting gromox serve --data-dir $DATA"
-setsid "$GX" serve --data-dir "$DATA" >"$WORK/gromox.out" 2>"$WORK/gromox.err" &
-echo $! >"$WORK/gromox.pid"
-for _ in $(seq 1 300); do
-	grep -qx ready "$WORK/gromox.out" 2>/dev/null && break
-	kill -0 "$(cat "$WORK/gromox.pid")" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -qx ready "$WORK/gromox.out"; then
-	log "the server did not get ready:"
-	cat "$WORK/gromox.out" "$WORK/gromox.err" >&2
-	exit 1
-fi
-listener() { awk -v p="$1" '$1 == "listening:" && $2 == p { print $3; exit }' "$WORK/gromox.out"; }
-HTTP=$(listener http)
-LMTP=$(listener lmtp)
-ADMIN=$(listener admin)
+gx_start "$GX" "$DATA"
+HTTP=$(gx_listener http)
+LMTP=$(gx_listener lmtp)
+ADMIN=$(gx_listener admin)
 log "http $HTTP, lmtp $LMTP, admin $ADMIN"
 
 # --- Users with stores (gromox user add makes the private store too), then
