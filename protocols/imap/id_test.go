@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -179,5 +180,32 @@ func TestIDConnLogs(t *testing.T) {
 	l := logs.FilterMessage("imap client ID").All()
 	if len(l) != 1 || fmt.Sprint(l[0].ContextMap()["fields"]) != "[name mutt]" {
 		t.Errorf("logs: %v", logs.All())
+	}
+}
+
+// Output collected while a command is in progress goes out on its own
+// after a short delay when nothing else sends it (the safety net for a
+// command whose end the wrapper did not see).
+func TestIDConnFlushesCollectedOutput(t *testing.T) {
+	server, client := net.Pipe()
+	defer client.Close()
+	c := newIDConn(server, nil, "v", false)
+	defer c.Close()
+	c.mu.Lock()
+	c.awaiting, c.tag, c.cmd = false, "a", "NOOP" // a command in progress
+	c.mu.Unlock()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Write([]byte("* 3 EXISTS\r\n"))
+		done <- err
+	}()
+	client.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 64)
+	n, err := client.Read(buf)
+	if err != nil || string(buf[:n]) != "* 3 EXISTS\r\n" {
+		t.Fatalf("read %q, %v", buf[:n], err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

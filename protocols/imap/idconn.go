@@ -62,9 +62,10 @@ type idConn struct {
 	// syncWait: a synchronizing literal was announced and go-imap has
 	// not yet asked for it ("+") nor refused it (tagged reply).
 	syncWait    bool
-	transparent bool     // after STARTTLS
-	outSplit    splitter // framing of go-imap's output
-	wbuf        []byte   // output to write
+	transparent bool        // after STARTTLS
+	outSplit    splitter    // framing of go-imap's output
+	wbuf        []byte      // output to write
+	flushTimer  *time.Timer // sends wbuf should nothing else (Write)
 }
 
 // idleBuf is the largest buffer a connection keeps between uses.
@@ -318,9 +319,26 @@ func (c *idConn) Write(p []byte) (int, error) {
 		if err := c.flushLocked(); err != nil {
 			return 0, err
 		}
+	case len(c.wbuf) > 0:
+		// Collected output goes out at the latest after flushDelay,
+		// should the rules above ever miss the end of what go-imap
+		// had to say (it would otherwise wait for the client's next
+		// command).
+		if c.flushTimer == nil {
+			c.flushTimer = time.AfterFunc(flushDelay, func() {
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				c.flushLocked()
+			})
+		} else {
+			c.flushTimer.Reset(flushDelay)
+		}
 	}
 	return len(p), nil
 }
+
+// flushDelay bounds how long collected output may wait.
+const flushDelay = 20 * time.Millisecond
 
 // flushSize is how much output is collected before it is written.
 const flushSize = 32 << 10
@@ -358,6 +376,9 @@ func (c *idConn) releaseWriteBuf() error {
 func (c *idConn) Close() error {
 	c.mu.Lock()
 	c.releaseWriteBuf()
+	if c.flushTimer != nil {
+		c.flushTimer.Stop()
+	}
 	c.mu.Unlock()
 	return c.Conn.Close()
 }
