@@ -649,25 +649,7 @@ func TestVanishingClients(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(t) // warm up
 	c.ok("LOGOUT")
-	sessions := func() int {
-		n := 0
-		for _, a := range e.Sys.Actors() {
-			if a.Kind == "imap-session" {
-				n++
-			}
-		}
-		return n
-	}
-	settle := func() int {
-		n := 0
-		for i := 0; i < 3; i++ {
-			runtime.GC()
-			time.Sleep(50 * time.Millisecond)
-			n = runtime.NumGoroutine()
-		}
-		return n
-	}
-	base := settle()
+	base := prototest.Goroutines()
 	var ms0 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	for i := 0; i < 300; i++ {
@@ -691,17 +673,7 @@ func TestVanishingClients(t *testing.T) {
 		time.Sleep(time.Millisecond)
 		nc.Close()
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		n := settle()
-		if n <= base+3 && sessions() == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("goroutines: %d before, %d after; %d session actors left\n%s", base, n, sessions(), buf[:runtime.Stack(buf, true)])
-		}
-	}
+	prototest.WaitSessionsGone(t, e.Sys, "imap-session", base, 30*time.Second)
 	var ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms1)
 	if grown := int64(ms1.HeapInuse) - int64(ms0.HeapInuse); grown > 16<<20 {

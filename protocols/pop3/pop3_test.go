@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -428,25 +427,7 @@ func TestVanishingClients(t *testing.T) {
 	c := e.dial(t) // warm up the store and the actor system
 	c.login()
 	c.cmd("+OK", "QUIT")
-	sessions := func() int {
-		n := 0
-		for _, a := range e.sys.Actors() {
-			if a.Kind == "pop3-session" {
-				n++
-			}
-		}
-		return n
-	}
-	settle := func() int {
-		n := 0
-		for i := 0; i < 3; i++ {
-			runtime.GC()
-			time.Sleep(50 * time.Millisecond)
-			n = runtime.NumGoroutine()
-		}
-		return n
-	}
-	base := settle()
+	base := prototest.Goroutines()
 	for i := 0; i < 200; i++ {
 		nc, err := net.DialTimeout("tcp", e.addr, 10*time.Second)
 		if err != nil {
@@ -463,17 +444,7 @@ func TestVanishingClients(t *testing.T) {
 		}
 		nc.Close()
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		n := settle()
-		if n <= base+3 && sessions() == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("goroutines: %d before, %d after; %d session actors left\n%s", base, n, sessions(), buf[:runtime.Stack(buf, true)])
-		}
-	}
+	prototest.WaitSessionsGone(t, e.sys, "pop3-session", base, 20*time.Second)
 	c = e.dial(t) // the server goes on
 	c.login()
 	c.cmd("+OK", "STAT")

@@ -14,6 +14,7 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -156,3 +157,43 @@ func FixtureDir(t testing.TB) string { t.Helper(); return fixtures.Dir(t) }
 // CopyTree copies the directory src into a temporary directory and
 // returns the copy (stores are copied before a test writes to them).
 func CopyTree(t testing.TB, src string) string { t.Helper(); return fixtures.CopyTree(t, src) }
+
+// Goroutines counts the goroutines once collections and short pauses have
+// let the ones that are ending end.
+func Goroutines() int {
+	n := 0
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+		time.Sleep(50 * time.Millisecond)
+		n = runtime.NumGoroutine()
+	}
+	return n
+}
+
+// WaitSessionsGone waits until sys has no actor of kind left and no more
+// than a few goroutines beyond base (a Goroutines count taken before), and
+// fails the test with every goroutine's stack when timeout passes first:
+// what the tests of clients vanishing mid-command check.
+func WaitSessionsGone(t testing.TB, sys *actors.System, kind string, base int, timeout time.Duration) {
+	t.Helper()
+	sessions := func() int {
+		n := 0
+		for _, a := range sys.Actors() {
+			if a.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		n := Goroutines()
+		if n <= base+3 && sessions() == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("goroutines: %d before, %d after; %d %s actors left\n%s", base, n, sessions(), kind, buf[:runtime.Stack(buf, true)])
+		}
+	}
+}
