@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 )
 
@@ -100,4 +101,25 @@ func ReadMessageFileInto(path string, buf []byte) ([]byte, error) {
 		n += k
 	}
 	return b, nil
+}
+
+// messageBufs are the buffers MessageBuffer lends.
+var messageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// maxPooledMessage is the largest buffer PutMessageBuffer keeps.
+const maxPooledMessage = 1 << 20
+
+// MessageBuffer lends a buffer to read a message file into
+// (ReadMessageFileInto) or to build an answer in, for a message that is
+// sent and then forgotten (FETCH BODY[], POP3 RETR); PutMessageBuffer
+// gives it back.
+func MessageBuffer() *[]byte { return messageBufs.Get().(*[]byte) }
+
+// PutMessageBuffer gives back buffer b, last used as used (which may have
+// outgrown it); nothing may use either afterwards.
+func PutMessageBuffer(b *[]byte, used []byte) {
+	if cap(used) <= maxPooledMessage {
+		*b = used[:0]
+		messageBufs.Put(b)
+	}
 }

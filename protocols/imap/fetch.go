@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -36,13 +35,6 @@ func (a *session) original(m mailbox.IMAPMessage) (*os.File, error) {
 	}
 	return os.Open(p)
 }
-
-// messageBufs are buffers whole messages are read into for FETCH BODY[]
-// (written out at once, so used again for the next message); a message
-// over maxPooledMessage gets a buffer of its own.
-var messageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
-const maxPooledMessage = 1 << 20
 
 // readOriginalInto reads a message's RFC 5322 bytes, into buf when it is
 // large enough; a message made through MAPI is converted first.
@@ -221,13 +213,8 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	case wholeSectionsOnly(o) && !bsMissing && !envMissing:
 		// BODY[] / RFC822 alone: the bytes as they are, nothing to parse,
 		// read into a buffer used again for the next message.
-		bp := messageBufs.Get().(*[]byte)
-		defer func() {
-			if cap(raw) <= maxPooledMessage {
-				*bp = raw[:0]
-				messageBufs.Put(bp)
-			}
-		}()
+		bp := mailbox.MessageBuffer()
+		defer func() { mailbox.PutMessageBuffer(bp, raw) }()
 		var err error
 		if raw, err = a.readOriginalInto(m, *bp); err != nil {
 			return unavailable(err)

@@ -235,7 +235,7 @@ func (c *conn) loop() {
 		}
 		sent := c.write(res.out)
 		if res.pooled {
-			putMessageBuf(&res.out, res.out)
+			mailbox.PutMessageBuffer(&res.out, res.out)
 		}
 		if !sent || res.close {
 			return

@@ -31,7 +31,7 @@ type authLine struct{ line string }
 // and what the connection does next.
 type response struct {
 	out      []byte
-	pooled   bool // out is from messageBufs: given back once sent
+	pooled   bool // out is a mailbox.MessageBuffer: given back once sent
 	close    bool // close after sending (QUIT, too many failures)
 	startTLS bool // start the TLS handshake after sending (STLS)
 	cont     bool // out is a continuation; read one more line for the actor
@@ -363,9 +363,9 @@ func (a *session) stat() (n int, size int64) {
 // retrieve answers RETR (lines < 0) or TOP with the message's original
 // bytes, line ends as CRLF, dot-stuffed (RFC 1939 3).
 func (a *session) retrieve(i, lines int) response {
-	rb := messageBufs.Get().(*[]byte)
+	rb := mailbox.MessageBuffer()
 	raw, err := mailbox.ReadMessageFileInto(a.msgs[i].path, *rb)
-	defer putMessageBuf(rb, raw)
+	defer mailbox.PutMessageBuffer(rb, raw)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fail("message %d is no longer available", i+1)
@@ -377,7 +377,7 @@ func (a *session) retrieve(i, lines int) response {
 	if lines >= 0 {
 		head = "+OK top of message follows\r\n"
 	}
-	ob := messageBufs.Get().(*[]byte)
+	ob := mailbox.MessageBuffer()
 	out := *ob
 	if want := len(head) + len(raw) + len(raw)/32 + 8; cap(out) < want {
 		out = make([]byte, 0, want)
@@ -386,21 +386,6 @@ func (a *session) retrieve(i, lines int) response {
 	out = appendWire(out, raw, lines)
 	out = append(out, ".\r\n"...)
 	return response{out: out, pooled: true}
-}
-
-// messageBufs are the buffers RETR reads a message into and builds its
-// answer in; the connection gives the answer's back once it is sent.
-var messageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
-// maxPooledMessage is the largest buffer given back to messageBufs.
-const maxPooledMessage = 1 << 20
-
-// putMessageBuf gives buffer b (last used as used) back to messageBufs.
-func putMessageBuf(b *[]byte, used []byte) {
-	if cap(used) <= maxPooledMessage {
-		*b = used[:0]
-		messageBufs.Put(b)
-	}
 }
 
 // quit ends the session; in the TRANSACTION state it enters UPDATE and
