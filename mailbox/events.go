@@ -37,5 +37,12 @@ type Event struct {
 	Total        int64  // counts changed: messages in FolderID (-1: not read, nobody asked)
 	Unread       int64  // counts changed: unread messages in FolderID (-1 likewise)
 
-	keywords *string // IMAP keywords set by SetIMAPFlags, for the IMAP index
+	imap *imapUpdate // the IMAP flags SetIMAPFlagsBatch set, for the IMAP index
+}
+
+// imapUpdate is a message's new IMAP state, carried from a flag change to
+// the IMAP index with the commit's events.
+type imapUpdate struct {
+	flags    IMAPFlags
+	keywords *string // nil: unchanged
 }

@@ -434,27 +434,33 @@ func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, erro
 	if st.sender == "" {
 		st.sender = str(tagSenderEmail)
 	}
-	status := num(tagMsgStatus)
-	icon := num(tagIconIndex)
-	if readState != 0 || st.messageFlags&msgflagRead != 0 {
-		st.flags |= FlagSeen
+	st.flags = imapFlagsOf(readState, st.messageFlags, num(tagMsgStatus), num(tagIconIndex), num(tagFlagStatus))
+	return &st, nil
+}
+
+// imapFlagsOf is the IMAP view of a message's read state, PR_MESSAGE_FLAGS,
+// PR_MSG_STATUS, PR_ICON_INDEX and PR_FLAG_STATUS.
+func imapFlagsOf(readState int64, messageFlags uint32, status, icon, flagStatus int64) IMAPFlags {
+	var f IMAPFlags
+	if readState != 0 || messageFlags&msgflagRead != 0 {
+		f |= FlagSeen
 	}
-	if st.messageFlags&msgflagUnsent != 0 {
-		st.flags |= FlagDraft
+	if messageFlags&msgflagUnsent != 0 {
+		f |= FlagDraft
 	}
-	if num(tagFlagStatus) == followupFlagged || status&msgstatusTagged != 0 {
-		st.flags |= FlagFlagged
+	if flagStatus == followupFlagged || status&msgstatusTagged != 0 {
+		f |= FlagFlagged
 	}
 	if status&msgstatusDelmarked != 0 {
-		st.flags |= FlagDeleted
+		f |= FlagDeleted
 	}
 	if icon == iconReplied || status&msgstatusAnswered != 0 {
-		st.flags |= FlagAnswered
+		f |= FlagAnswered
 	}
 	if icon == iconForwarded {
-		st.flags |= FlagForwarded
+		f |= FlagForwarded
 	}
-	return &st, nil
+	return f
 }
 
 // imapInsert gives a message its UID in fid: the folder's next one.
@@ -560,9 +566,25 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 		err := s.midbQueryRow(ctx, tx, "SELECT COUNT(*) FROM folders WHERE folder_id=?", fid).Scan(&n)
 		return n > 0, err
 	}
+	// Flag changes made by SetIMAPFlagsBatch carry their result: they are
+	// written many rows per statement, in their place among the others.
+	var flagRows []any
+	flushFlags := func() error {
+		err := execRows(func(q string, args []any) error {
+			_, err := s.midbExec(ctx, tx, q, args...)
+			return err
+		}, imapSetFlags, ") AS v WHERE messages.message_id=v.column1", 3, flagRows)
+		flagRows = flagRows[:0]
+		return err
+	}
 	for _, e := range events {
 		if e.Folder {
 			continue
+		}
+		if len(flagRows) > 0 && !(e.Kind == EventModified && e.imap != nil) {
+			if err := flushFlags(); err != nil {
+				return nil, err
+			}
 		}
 		switch e.Kind {
 		case EventCreated, EventCopied, EventMoved, EventNewMail:
@@ -598,18 +620,31 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 				return nil, err
 			}
 		case EventModified:
+			if e.imap != nil {
+				var kw any
+				if e.imap.keywords != nil {
+					kw = *e.imap.keywords
+				}
+				flagRows = append(flagRows, int64(e.MessageID), int64(e.imap.flags), kw)
+				continue
+			}
 			if err := s.imapUpdateFlags(ctx, tx, e.MessageID); err != nil {
 				return nil, err
 			}
-			if e.keywords != nil {
-				if _, err := s.midbExec(ctx, tx, "UPDATE messages SET keywords=? WHERE message_id=?", *e.keywords, e.MessageID); err != nil {
-					return nil, err
-				}
-			}
 		}
+	}
+	if err := flushFlags(); err != nil {
+		return nil, err
 	}
 	return tx.Commit, nil
 }
+
+// imapSetFlags sets the flag columns of midb rows (and the keywords when
+// given) from rows of message id, IMAPFlags and keywords or nil.
+var imapSetFlags = fmt.Sprintf(`UPDATE messages SET read=(v.column2&%d)!=0, replied=(v.column2&%d)!=0,
+	flagged=(v.column2&%d)!=0, deleted=(v.column2&%d)!=0, unsent=(v.column2&%d)!=0, forwarded=(v.column2&%d)!=0,
+	keywords=COALESCE(v.column3, keywords) FROM (VALUES `,
+	FlagSeen, FlagAnswered, FlagFlagged, FlagDeleted, FlagDraft, FlagForwarded)
 
 // IMAPFolders lists the IMAP-visible folders with their UID state.
 func (t *Tx) IMAPFolders() ([]IMAPFolder, error) {

@@ -402,11 +402,7 @@ func (t *Tx) SetReadState(mid uint64, read bool) (uint64, error) {
 	if err := t.setMessageRead(mid, read); err != nil {
 		return 0, err
 	}
-	if t.s.meta.kind == KindPublic {
-		if _, err := t.Exec("REPLACE INTO read_cns VALUES (?, ?, ?)", int64(mid), t.publicReader(), int64(readCN)); err != nil {
-			return 0, err
-		}
-	} else if _, err := t.Exec("UPDATE messages SET read_cn=? WHERE message_id=?", int64(readCN), int64(mid)); err != nil {
+	if err := t.storeReadCN(mid, readCN); err != nil {
 		return 0, err
 	}
 	fid, err := t.messageFolder(mid, r)
@@ -418,6 +414,17 @@ func (t *Tx) SetReadState(mid uint64, read bool) (uint64, error) {
 	}
 	t.Emit(Event{Kind: EventModified, FolderID: fid, MessageID: mid})
 	return readCN, t.emitCounts(fid)
+}
+
+// storeReadCN records the change number of a message's read state
+// (messages.read_cn, or the reader's row of read_cns in a public store).
+func (t *Tx) storeReadCN(mid, readCN uint64) error {
+	if t.s.meta.kind == KindPublic {
+		_, err := t.Exec("REPLACE INTO read_cns VALUES (?, ?, ?)", int64(mid), t.publicReader(), int64(readCN))
+		return err
+	}
+	_, err := t.Exec("UPDATE messages SET read_cn=? WHERE message_id=?", int64(readCN), int64(mid))
+	return err
 }
 
 // DeleteMessages deletes messages of folder fid (ids of other folders are

@@ -370,44 +370,48 @@ func (t *Tx) encodeRow(table propTable, p mapi.PropVal) (propRow, error) {
 
 // putRows stores property rows (each replacing the object's row of its
 // tag, the later of two rows of one tag winning), many per statement:
-// SQLite's cost is mostly per statement. Statements of 64, 16, 4 and 1
-// rows keep the prepared statements few.
+// SQLite's cost is mostly per statement.
 func (t *Tx) putRows(table propTable, id uint64, rows []propRow) error {
 	cols := 3
 	if table.idColumn() == "" {
 		cols = 2
 	}
-	for len(rows) > 0 {
+	args := make([]any, 0, len(rows)*cols)
+	for _, r := range rows {
+		if cols == 3 {
+			args = append(args, int64(id))
+		}
+		args = append(args, int64(r.tag), r.val)
+	}
+	return t.execRows("REPLACE INTO "+table.String()+" VALUES ", "", cols, args)
+}
+
+// execRows runs head + "(?,...),(?,...)..." + tail for rows of cols
+// values each (args holds them one row after the other), in statements
+// of 64, 16, 4 and 1 rows, which keeps the prepared statements few.
+func (t *Tx) execRows(head, tail string, cols int, args []any) error {
+	return execRows(func(q string, args []any) error {
+		_, err := t.Exec(q, args...)
+		return err
+	}, head, tail, cols, args)
+}
+
+func execRows(exec func(q string, args []any) error, head, tail string, cols int, args []any) error {
+	one := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	for len(args) > 0 {
+		rows := len(args) / cols
 		n := 1
 		for _, size := range []int{64, 16, 4} {
-			if len(rows) >= size {
+			if rows >= size {
 				n = size
 				break
 			}
 		}
-		if n == 1 {
-			if err := t.putRow(table, id, rows[0]); err != nil {
-				return err
-			}
-			rows = rows[1:]
-			continue
-		}
-		one := "(?, ?, ?)"
-		if cols == 2 {
-			one = "(?, ?)"
-		}
-		q := "REPLACE INTO " + table.String() + " VALUES " + one + strings.Repeat(", "+one, n-1)
-		args := make([]any, 0, n*cols)
-		for _, r := range rows[:n] {
-			if cols == 3 {
-				args = append(args, int64(id))
-			}
-			args = append(args, int64(r.tag), r.val)
-		}
-		if _, err := t.Exec(q, args...); err != nil {
+		q := head + one + strings.Repeat(", "+one, n-1) + tail
+		if err := exec(q, args[:n*cols]); err != nil {
 			return err
 		}
-		rows = rows[n:]
+		args = args[n*cols:]
 	}
 	return nil
 }

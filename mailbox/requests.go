@@ -174,10 +174,24 @@ type SetIMAPFlags struct {
 	Add, Remove    IMAPFlags
 	AddKeywords    []string
 	RemoveKeywords []string
+	// ReplaceKeywords: the keywords become AddKeywords (STORE FLAGS).
+	ReplaceKeywords bool
 }
 
 func (r SetIMAPFlags) Write(tx *Tx) (any, error) {
-	return nil, tx.SetIMAPFlags(r.MessageID, r.Add, r.Remove, r.AddKeywords, r.RemoveKeywords)
+	return nil, tx.setIMAPFlags(r)
+}
+
+// SetIMAPFlagsBatch changes the IMAP flags and keywords of messages of a
+// folder in one go (IMAP STORE on a set). Reply: []IMAPFlagState, in the
+// order of Changes.
+type SetIMAPFlagsBatch struct {
+	FolderID uint64
+	Changes  []SetIMAPFlags
+}
+
+func (r SetIMAPFlagsBatch) Write(tx *Tx) (any, error) {
+	return tx.SetIMAPFlagsBatch(r.FolderID, r.Changes)
 }
 
 // ListIMAPFolders lists the folders IMAP shows. Reply: []IMAPFolder.

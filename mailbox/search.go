@@ -405,29 +405,37 @@ func (t *Tx) SearchResults(fid uint64) ([]uint64, error) {
 // row. Static and stopped searches keep their results. Calling it again
 // for the same state changes nothing and reports nothing.
 func (t *Tx) UpdateSearchLinks(mid uint64) error {
+	sfids, err := t.activeSearchFolders()
+	if err != nil || len(sfids) == 0 {
+		return err
+	}
+	return t.updateSearchLinks(mid, sfids)
+}
+
+// activeSearchFolders lists the search folders whose search is set up
+// (none in a public store).
+func (t *Tx) activeSearchFolders() ([]uint64, error) {
 	if t.s.meta.kind != KindPrivate {
-		return nil
+		return nil, nil
 	}
 	rows, err := t.Query("SELECT folder_id FROM folders WHERE is_search=1 AND search_flags IS NOT NULL AND search_flags<>0 ORDER BY folder_id")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer rows.Close()
 	var sfids []uint64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		sfids = append(sfids, uint64(id))
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(sfids) == 0 {
-		return nil
-	}
+	return sfids, rows.Err()
+}
+
+// updateSearchLinks is UpdateSearchLinks with the search folders listed.
+func (t *Tx) updateSearchLinks(mid uint64, sfids []uint64) error {
 	r, err := t.messageRow(mid)
 	if isNotFound(err) {
 		return nil

@@ -216,6 +216,12 @@ func (t *Tx) setMessageRead(mid uint64, read bool) error {
 	if _, err := t.Exec(q, MsgFlagEverRead, int64(mid), int64(mapi.PrMessageFlags)); err != nil {
 		return err
 	}
+	return t.storeRead(mid, read)
+}
+
+// storeRead records a message's read state: messages.read_state, or in a
+// public store the reader's row of read_states.
+func (t *Tx) storeRead(mid uint64, read bool) error {
 	if t.s.meta.kind == KindPublic {
 		if read {
 			_, err := t.Exec("REPLACE INTO read_states VALUES (?, ?)", int64(mid), t.publicReader())

@@ -296,8 +296,15 @@ func (t *Tx) updateSearchFolders(start int) error {
 		seen[e.MessageID] = true
 		mids = append(mids, e.MessageID)
 	}
+	if len(mids) == 0 {
+		return nil
+	}
+	sfids, err := t.activeSearchFolders()
+	if err != nil || len(sfids) == 0 {
+		return err
+	}
 	for _, mid := range mids {
-		if err := t.UpdateSearchLinks(mid); err != nil {
+		if err := t.updateSearchLinks(mid, sfids); err != nil {
 			return err
 		}
 	}

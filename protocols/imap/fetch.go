@@ -176,7 +176,7 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 				}
 			}
 			if len(seenNow) > 0 {
-				if err := a.setFlags(seenNow); err != nil {
+				if _, err := a.setFlags(a.sel.fid, seenNow); err != nil {
 					return err
 				}
 			}
@@ -364,7 +364,12 @@ func binaryError(err error) error {
 	return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: err.Error()}
 }
 
-// store answers STORE and UID STORE (RFC 9051 6.4.6).
+// storePage is how many messages of a STORE one store commit changes.
+const storePage = 2048
+
+// store answers STORE and UID STORE (RFC 9051 6.4.6). The store changes
+// a page of messages per request and answers their resulting flags, which
+// the untagged FETCH responses report.
 func (a *session) store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *imap.StoreFlags) error {
 	if a.sel.readOnly {
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCode("READ-ONLY"), Text: "mailbox is read-only"}
@@ -376,57 +381,50 @@ func (a *session) store(w *imapserver.FetchWriter, numSet imap.NumSet, flags *im
 	_, isUID := numSet.(imap.UIDSet)
 	sys, kw := fromIMAPFlags(flags.Flags)
 	const all = mailbox.FlagSeen | mailbox.FlagAnswered | mailbox.FlagFlagged | mailbox.FlagDeleted | mailbox.FlagDraft | mailbox.FlagForwarded
+	c := mailbox.SetIMAPFlags{}
+	switch flags.Op {
+	case imap.StoreFlagsAdd:
+		c.Add, c.AddKeywords = sys, kw
+	case imap.StoreFlagsDel:
+		c.Remove, c.RemoveKeywords = sys, kw
+	case imap.StoreFlagsSet:
+		c.Add, c.Remove, c.AddKeywords, c.ReplaceKeywords = sys, all&^sys, kw, true
+	}
 	var deleted []uint64
 	for len(ts) > 0 {
-		page := ts[:min(len(ts), pageSize)]
+		page := ts[:min(len(ts), storePage)]
 		ts = ts[len(page):]
-		var changes []mailbox.SetIMAPFlags
-		var touched []target
-		if err := a.lookup(page, func(t target, m mailbox.IMAPMessage) error {
-			c := mailbox.SetIMAPFlags{MessageID: m.MessageID}
-			switch flags.Op {
-			case imap.StoreFlagsAdd:
-				c.Add, c.AddKeywords = sys, kw
-			case imap.StoreFlagsDel:
-				c.Remove, c.RemoveKeywords = sys, kw
-			case imap.StoreFlagsSet:
-				c.Add, c.Remove, c.AddKeywords = sys, all&^sys, kw
-				for _, have := range m.Keywords {
-					if !containsFold(kw, have) {
-						c.RemoveKeywords = append(c.RemoveKeywords, have)
-					}
-				}
-			}
-			changes = append(changes, c)
-			touched = append(touched, t)
-			if (m.Flags|c.Add)&^c.Remove&mailbox.FlagDeleted != 0 {
-				deleted = append(deleted, m.MessageID)
-			}
-			return nil
-		}); err != nil {
-			return err
+		changes := make([]mailbox.SetIMAPFlags, len(page))
+		for i, t := range page {
+			changes[i] = c
+			changes[i].MessageID = t.mid
 		}
-		if len(changes) == 0 {
-			continue
-		}
-		if err := a.setFlags(changes); err != nil {
+		res, err := a.setFlags(a.sel.fid, changes)
+		if err != nil {
 			return err
 		}
 		// The flags as the store now has them, sent unless .SILENT; the
 		// notification of this change is then not echoed.
-		if err := a.lookup(touched, func(t target, m mailbox.IMAPMessage) error {
-			a.sel.flagsChanged(m)
+		for i, st := range res {
+			if st.MessageID == 0 {
+				continue // expunged meanwhile
+			}
+			t := page[i]
+			if st.Flags&mailbox.FlagDeleted != 0 {
+				deleted = append(deleted, st.MessageID)
+			}
+			a.sel.flagsChanged(mailbox.IMAPMessage{UID: t.uid, MessageID: st.MessageID, Flags: st.Flags, Keywords: st.Keywords})
 			if flags.Silent {
-				return nil
+				continue
 			}
 			rw := w.CreateMessage(t.seq)
 			if isUID {
 				rw.WriteUID(imap.UID(t.uid))
 			}
-			rw.WriteFlags(toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords))
-			return rw.Close()
-		}); err != nil {
-			return err
+			rw.WriteFlags(toIMAPFlags(st.Flags, st.Keywords))
+			if err := rw.Close(); err != nil {
+				return err
+			}
 		}
 	}
 	if a.s.cfg.ExpungeOnDelete && len(deleted) > 0 {
@@ -573,7 +571,7 @@ func (a *session) transfer(numSet imap.NumSet, dest string, copy bool) (*imap.Co
 		}
 	}
 	if len(kw) > 0 {
-		if err := a.setFlags(kw); err != nil {
+		if _, err := a.setFlags(to.ID, kw); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -605,21 +603,13 @@ func (a *session) transfer(numSet imap.NumSet, dest string, copy bool) (*imap.Co
 	return d, moved, nil
 }
 
-// setFlags applies flag changes as one store request each, sent all at
-// once: the store commits them together, each in its own savepoint. A
-// message gone meanwhile is skipped.
-func (a *session) setFlags(changes []mailbox.SetIMAPFlags) error {
-	reqs := make([]any, len(changes))
-	for i, c := range changes {
-		reqs[i] = c
+// setFlags applies flag changes to messages of folder fid in one store
+// request and returns their resulting state (MessageID 0 for a message
+// gone meanwhile).
+func (a *session) setFlags(fid uint64, changes []mailbox.SetIMAPFlags) ([]mailbox.IMAPFlagState, error) {
+	res, err := storeDo[[]mailbox.IMAPFlagState](a, mailbox.SetIMAPFlagsBatch{FolderID: fid, Changes: changes})
+	if err != nil {
+		return nil, a.storeError(err)
 	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	_, errs := a.s.stores.DoAll(ctx, a.user.Maildir, reqs)
-	for _, err := range errs {
-		if err != nil && !errors.Is(err, mailbox.ErrNotFound) {
-			return a.storeError(err)
-		}
-	}
-	return nil
+	return res, nil
 }
