@@ -44,5 +44,6 @@ type Event struct {
 // the IMAP index with the commit's events.
 type imapUpdate struct {
 	flags    IMAPFlags
-	keywords *string // nil: unchanged
+	mask     IMAPFlags // the flags that changed
+	keywords *string   // nil: unchanged
 }

@@ -141,6 +141,7 @@ type flagMessage struct {
 	readTo              *bool
 	newKeywords         *string
 	newVersion, changed bool
+	before              IMAPFlags // the IMAP flags before the change
 }
 
 // inList is "(?,?,...)" of n parameters and the ids padded to n with the
@@ -180,6 +181,7 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 		if m == nil {
 			continue
 		}
+		m.before = m.state(mids[k]).Flags
 		if err := b.plan(m, changes[i]); err != nil {
 			return err
 		}
@@ -248,7 +250,7 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 		b.out[i] = m.state(mid)
 		b.folders[m.folder] = b.folders[m.folder] || m.readTo != nil
 		t.Emit(Event{Kind: EventModified, FolderID: m.folder, MessageID: mid,
-			imap: &imapUpdate{flags: b.out[i].Flags, keywords: m.newKeywords}})
+			imap: &imapUpdate{flags: b.out[i].Flags, mask: b.out[i].Flags ^ m.before, keywords: m.newKeywords}})
 	}
 	if err := t.execRows("UPDATE messages SET change_number=v.column2 FROM (VALUES ", ") AS v WHERE messages.message_id=v.column1", 2, cnRows); err != nil {
 		return err

@@ -567,21 +567,21 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 		return n > 0, err
 	}
 	// Flag changes made by SetIMAPFlagsBatch carry their result: they are
-	// written many rows per statement, in their place among the others.
-	var flagRows []any
+	// written many rows per statement, in their place among the others,
+	// each statement setting only the columns that changed (an indexed
+	// column set to its old value still costs its index update).
+	flags := flagUpdates{pending: map[uint64]bool{}}
 	flushFlags := func() error {
-		err := execRows(func(q string, args []any) error {
+		return flags.flush(func(q string, args []any) error {
 			_, err := s.midbExec(ctx, tx, q, args...)
 			return err
-		}, imapSetFlags, ") AS v WHERE messages.message_id=v.column1", 3, flagRows)
-		flagRows = flagRows[:0]
-		return err
+		})
 	}
 	for _, e := range events {
 		if e.Folder {
 			continue
 		}
-		if len(flagRows) > 0 && !(e.Kind == EventModified && e.imap != nil) {
+		if len(flags.pending) > 0 && (e.Kind != EventModified || e.imap == nil || flags.pending[e.MessageID]) {
 			if err := flushFlags(); err != nil {
 				return nil, err
 			}
@@ -621,11 +621,7 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 			}
 		case EventModified:
 			if e.imap != nil {
-				var kw any
-				if e.imap.keywords != nil {
-					kw = *e.imap.keywords
-				}
-				flagRows = append(flagRows, int64(e.MessageID), int64(e.imap.flags), kw)
+				flags.add(e.MessageID, e.imap)
 				continue
 			}
 			if err := s.imapUpdateFlags(ctx, tx, e.MessageID); err != nil {
@@ -639,12 +635,65 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 	return tx.Commit, nil
 }
 
-// imapSetFlags sets the flag columns of midb rows (and the keywords when
-// given) from rows of message id, IMAPFlags and keywords or nil.
-var imapSetFlags = fmt.Sprintf(`UPDATE messages SET read=(v.column2&%d)!=0, replied=(v.column2&%d)!=0,
-	flagged=(v.column2&%d)!=0, deleted=(v.column2&%d)!=0, unsent=(v.column2&%d)!=0, forwarded=(v.column2&%d)!=0,
-	keywords=COALESCE(v.column3, keywords) FROM (VALUES `,
-	FlagSeen, FlagAnswered, FlagFlagged, FlagDeleted, FlagDraft, FlagForwarded)
+// flagUpdates collects flag changes for the IMAP index: rows of message
+// id, IMAPFlags and keywords (or nil), grouped by the columns they change.
+type flagUpdates struct {
+	groups  map[flagGroup][]any
+	order   []flagGroup
+	pending map[uint64]bool
+}
+
+type flagGroup struct {
+	mask     IMAPFlags
+	keywords bool
+}
+
+func (f *flagUpdates) add(mid uint64, u *imapUpdate) {
+	g := flagGroup{u.mask, u.keywords != nil}
+	if f.groups == nil {
+		f.groups = map[flagGroup][]any{}
+	}
+	if _, ok := f.groups[g]; !ok {
+		f.order = append(f.order, g)
+	}
+	var kw any
+	if u.keywords != nil {
+		kw = *u.keywords
+	}
+	f.groups[g] = append(f.groups[g], int64(mid), int64(u.flags), kw)
+	f.pending[mid] = true
+}
+
+// midbFlagColumns are the midb columns of the IMAP flags.
+var midbFlagColumns = []struct {
+	flag IMAPFlags
+	col  string
+}{{FlagSeen, "read"}, {FlagAnswered, "replied"}, {FlagFlagged, "flagged"}, {FlagDeleted, "deleted"}, {FlagDraft, "unsent"}, {FlagForwarded, "forwarded"}}
+
+func (f *flagUpdates) flush(exec func(q string, args []any) error) error {
+	for _, g := range f.order {
+		var set []string
+		for _, c := range midbFlagColumns {
+			if g.mask&c.flag != 0 {
+				set = append(set, fmt.Sprintf("%s=(v.column2&%d)!=0", c.col, c.flag))
+			}
+		}
+		if g.keywords {
+			set = append(set, "keywords=v.column3")
+		}
+		if len(set) == 0 {
+			continue
+		}
+		head := "UPDATE messages SET " + strings.Join(set, ", ") + " FROM (VALUES "
+		if err := execRows(exec, head, ") AS v WHERE messages.message_id=v.column1", 3, f.groups[g]); err != nil {
+			return err
+		}
+	}
+	clear(f.groups)
+	clear(f.pending)
+	f.order = f.order[:0]
+	return nil
+}
 
 // IMAPFolders lists the IMAP-visible folders with their UID state.
 func (t *Tx) IMAPFolders() ([]IMAPFolder, error) {
