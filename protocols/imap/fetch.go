@@ -195,15 +195,19 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
 	}
-	// ENVELOPE, BODYSTRUCTURE and the size come from the shared cache when
-	// another FETCH computed them already.
-	key := mailbox.OriginalPath(a.user.Maildir, m.MidString)
+	// ENVELOPE, BODY, BODYSTRUCTURE and the size come from the shared
+	// cache when another FETCH computed them already, in the form they
+	// are sent in (fetchwire.go); without that form (wire false), they are
+	// computed from the file and written through go-imap every time.
+	wire := wireLayout.ok
+	cacheable := wire && m.MidString != ""
+	key := summaryKey{dir: a.user.Maildir, mid: m.MidString}
 	var sum *summary
-	if key != "" && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
+	if cacheable && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
 		sum = a.s.summaries.get(key)
 	}
-	envMissing := o.Envelope && (sum == nil || sum.env == nil)
-	bsMissing := o.BodyStructure != nil && (sum == nil || sum.bs == nil)
+	envMissing := o.Envelope && (sum == nil || !sum.env.known())
+	bsMissing := o.BodyStructure != nil && (sum == nil || !sum.bs.known())
 	sizeMissing := o.RFC822Size && (sum == nil || sum.size < 0)
 	sections := len(o.BodySection) > 0 || len(o.BinarySection) > 0 || len(o.BinarySectionSize) > 0
 	var raw []byte
@@ -234,16 +238,16 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		}
 		msg = imapmsg.ParseHeader(raw)
 	}
-	if key != "" && (envMissing || bsMissing || sizeMissing) {
+	if cacheable && (envMissing || bsMissing || sizeMissing) {
 		next := &summary{key: key, size: -1}
 		if sum != nil {
 			*next = *sum
 		}
-		if msg != nil && (envMissing || next.env == nil) {
-			next.env = msg.Envelope()
+		if msg != nil && !next.env.known() {
+			next.env = wireEnvelope(msg)
 		}
-		if msg != nil && needBody && next.bs == nil {
-			next.bs, next.bsExt = msg.BodyStructure(false), msg.BodyStructure(true)
+		if msg != nil && needBody && !next.bs.known() {
+			next.body, next.bs = wireBodyStructure(msg)
 		}
 		switch {
 		case full:
@@ -258,17 +262,14 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		a.s.summaries.put(next)
 		sum = next
 	}
-	if sum == nil && msg != nil {
-		// A message whose file name cannot key the cache.
+	if wire && sum == nil && msg != nil {
+		// A message without a file name to key the cache.
 		sum = &summary{size: -1}
-		if needBody {
-			sum.size = int64(msg.Size())
-		}
 		if o.Envelope {
-			sum.env = msg.Envelope()
+			sum.env = wireEnvelope(msg)
 		}
 		if o.BodyStructure != nil {
-			sum.bs, sum.bsExt = msg.BodyStructure(false), msg.BodyStructure(true)
+			sum.body, sum.bs = wireBodyStructure(msg)
 		}
 	}
 	// BINARY of a part in an unknown encoding fails the command before
@@ -304,14 +305,28 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		}
 	}
 	rw := w.CreateMessage(t.seq)
+	var wi wireItems
+	if wire {
+		var ok bool
+		if wi, ok = openWireItems(rw); !ok {
+			rw.Close()
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "FETCH response unavailable"}
+		}
+	}
 	if o.UID || isUID {
-		rw.WriteUID(imap.UID(t.uid))
+		if wire {
+			wi.uid(t.uid)
+		} else {
+			rw.WriteUID(imap.UID(t.uid))
+		}
 	}
 	if o.Flags || seen {
 		if seen {
 			a.sel.flagsChanged(m) // the \Seen set here comes back as a notification
 		}
-		rw.WriteFlags(toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords))
+		if !wire || !wi.flags(m.Flags, m.Keywords) {
+			rw.WriteFlags(toIMAPFlags(m.Flags&^mailbox.FlagRecent, m.Keywords))
+		}
 	}
 	if o.InternalDate {
 		rw.WriteInternalDate(mapi.FileTime(m.Received).Time())
@@ -320,13 +335,25 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		rw.WriteRFC822Size(size)
 	}
 	if o.Envelope {
-		rw.WriteEnvelope(sum.env)
+		if wire {
+			wi.item("ENVELOPE", sum.env.of(wi.utf8))
+		} else {
+			rw.WriteEnvelope(msg.Envelope())
+		}
 	}
 	if o.BodyStructure != nil {
-		if o.BodyStructure.Extended {
-			rw.WriteBodyStructure(sum.bsExt)
-		} else {
-			rw.WriteBodyStructure(sum.bs)
+		switch {
+		case !wire:
+			rw.WriteBodyStructure(msg.BodyStructure(o.BodyStructure.Extended))
+		default:
+			// BODY and BODYSTRUCTURE as go-imap writes them: BODY first
+			// when the client asked for both.
+			if wi.body {
+				wi.item("BODY", sum.body.of(wi.utf8))
+			}
+			if wi.bodyStructure {
+				wi.item("BODYSTRUCTURE", sum.bs.of(wi.utf8))
+			}
 		}
 	}
 	for _, s := range o.BodySection {
@@ -355,6 +382,20 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		rw.WriteBinarySectionSize(s, binSizes[i])
 	}
 	return rw.Close()
+}
+
+// wireEnvelope is the ENVELOPE of msg as sent.
+func wireEnvelope(msg *imapmsg.Message) wireForm {
+	env := msg.Envelope()
+	return newWireForm(func(dst []byte, utf8 bool) []byte { return imapmsg.AppendEnvelope(dst, env, utf8) })
+}
+
+// wireBodyStructure is the BODY and BODYSTRUCTURE of msg as sent.
+func wireBodyStructure(msg *imapmsg.Message) (body, bs wireForm) {
+	ext := msg.BodyStructure(true)
+	body = newWireForm(func(dst []byte, utf8 bool) []byte { return imapmsg.AppendBodyStructure(dst, ext, false, utf8) })
+	bs = newWireForm(func(dst []byte, utf8 bool) []byte { return imapmsg.AppendBodyStructure(dst, ext, true, utf8) })
+	return body, bs
 }
 
 func binaryError(err error) error {

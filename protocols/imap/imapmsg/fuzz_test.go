@@ -12,7 +12,9 @@ import (
 // FuzzParse runs every accessor on arbitrary input: nothing panics,
 // BODY[] is the input, HEADER and TEXT make it up, every part of the body
 // structure resolves to a section of its size, BINARY.SIZE agrees with
-// BINARY, and ParseHeader gives what Parse gives.
+// BINARY, ParseHeader gives what Parse gives, and the wire forms of
+// ENVELOPE and BODYSTRUCTURE differ between connections with and without
+// UTF-8 quoting only where they hold 8-bit text.
 //
 //	go test -run '^$' -fuzz FuzzParse ./protocols/imap/imapmsg/
 func FuzzParse(f *testing.F) {
@@ -44,6 +46,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("ParseHeader and Parse give different body structures")
 		}
 		_ = wireBS(m.BodyStructure(false), false)
+		// The wire forms servers send (wire.go): only 8-bit text (from
+		// the input or from RFC 2231 decoding) makes the two kinds of
+		// connection differ.
+		for _, ext := range []bool{false, true} {
+			a := AppendBodyStructure(nil, m.BodyStructure(true), ext, false)
+			u := AppendBodyStructure(nil, m.BodyStructure(true), ext, true)
+			if !bytes.Equal(a, u) && !hasHighBit(a) {
+				t.Fatalf("ASCII wire form, different body structures:\n%q\n%q", a, u)
+			}
+		}
+		if a, u := AppendEnvelope(nil, m.Envelope(), false), AppendEnvelope(nil, m.Envelope(), true); !bytes.Equal(a, u) && !hasHighBit(a) {
+			t.Fatalf("ASCII wire form, different envelopes:\n%q\n%q", a, u)
+		}
 		_ = m.SentDate()
 		for _, s := range []string{"", "a", "Ü", "subject"} {
 			m.HeaderContains("Subject", s)
@@ -82,4 +97,13 @@ func FuzzParse(f *testing.F) {
 			_, _ = m.Binary(p, &imap.SectionPartial{Offset: 1, Size: 2})
 		}
 	})
+}
+
+func hasHighBit(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
