@@ -166,6 +166,9 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 	_, isUID := numSet.(imap.UIDSet)
 	needBody, needHeader := fetchNeeds(o)
 	seen := setsSeen(o) && !a.sel.readOnly
+	if wireLayout.ok && summaryOnly(o) {
+		return a.fetchSummaries(w, ts, o, isUID, needBody, needHeader)
+	}
 	return a.lookupPages(ts, func(msgs []lookedUp) error {
 		var seenNow []mailbox.SetIMAPFlags
 		if seen {
@@ -182,7 +185,7 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 			}
 		}
 		for _, x := range msgs {
-			if err := a.fetchOne(w, x.t, x.m, o, isUID, needBody, needHeader, seen); err != nil {
+			if err := a.fetchOne(w, x.t, x.m, o, isUID, needBody, needHeader, seen, nil); err != nil {
 				return err
 			}
 		}
@@ -190,7 +193,64 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 	})
 }
 
-func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, isUID, needBody, needHeader, seen bool) error {
+// summaryOnly: the FETCH asks only for items the summary cache keeps (and
+// UID).
+func summaryOnly(o *imap.FetchOptions) bool {
+	return !o.Flags && !o.InternalDate && !o.ModSeq && o.ChangedSince == 0 &&
+		len(o.BodySection) == 0 && len(o.BinarySection) == 0 && len(o.BinarySectionSize) == 0 &&
+		(o.Envelope || o.BodyStructure != nil || o.RFC822Size)
+}
+
+// fetchSummaries answers a FETCH of items the summary cache keeps: a
+// message the cache knows is answered from it, without a look at the
+// store (the cache's key is the message's UID, which names that content
+// forever); the others are looked up and read as usual, in runs, so that
+// the responses stay in the order asked. A message another session has
+// expunged meanwhile, still in this session's view, is then answered too
+// when the cache knows it (RFC 2180 4.1.1), not left out.
+func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap.FetchOptions, isUID, needBody, needHeader bool) error {
+	var miss []target
+	flush := func() error {
+		if len(miss) == 0 {
+			return nil
+		}
+		err := a.lookupPages(miss, func(msgs []lookedUp) error {
+			for _, x := range msgs {
+				if err := a.fetchOne(w, x.t, x.m, o, isUID, needBody, needHeader, false, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		miss = nil
+		return err
+	}
+	for _, t := range ts {
+		sum := a.s.summaries.get(a.summaryKey(t.uid, t.mid))
+		if !sum.answers(o) {
+			miss = append(miss, t)
+			continue
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		m := mailbox.IMAPMessage{UID: t.uid, MessageID: t.mid}
+		if err := a.fetchOne(w, t, m, o, isUID, needBody, needHeader, false, sum); err != nil {
+			return err
+		}
+	}
+	return flush()
+}
+
+// summaryKey is the summary cache's key of message uid (message id mid)
+// in the selected folder.
+func (a *session) summaryKey(uid uint32, mid uint64) summaryKey {
+	return summaryKey{dir: a.user.Maildir, fid: a.sel.fid, uid: uid, mid: mid}
+}
+
+// fetchOne writes the FETCH response of one message. sum, when not nil, is
+// its summary, taken from the cache by the caller.
+func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, isUID, needBody, needHeader, seen bool, sum *summary) error {
 	unavailable := func(err error) error {
 		a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
@@ -200,10 +260,8 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	// are sent in (fetchwire.go); without that form (wire false), they are
 	// computed from the file and written through go-imap every time.
 	wire := wireLayout.ok
-	cacheable := wire && m.MidString != ""
-	key := summaryKey{dir: a.user.Maildir, mid: m.MidString}
-	var sum *summary
-	if cacheable && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
+	key := a.summaryKey(m.UID, m.MessageID)
+	if wire && sum == nil && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
 		sum = a.s.summaries.get(key)
 	}
 	envMissing := o.Envelope && (sum == nil || !sum.env.known())
@@ -238,7 +296,7 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		}
 		msg = imapmsg.ParseHeader(raw)
 	}
-	if cacheable && (envMissing || bsMissing || sizeMissing) {
+	if wire && (envMissing || bsMissing || sizeMissing) {
 		next := &summary{key: key, size: -1}
 		if sum != nil {
 			*next = *sum
@@ -261,16 +319,6 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 		}
 		a.s.summaries.put(next)
 		sum = next
-	}
-	if wire && sum == nil && msg != nil {
-		// A message without a file name to key the cache.
-		sum = &summary{size: -1}
-		if o.Envelope {
-			sum.env = wireEnvelope(msg)
-		}
-		if o.BodyStructure != nil {
-			sum.body, sum.bs = wireBodyStructure(msg)
-		}
 	}
 	// BINARY of a part in an unknown encoding fails the command before
 	// any of the message's response is written (RFC 3516 4.3).

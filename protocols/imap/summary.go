@@ -3,20 +3,26 @@ package imap
 import (
 	"bytes"
 	"container/list"
-	"hash/maphash"
 	"sync"
+
+	"github.com/emersion/go-imap/v2"
 )
 
-// summaryCache keeps what FETCH ENVELOPE, BODY and BODYSTRUCTURE compute
-// from a message file, in the form they are sent (see fetchwire.go), for
-// every session of the process: a message's file never changes (its name
-// is unique to that content), so an entry never goes stale, and clients
-// that fetch the same headers again (a second device, a resync) skip
-// reading and parsing the file, and encoding the result. It is an LRU
-// split into shards with their own lock, so sessions do not queue on one
-// lock.
+// summaryCache keeps what FETCH ENVELOPE, BODY, BODYSTRUCTURE and
+// RFC822.SIZE compute from a message file, in the form they are sent (see
+// fetchwire.go), for every session of the process, so that clients that
+// fetch them again (a second device, a resync) skip reading and parsing
+// the file, encoding the result and even asking the store about the
+// message (fetchSummaries). Its key is the message's UID in its folder
+// (with the folder's UIDVALIDITY, the folder id): IMAP promises that a
+// UID names one immutable message forever (RFC 9051 2.3.1.1), and the
+// store keeps that promise (UIDs are never reused; a message's file, named
+// in its IMAP index row, never changes), so an entry never goes stale. The
+// message id is part of the key as well, so that an IMAP index rebuilt
+// with UIDs counted anew does not meet old entries for other messages. It
+// is an LRU split into shards with their own lock, so sessions do not
+// queue on one lock.
 type summaryCache struct {
-	seed   maphash.Seed
 	shards [summaryShards]summaryShard
 }
 
@@ -34,9 +40,14 @@ type summaryShard struct {
 	byKey map[summaryKey]*list.Element
 }
 
-// summaryKey names a message file: the store's directory and the file's
-// name in eml/ (IMAPMessage.MidString).
-type summaryKey struct{ dir, mid string }
+// summaryKey names a message: the store's directory, the folder (whose id
+// is its UIDVALIDITY), the message's UID there and its message id.
+type summaryKey struct {
+	dir string
+	fid uint64
+	uid uint32
+	mid uint64
+}
 
 // summary is what the cache keeps of one message file. An entry in the
 // cache is not changed: a FETCH that learns more puts a new one.
@@ -73,6 +84,11 @@ func newWireForm(enc func(dst []byte, utf8 bool) []byte) wireForm {
 
 func (f wireForm) known() bool { return f.ascii != nil }
 
+// answers: s holds every item of o it keeps (s may be nil).
+func (s *summary) answers(o *imap.FetchOptions) bool {
+	return s != nil && (!o.Envelope || s.env.known()) && (o.BodyStructure == nil || s.bs.known()) && (!o.RFC822Size || s.size >= 0)
+}
+
 // of is the form for a connection that quotes 8-bit strings (utf8) or not.
 func (f wireForm) of(utf8 bool) []byte {
 	if utf8 {
@@ -82,7 +98,7 @@ func (f wireForm) of(utf8 bool) []byte {
 }
 
 func newSummaryCache() *summaryCache {
-	c := &summaryCache{seed: maphash.MakeSeed()}
+	c := &summaryCache{}
 	for i := range c.shards {
 		c.shards[i].order = list.New()
 		c.shards[i].byKey = map[summaryKey]*list.Element{}
@@ -91,7 +107,8 @@ func newSummaryCache() *summaryCache {
 }
 
 func (c *summaryCache) shard(key summaryKey) *summaryShard {
-	return &c.shards[maphash.String(c.seed, key.mid)%summaryShards]
+	h := (key.mid ^ uint64(key.uid)<<32) * 0x9e3779b97f4a7c15 // Fibonacci hashing: the top bits
+	return &c.shards[h>>(64-5)%summaryShards]
 }
 
 // get returns the summary of key, or nil.
