@@ -388,25 +388,50 @@ func (a *storeActor) flush(c *actors.Context) {
 		return
 	}
 	m.observe("sync", t0)
+	// The IMAP index update is prepared now, reading exchange.sqlite3
+	// through the transaction, and midb.sqlite3's commit (an fsync) runs
+	// beside exchange.sqlite3's instead of after it. A crash between the
+	// two commits is repaired when the store opens, whichever came first:
+	// the index is reconciled from exchange.sqlite3 (rows of messages that
+	// are not there are dropped, messages it lacks get new UIDs above the
+	// last one it handed out, flags are copied), so a UID is never reused,
+	// and nobody was answered or notified of a change not committed.
+	// Changes of the folder list need the committed folders: their index
+	// update follows the commit, as before.
+	var job *indexJob
+	if !foldersChanged(tx.events) {
+		job = a.index(c, tx.events, tx)
+	}
 	t0 = time.Now()
 	events, err := tx.Commit()
 	m.observe("commit", t0)
 	if err != nil {
 		tx.Rollback()
+		if job != nil {
+			// Its index changes may have committed: the index is
+			// reconciled before anything else uses it (a later commit
+			// may reuse the message ids that were rolled back).
+			<-job.done
+			job.aborted = true
+			if err := a.store.SyncIMAP(context.Background()); err != nil {
+				a.log.Warn("IMAP index reconcile failed", zap.String("dir", a.dir), zap.Error(err))
+			}
+		}
 		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
 		return
 	}
-	// The callers are answered once exchange.sqlite3 has committed; the
-	// IMAP index follows before anyone is notified (an IMAP session told of
-	// new mail finds its UID). A crash in between loses no acknowledged
-	// message: the index is reconciled from exchange.sqlite3 at open, and
-	// UIDs it never committed were never shown to anyone.
+	// The callers are answered once exchange.sqlite3 has committed; they
+	// are notified once the IMAP index has too (an IMAP session told of
+	// new mail finds its UID).
 	for i, p := range batch {
 		if p.sender != nil {
 			c.Send(p.sender, reply(results[i]))
 		}
 	}
-	a.index(c, events)
+	if job == nil {
+		a.index(c, events, nil)
+	}
+	a.completeIndex(c, false)
 }
 
 // indexJob is the IMAP index update of one commit whose midb commit (an
@@ -416,17 +441,23 @@ func (a *storeActor) flush(c *actors.Context) {
 type indexJob struct {
 	events []Event
 	done   chan struct{}
+	// aborted: exchange.sqlite3's commit failed after the index job was
+	// started; the index was reconciled and nobody is notified.
+	aborted bool
 }
 
 // indexDone: an index goroutine finished.
 type indexDone struct{}
 
 // index updates the IMAP index for a commit's events: prepared here (it
-// reads exchange.sqlite3), committed in a goroutine (it holds midb's one
-// connection until then, so any other use of midb waits for it).
-func (a *storeActor) index(c *actors.Context, events []Event) {
+// reads exchange.sqlite3, through via when the commit is yet to come),
+// committed in a goroutine (it holds midb's one connection until then, so
+// any other use of midb waits for it). The caller completes the job.
+func (a *storeActor) index(c *actors.Context, events []Event, via *Tx) *indexJob {
 	t0 := time.Now()
+	a.store.readVia = via
 	commit, err := a.store.prepareIndexIMAP(context.Background(), events)
+	a.store.readVia = nil
 	if err != nil {
 		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
 	}
@@ -434,8 +465,7 @@ func (a *storeActor) index(c *actors.Context, events []Event) {
 	a.indexing = append(a.indexing, job)
 	if commit == nil {
 		close(job.done)
-		a.completeIndex(c, false)
-		return
+		return job
 	}
 	sys, self, m, dir, log := c.System(), c.Self(), a.opts.metrics, a.dir, a.log
 	go func() {
@@ -446,6 +476,7 @@ func (a *storeActor) index(c *actors.Context, events []Event) {
 		close(job.done)
 		sys.Send(self, indexDone{})
 	}()
+	return job
 }
 
 // completeIndex tells subscribers and tables of the commits whose index
@@ -467,6 +498,9 @@ func (a *storeActor) completeIndex(c *actors.Context, wait bool) {
 			// No index commit holds midb's connection: prepare the
 			// statements the last ones used, for the next.
 			a.store.midbStmts.prepareWanted(context.Background(), a.store.midb)
+		}
+		if job.aborted {
+			continue // reconciled when its commit failed; nothing to tell
 		}
 		a.publish(c, job.events)
 		a.updateTables(c, job.events)

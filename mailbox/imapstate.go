@@ -532,6 +532,18 @@ func (s *Store) indexIMAP(ctx context.Context, events []Event) error {
 	return commit()
 }
 
+// foldersChanged tells whether events change the folder list IMAP shows
+// (or a folder's name): the index then reconciles its folder list, which
+// reads exchange.sqlite3 as committed.
+func foldersChanged(events []Event) bool {
+	for _, e := range events {
+		if e.Folder && e.Kind&(EventCreated|EventDeleted|EventMoved|EventModified|EventCopied) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // prepareIndexIMAP applies one commit's events to midb.sqlite3 up to the
 // commit, which it returns (nil when there is nothing to commit): the
 // caller may run it in another goroutine. Until it has run, the midb
@@ -541,14 +553,11 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 	if s.midb == nil || len(events) == 0 {
 		return nil, nil
 	}
-	for _, e := range events {
-		if e.Folder && e.Kind&(EventCreated|EventDeleted|EventMoved|EventModified|EventCopied) != 0 {
-			// The folder list changed (or a folder was renamed):
-			// reconcile the list; contents only of folders new to IMAP.
-			if err := s.syncIMAP(ctx, false); err != nil {
-				return nil, err
-			}
-			break
+	if foldersChanged(events) {
+		// The folder list changed (or a folder was renamed): reconcile
+		// the list; contents only of folders new to IMAP.
+		if err := s.syncIMAP(ctx, false); err != nil {
+			return nil, err
 		}
 	}
 	tx, err := s.midb.BeginTx(ctx, nil)

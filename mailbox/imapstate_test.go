@@ -333,3 +333,76 @@ func TestIMAPLookupDenseAndSparse(t *testing.T) {
 		}
 	}
 }
+
+// The IMAP index commits beside exchange.sqlite3's commit. When that
+// commit fails after the index's went through, the index is reconciled:
+// the message that was never stored has no row, nobody is told of it,
+// and the UID it was given is not handed out again.
+func TestIndexOfFailedCommitReconciled(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	uidNext := func() uint32 {
+		res, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) { return tx.IMAPFolders() }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.([]IMAPFolder) {
+			if f.ID == fidInbox {
+				return f.UIDNext
+			}
+		}
+		t.Fatal("no INBOX")
+		return 0
+	}
+	before := uidNext()
+	var lost uint64
+	_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		m := benchMessage(1)
+		m.Props.Set(mapi.PrMessageDeliveryTime, mapi.FileTimeOf(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)))
+		mid, _, err := tx.WriteMessage(fidInbox, m)
+		if err != nil {
+			return nil, err
+		}
+		lost = mid
+		// A foreign key checked only at COMMIT: the commit fails after
+		// the request succeeded.
+		if _, err := tx.Exec("PRAGMA defer_foreign_keys=ON"); err != nil {
+			return nil, err
+		}
+		_, err = tx.Exec("INSERT INTO message_properties VALUES (?, ?, ?)", int64(0x7ffffffff), int64(mapi.PrSubject), "orphan")
+		return mid, err
+	}))
+	if err == nil {
+		t.Fatal("commit with a dangling foreign key succeeded")
+	}
+	// The next write commits normally; its UID is above the lost one's.
+	res, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		mid, _, err := tx.WriteMessage(fidInbox, benchMessage(2))
+		return mid, err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := res.(uint64)
+	msgs, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) {
+		var out []IMAPMessage
+		err := tx.IMAPScan(fidInbox, before, func(m IMAPMessage) error { out = append(out, m); return nil })
+		return out, err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := msgs.([]IMAPMessage)
+	if len(got) != 1 || got[0].MessageID != kept {
+		t.Fatalf("index after a failed commit: %+v (lost %#x, kept %#x)", got, lost, kept)
+	}
+	if got[0].UID <= before {
+		t.Fatalf("UID %d of the next message reuses the failed commit's (UIDNEXT was %d)", got[0].UID, before)
+	}
+	// The next message may get the message id the failed commit used:
+	// its index row is its own, not the failed message's.
+	if old := uint64(mapi.FileTimeOf(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC))); got[0].Received == old {
+		t.Fatalf("index row of the stored message is the failed one's (received %d)", got[0].Received)
+	}
+}

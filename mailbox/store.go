@@ -35,6 +35,10 @@ type Store struct {
 	midbStmts stmtCache // midb's
 	intact    cidSet    // content files known complete (content_tx.go)
 	rows      rowCache  // message rows read by tables (rowcache.go)
+	// readVia, while set, is the write transaction dbQuery and dbQueryRow
+	// read through (the IMAP index prepared before that transaction
+	// commits: the one connection is the transaction's).
+	readVia *Tx
 }
 
 // DBPath returns the path of a store's exchange.sqlite3.

@@ -156,6 +156,9 @@ func (c *stmtCache) close() {
 // dbQueryRow runs a one-row query on exchange.sqlite3 outside any
 // transaction, with a kept statement.
 func (s *Store) dbQueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s.readVia != nil {
+		return s.readVia.QueryRow(q, args...)
+	}
 	if st := s.stmts.prepared(ctx, s.db, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -165,6 +168,9 @@ func (s *Store) dbQueryRow(ctx context.Context, q string, args ...any) *sql.Row 
 // dbQuery runs a query on exchange.sqlite3 outside any transaction, with a
 // kept statement.
 func (s *Store) dbQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s.readVia != nil {
+		return s.readVia.Query(q, args...)
+	}
 	if st := s.stmts.prepared(ctx, s.db, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
