@@ -1,10 +1,13 @@
 package mailbox
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"sort"
@@ -37,19 +40,21 @@ const (
 
 // Property tags the IMAP view reads (MS-OXPROPS).
 const (
-	tagDisplayName      = 0x3001001f
-	tagContainerClass   = 0x3613001f
-	tagAttrHidden       = 0x10f4000b
-	tagMessageFlags     = 0x0e070003
-	tagLastModification = 0x30080040
-	tagDeliveryTime     = 0x0e060040
-	tagFlagStatus       = 0x10900003
-	tagIconIndex        = 0x10800003
-	tagMsgStatus        = 0x0e170003
-	tagSubject          = 0x0037001f
-	tagSenderSMTP       = 0x5d01001f
-	tagSenderEmail      = 0x0c1f001f
-	tagLocalCommitMax   = 0x670a0040
+	tagDisplayName       = 0x3001001f
+	tagContainerClass    = 0x3613001f
+	tagAttrHidden        = 0x10f4000b
+	tagMessageFlags      = 0x0e070003
+	tagLastModification  = 0x30080040
+	tagDeliveryTime      = 0x0e060040
+	tagFlagStatus        = 0x10900003
+	tagIconIndex         = 0x10800003
+	tagMsgStatus         = 0x0e170003
+	tagSubject           = 0x0037001f
+	tagSubjectPrefix     = 0x003d001f
+	tagNormalizedSubject = 0x0e1d001f
+	tagSenderSMTP        = 0x5d01001f
+	tagSenderEmail       = 0x0c1f001f
+	tagLocalCommitMax    = 0x670a0040
 )
 
 // MAPI values behind the IMAP flags (upstream's mapping, 3.10).
@@ -398,8 +403,9 @@ func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, erro
 		}
 	}
 	props := map[uint32]any{}
-	rows, err := s.dbQuery(ctx, "SELECT proptag, propval FROM message_properties WHERE message_id=? AND proptag IN (?,?,?,?,?,?,?,?,?,?)",
-		mid, tagMessageFlags, tagLastModification, tagDeliveryTime, tagFlagStatus, tagIconIndex, tagMsgStatus, tagSubject, tagSenderSMTP, tagSenderEmail, 0)
+	rows, err := s.dbQuery(ctx, "SELECT proptag, propval FROM message_properties WHERE message_id=? AND proptag IN (?,?,?,?,?,?,?,?,?,?,?)",
+		mid, tagMessageFlags, tagLastModification, tagDeliveryTime, tagFlagStatus, tagIconIndex, tagMsgStatus, tagSubject,
+		tagSubjectPrefix, tagNormalizedSubject, tagSenderSMTP, tagSenderEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -430,6 +436,10 @@ func (s *Store) readMAPIState(ctx context.Context, mid uint64) (*mapiState, erro
 	st.modTime = uint64(num(tagLastModification))
 	st.received = uint64(num(tagDeliveryTime))
 	st.subject = str(tagSubject)
+	if st.subject == "" {
+		// Stored as its parts, as upstream stores it.
+		st.subject = str(tagSubjectPrefix) + str(tagNormalizedSubject)
+	}
 	st.sender = str(tagSenderSMTP)
 	if st.sender == "" {
 		st.sender = str(tagSenderEmail)
@@ -477,6 +487,13 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 	if st.size < 0 {
 		st.size = 0
 	}
+	if p := OriginalPath(s.Dir, midStr); p != "" {
+		// upstream's midb keeps the Subject header as the message has
+		// it (encoded words and all); its IMAP sorts and searches by it.
+		if subj, ok := rawHeader(p, "Subject"); ok {
+			st.subject = subj
+		}
+	}
 	if midStr == "" {
 		// No RFC 5322 form yet (made through MAPI): the name upstream
 		// gives midb-generated files; the file is written when the
@@ -498,6 +515,25 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 		return fmt.Errorf("midb: insert message %d: %w", mid, err)
 	}
 	return nil
+}
+
+// rawHeader reads the header field name of the RFC 5322 file at path, as
+// it is there (unfolded, not decoded); false when the file or the field is
+// missing.
+func rawHeader(path, name string) (string, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	// A message's header is read up to 64 KiB; what lies beyond is not
+	// looked at.
+	h, _ := textproto.NewReader(bufio.NewReader(io.LimitReader(f, 64<<10))).ReadMIMEHeader()
+	v, ok := h[textproto.CanonicalMIMEHeaderKey(name)]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return v[0], true
 }
 
 // imapUpdateFlags copies a message's MAPI state into its midb row.

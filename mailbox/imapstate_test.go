@@ -406,3 +406,48 @@ func TestIndexOfFailedCommitReconciled(t *testing.T) {
 		t.Fatalf("index row of the stored message is the failed one's (received %d)", got[0].Received)
 	}
 }
+
+// The index keeps a message's Subject header as the message has it, as
+// upstream's midb does (its IMAP sorts by it); a message made through
+// MAPI, which has no RFC 5322 form yet, its MAPI subject.
+func TestIndexSubjectAsUpstream(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	raw := []byte("From: erika@partner.example\r\nTo: fixture@example.org\r\n" +
+		"Subject: =?utf-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?=\r\n  (folded)\r\n\r\nHallo\r\n")
+	mc, err := ImportRFC5322(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Do[DeliverResult](ctx, r, dir, Deliver{Raw: raw, Content: mc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		m := benchMessage(1)
+		m.Props.Set(mapi.PrSubject, "RE: made in Outlook")
+		mid, _, err := tx.WriteMessage(fidInbox, m)
+		return mid, err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := func(mid uint64) string {
+		v, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) {
+			var s string
+			err := tx.s.midb.QueryRow("SELECT subject FROM messages WHERE message_id=?", int64(mid)).Scan(&s)
+			return s, err
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(string)
+	}
+	if got, want := subject(res.MessageID), "=?utf-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?= (folded)"; got != want {
+		t.Errorf("delivered message: index subject %q, want %q", got, want)
+	}
+	if got := subject(made.(uint64)); got != "RE: made in Outlook" {
+		t.Errorf("MAPI-made message: index subject %q", got)
+	}
+}
