@@ -147,7 +147,25 @@ func BenchmarkAppend(b *testing.B) {
 // in INBOX (heap and goroutine stacks, measured in-process; the clients
 // keep only their sockets). SESSIONS sets how many (default 2,000),
 // MESSAGES how many messages INBOX gets beyond the test's three.
+// IDLE_HEAP_PROFILE=FILE writes heap profiles of every allocation, FILE
+// with the sessions and FILE.base before them (go tool pprof -diff_base).
 func BenchmarkIdleSessions(b *testing.B) {
+	prof := os.Getenv("IDLE_HEAP_PROFILE")
+	if prof != "" {
+		old := runtime.MemProfileRate
+		runtime.MemProfileRate = 1
+		defer func() { runtime.MemProfileRate = old }()
+	}
+	writeProfile := func(name string) {
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
 	n := 2000
 	if s := os.Getenv("SESSIONS"); s != "" {
 		n, _ = strconv.Atoi(s)
@@ -157,12 +175,16 @@ func BenchmarkIdleSessions(b *testing.B) {
 		m, _ := strconv.Atoi(s)
 		e.fill(b, m)
 	}
-	var stacks uint64
+	// used is the heap in use (spans holding objects) and the goroutine
+	// stacks after a GC; stacks, live (the live objects' bytes) and
+	// goroutines are the parts reported beside it.
+	var stacks, live, allocated uint64
+	var goroutines int
 	used := func() uint64 {
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		stacks = ms.StackInuse
+		stacks, live, allocated, goroutines = ms.StackInuse, ms.HeapAlloc, ms.TotalAlloc, runtime.NumGoroutine()
 		return ms.HeapInuse + ms.StackInuse
 	}
 	warm := e.login(b)
@@ -170,7 +192,10 @@ func BenchmarkIdleSessions(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		before := used()
-		stacks0 := stacks
+		stacks0, live0, allocated0, goroutines0 := stacks, live, allocated, goroutines
+		if prof != "" {
+			writeProfile(prof + ".base")
+		}
 		conns := make([]net.Conn, 0, n)
 		buf := make([]byte, 4096)
 		for j := 0; j < n; j++ {
@@ -195,13 +220,12 @@ func BenchmarkIdleSessions(b *testing.B) {
 		after := used()
 		b.ReportMetric(float64(after-before)/float64(n)/1024, "KiB/session")
 		b.ReportMetric(float64(stacks-stacks0)/float64(n)/1024, "stack-KiB/session")
-		if p := os.Getenv("IDLE_HEAP_PROFILE"); p != "" {
-			f, err := os.Create(p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			pprof.WriteHeapProfile(f)
-			f.Close()
+		b.ReportMetric(float64(live-live0)/float64(n)/1024, "live-heap-KiB/session")
+		b.ReportMetric(float64(goroutines-goroutines0)/float64(n), "goroutines/session")
+		b.ReportMetric(float64(allocated-allocated0)/float64(n)/1024, "allocated-KiB/session")
+		if prof != "" {
+			runtime.GC() // the profile shows what the last GC kept
+			writeProfile(prof)
 		}
 		for _, nc := range conns {
 			nc.Close()

@@ -54,11 +54,20 @@ type idConn struct {
 	out  []byte  // bytes ready for go-imap
 	rerr error   // a read error to return once out is empty
 
+	// idleMu is held by the session actor while it writes the updates of
+	// an IDLE (whileIdle), and by Read while it ends one (leaveIdle):
+	// an update goes out either before go-imap reads the client's DONE,
+	// or not at all. Taken before mu.
+	idleMu sync.Mutex
+
 	mu sync.Mutex // guards the rest; Write holds it while writing
 	// awaiting: go-imap has answered every command it was given, so the
 	// next line from the client is a new command.
 	awaiting bool
 	tag, cmd string // the command go-imap works on, when !awaiting
+	// idle: go-imap is in IDLE (it asked for DONE with "+") and has been
+	// given nothing of the client's since.
+	idle bool
 	// syncWait: a synchronizing literal was announced and go-imap has
 	// not yet asked for it ("+") nor refused it (tagged reply).
 	syncWait    bool
@@ -151,12 +160,56 @@ func (c *idConn) Read(p []byte) (int, error) {
 		}
 		err := c.rerr
 		c.rerr = nil
+		c.leaveIdle()
 		return 0, err
 	}
+	c.leaveIdle()
 	n := copy(p, c.out)
 	c.out = c.out[n:]
 	c.releaseBuf()
 	return n, nil
+}
+
+// leaveIdle ends an IDLE before go-imap is given the client's next bytes
+// (its DONE): an update the session is writing goes out first, and the
+// session writes none after (whileIdle).
+func (c *idConn) leaveIdle() {
+	c.mu.Lock()
+	idle := c.idle
+	c.mu.Unlock()
+	if !idle {
+		return
+	}
+	c.idleMu.Lock()
+	c.mu.Lock()
+	c.idle = false
+	c.mu.Unlock()
+	c.idleMu.Unlock()
+}
+
+// whileIdle runs write, which writes IDLE updates through go-imap, if
+// go-imap is still in IDLE and has not read the client's DONE, and keeps
+// go-imap from reading it until write returns; ok: write ran. This lets
+// the session actor push updates during IDLE without a goroutine waiting
+// for them (RFC 9051 7.5.1: no EXPUNGE once the IDLE command has ended).
+func (c *idConn) whileIdle(write func() error) (ok bool, err error) {
+	c.idleMu.Lock()
+	defer c.idleMu.Unlock()
+	c.mu.Lock()
+	idle := c.idle
+	c.mu.Unlock()
+	if !idle {
+		return false, nil
+	}
+	return true, write()
+}
+
+// followsIdle reports whether the connection can tell when an IDLE ends
+// (whileIdle): not after STARTTLS, when it sees only ciphertext.
+func (c *idConn) followsIdle() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.transparent
 }
 
 // step takes the next segment off raw: it holds a line that may be an ID
@@ -215,7 +268,7 @@ func (c *idConn) step() {
 // works on that command until it answers its tag. c.mu is held.
 func (c *idConn) release(b []byte) {
 	tag, name, _, _ := splitCommand(b)
-	c.awaiting = false
+	c.awaiting, c.idle = false, false
 	c.tag, c.cmd = tag, strings.ToUpper(name)
 }
 
@@ -390,10 +443,16 @@ func (c *idConn) response(line []byte) []byte {
 		c.syncWait = false // the literal is wanted
 		return line
 	}
+	if bytes.HasPrefix(line, []byte("+")) && !c.awaiting && c.cmd == "IDLE" {
+		// go-imap read the whole IDLE line and waits for DONE (RFC
+		// 2177); every byte it is given from now on ends the IDLE.
+		c.idle = true
+		return line
+	}
 	tag, rest, _ := bytes.Cut(line, []byte(" "))
 	status, code, _ := bytes.Cut(rest, []byte(" "))
 	if !c.awaiting && string(tag) == c.tag {
-		c.awaiting = true
+		c.awaiting, c.idle = true, false
 		if c.cmd == "STARTTLS" && string(status) == "OK" {
 			c.transparent = true
 			return line

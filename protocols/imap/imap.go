@@ -234,18 +234,18 @@ func (s *Server) newSession(c *imapserver.Conn, implicitTLS bool) (imapserver.Se
 	remote, _ := netip.ParseAddrPort(c.NetConn().RemoteAddr().String())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	p := &proxy{s: s, conn: c, wake: make(chan struct{}, 1)}
+	p := &proxy{s: s, conn: c}
 	pid, err := s.sessions.StartSession(ctx, actors.Props{
 		Kind:     "imap-session",
 		Protocol: "imap",
 		Session:  true,
 		New: func() actors.Actor {
-			return &session{s: s, conn: c, remote: remote, implicitTLS: implicitTLS, wake: p.wake}
+			return &session{s: s, conn: c, remote: remote, implicitTLS: implicitTLS}
 		},
 	})
 	if err != nil {
 		return nil, nil, &imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCodeUnavailable, Text: "service shutting down"}
 	}
 	p.pid = pid
-	return p, nil, nil
+	return idleSession{p}, nil, nil
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -29,7 +30,7 @@ type session struct {
 	conn        *imapserver.Conn
 	remote      netip.AddrPort
 	implicitTLS bool
-	wake        chan struct{}
+	self        *actors.PID
 
 	user      *directory.User
 	failures  int
@@ -42,6 +43,13 @@ type session struct {
 	inbox  *actors.Inbox
 	mu     sync.Mutex
 	queued []mailbox.Notification
+	wake   chan struct{} // an IDLE waiting in proxy.Idle (after STARTTLS)
+
+	// An IDLE whose updates the actor writes (idle_push.go).
+	idleConn   *idConn
+	idleW      *imapserver.UpdateWriter
+	idling     atomic.Bool // idleW is set: notifications wake the actor
+	wakeQueued atomic.Bool // an idleWake is on its way
 }
 
 // notified queues a store notification (in the store actor's goroutine)
@@ -53,9 +61,13 @@ func (a *session) notified(msg any) {
 	}
 	a.mu.Lock()
 	a.queued = append(a.queued, n)
+	wake := a.wake
 	a.mu.Unlock()
+	if a.wakeIdle() || wake == nil {
+		return
+	}
 	select {
-	case a.wake <- struct{}{}:
+	case wake <- struct{}{}:
 	default:
 	}
 }
@@ -79,6 +91,12 @@ func (a *session) Receive(c *actors.Context) {
 		if a.s.testHook != nil {
 			a.s.testHook(m.Name)
 		}
+		if a.self == nil {
+			a.self = c.Self()
+		}
+		if a.idleW != nil {
+			a.endIdle() // go-imap reads commands again: the IDLE is over
+		}
 		res, err := m.Run(a)
 		if err != nil {
 			c.Respond(err)
@@ -88,6 +106,8 @@ func (a *session) Receive(c *actors.Context) {
 			res = result{}
 		}
 		c.Respond(res)
+	case idleWake:
+		a.idleWoken()
 	case actors.ServerShutdown:
 		a.conn.Bye("server shutting down")
 		c.Stop(c.Self())
