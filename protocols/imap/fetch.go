@@ -58,12 +58,22 @@ func (a *session) readOriginal(m mailbox.IMAPMessage, headerOnly bool) ([]byte, 
 	if !headerOnly {
 		return a.readOriginalInto(m, nil)
 	}
+	return a.readHeaderInto(m, nil)
+}
+
+// readHeaderInto reads at least the whole header of a message (its first
+// headerPrefix bytes, more when the header is longer), into buf when it is
+// large enough.
+func (a *session) readHeaderInto(m mailbox.IMAPMessage, buf []byte) ([]byte, error) {
 	f, err := a.original(m)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	buf := make([]byte, headerPrefix)
+	if cap(buf) < headerPrefix {
+		buf = make([]byte, headerPrefix)
+	}
+	buf = buf[:headerPrefix]
 	n, err := io.ReadFull(f, buf)
 	buf = buf[:n]
 	if err == io.EOF || err == io.ErrUnexpectedEOF || bytes.Contains(buf, []byte("\r\n\r\n")) || bytes.Contains(buf, []byte("\n\n")) {
@@ -271,30 +281,39 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	var raw []byte
 	var msg *imapmsg.Message
 	full := false // raw is the whole message
+	// The message is read into a buffer used again for the next message:
+	// nothing kept (the summary) points into it.
+	var bp *[]byte
 	switch {
 	case wholeSectionsOnly(o) && !bsMissing && !envMissing:
-		// BODY[] / RFC822 alone: the bytes as they are, nothing to parse,
-		// read into a buffer used again for the next message.
-		bp := mailbox.MessageBuffer()
-		defer func() { mailbox.PutMessageBuffer(bp, raw) }()
+		// BODY[] / RFC822 alone: the bytes as they are, nothing to parse.
+		bp = mailbox.MessageBuffer()
 		var err error
 		if raw, err = a.readOriginalInto(m, *bp); err != nil {
+			mailbox.PutMessageBuffer(bp, *bp)
 			return unavailable(err)
 		}
 		full = true
 	case needBody && (sections || bsMissing):
+		bp = mailbox.MessageBuffer()
 		var err error
-		if raw, err = a.readOriginal(m, false); err != nil {
+		if raw, err = a.readOriginalInto(m, *bp); err != nil {
+			mailbox.PutMessageBuffer(bp, *bp)
 			return unavailable(err)
 		}
 		msg = imapmsg.Parse(raw)
 		full = true
 	case needHeader && (sections || envMissing):
+		bp = mailbox.MessageBuffer()
 		var err error
-		if raw, err = a.readOriginal(m, true); err != nil {
+		if raw, err = a.readHeaderInto(m, *bp); err != nil {
+			mailbox.PutMessageBuffer(bp, *bp)
 			return unavailable(err)
 		}
 		msg = imapmsg.ParseHeader(raw)
+	}
+	if bp != nil {
+		defer mailbox.PutMessageBuffer(bp, raw)
 	}
 	if wire && (envMissing || bsMissing || sizeMissing) {
 		next := &summary{key: key, size: -1}

@@ -100,3 +100,35 @@ func BenchmarkBodyContains(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSummary: what a FETCH ENVELOPE BODYSTRUCTURE of a message not
+// seen before costs, for each message of the fixture corpus in turn:
+// Parse, ENVELOPE and BODYSTRUCTURE in wire form.
+func BenchmarkSummary(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(fixtureDir, "corpus", "*.eml"))
+	if len(files) == 0 {
+		b.Skip("fixture corpus not found")
+	}
+	var msgs [][]byte
+	size := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs = append(msgs, raw)
+		size += len(raw)
+	}
+	b.SetBytes(int64(size / len(msgs)))
+	b.ReportAllocs()
+	var buf []byte
+	i := 0
+	for b.Loop() {
+		m := Parse(msgs[i%len(msgs)])
+		i++
+		buf = AppendEnvelope(buf[:0], m.Envelope(), false)
+		bs := m.BodyStructure(true)
+		buf = AppendBodyStructure(buf, bs, false, false)
+		buf = AppendBodyStructure(buf, bs, true, false)
+	}
+}

@@ -1,6 +1,7 @@
 package imapmsg
 
 import (
+	"net/mail"
 	"testing"
 	"time"
 )
@@ -99,5 +100,70 @@ func TestSentDate(t *testing.T) {
 	}
 	if got := Parse(crlf("Subject: none\n\n")).SentDate(); !got.IsZero() {
 		t.Errorf("SentDate without Date: %v", got)
+	}
+}
+
+// TestParseDateFast: where parseDateFast parses a date, mail.ParseDate
+// gives the same instant and zone offset (what ENVELOPE and SEARCH
+// SENT* use), over common forms and their mutations.
+func TestParseDateFast(t *testing.T) {
+	base := []string{
+		"Sun, 01 Nov 2026 09:00:00 +0000",
+		"Mon, 2 Jan 2006 15:04:05 -0700",
+		"2 Jan 2006 15:04:05 -0700",
+		"Tue, 29 Feb 2000 23:59:59 +1400",
+		"Wed, 31 Dec 1969 00:00:00 -1200 (PST)",
+		"Thu, 1 Jan 1970 00:00:00 +0000 (Coordinated Universal Time)",
+		"Fri, 13 Oct 2023 10:11:12 +0530 (IST)",
+		"Sat, 29 Feb 2023 10:00:00 +0000",
+		"Sun, 31 Apr 2024 10:00:00 +0000",
+		"Mon, 02 Jan 2006 24:00:00 +0000",
+		"Mon, 02 Jan 2006 12:60:00 +0000",
+		"Mon, 02 Jan 2006 12:00:60 +0000",
+		"Mon, 02 Jan 2006 12:00:00 +2400",
+		"Mon, 02 Jan 2006 12:00:00 +0060",
+		"Mon, 02 Jan 06 12:00:00 +0000",
+		"Mon, 02 Jan 2006 12:00 +0000",
+		"Mon, 02 Jan 2006 12:00:00 GMT",
+		"Mon, 02 Jan 2006 12:00:00 +0000 (a (nested) comment)",
+		"Mon, 02 Jan 2006 12:00:00 +0000 (unclosed",
+		"Mon, 02 Jan 2006 12:00:00 +0000 trailing",
+		"mon, 02 jan 2006 12:00:00 +0000",
+		"Mo, 02 Jan 2006 12:00:00 +0000",
+		"Mon,  2 Jan 2006 12:00:00 +0000",
+		"Mon, 002 Jan 2006 12:00:00 +0000",
+		"Mon, 0 Jan 2006 12:00:00 +0000",
+		"Mon, 02 Jam 2006 12:00:00 +0000",
+		"Mon, 02 Jan 2006 12:00:00 +00",
+		"Mon, 02 Jan 2006 12:00:00 0000",
+	}
+	var cases []string
+	for _, d := range base {
+		cases = append(cases, d)
+		for i := range len(d) {
+			// Each byte dropped, doubled and replaced by a digit or a space.
+			cases = append(cases, d[:i]+d[i+1:], d[:i+1]+d[i:], d[:i]+"9"+d[i+1:], d[:i]+" "+d[i+1:])
+		}
+	}
+	fast := 0
+	for _, d := range cases {
+		got, ok := parseDateFast(d)
+		if !ok {
+			continue
+		}
+		fast++
+		want, err := mail.ParseDate(d)
+		if err != nil {
+			t.Errorf("%q: parseDateFast gives %v, mail.ParseDate fails: %v", d, got, err)
+			continue
+		}
+		_, gotOff := got.Zone()
+		_, wantOff := want.Zone()
+		if !got.Equal(want) || gotOff != wantOff {
+			t.Errorf("%q: parseDateFast gives %v, mail.ParseDate %v", d, got, want)
+		}
+	}
+	if fast < 100 {
+		t.Errorf("parseDateFast parsed only %d of %d dates", fast, len(cases))
 	}
 }

@@ -197,11 +197,35 @@ func (f field) value(raw []byte) string {
 // is one.
 func (e *entity) get(raw []byte, name string) (string, bool) {
 	for _, f := range e.fields {
-		if strings.EqualFold(string(f.name(raw)), name) {
+		if equalFoldASCII(f.name(raw), name) {
 			return f.value(raw), true
 		}
 	}
 	return "", false
+}
+
+// equalFoldASCII is strings.EqualFold for a field name (printable ASCII,
+// fieldAt) and name, without making a string of b.
+func equalFoldASCII(b []byte, name string) bool {
+	if len(b) != len(name) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c, d := b[i], name[i]
+		if c == d {
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'A' <= d && d <= 'Z' {
+			d += 'a' - 'A'
+		}
+		if c != d || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // header and body are capped at their length, so that a caller appending to
