@@ -25,6 +25,7 @@ func (t *Tx) WriteOriginal(fid uint64, mc *MessageContent, raw []byte) (mid, cn 
 	if err := t.writeFileAtCommit("eml/"+midString, raw); err != nil {
 		return 0, 0, "", err
 	}
+	t.noteOriginal(midString, raw)
 	if _, err := t.Exec("UPDATE messages SET mid_string=? WHERE message_id=?", midString, int64(mid)); err != nil {
 		return 0, 0, "", err
 	}

@@ -274,6 +274,14 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	if wire && sum == nil && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
 		sum = a.s.summaries.get(key)
 	}
+	if wire && !sum.answers(o) && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
+		// A message written lately, its summary worked out then.
+		if f := fresh.take(a.user.Maildir, m.MidString); f != nil {
+			f.key = key
+			a.s.summaries.put(f)
+			sum = f
+		}
+	}
 	envMissing := o.Envelope && (sum == nil || !sum.env.known())
 	bsMissing := o.BodyStructure != nil && (sum == nil || !sum.bs.known())
 	sizeMissing := o.RFC822Size && (sum == nil || sum.size < 0)

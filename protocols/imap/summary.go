@@ -98,6 +98,7 @@ func (f wireForm) of(utf8 bool) []byte {
 }
 
 func newSummaryCache() *summaryCache {
+	installFreshHook() // the cache's entries for messages just written
 	c := &summaryCache{}
 	for i := range c.shards {
 		c.shards[i].order = list.New()

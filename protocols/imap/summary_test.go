@@ -171,3 +171,39 @@ func TestFetchExpungedFromCache(t *testing.T) {
 	}
 	has(t, a.ok("NOOP"), "* 1 EXPUNGE")
 }
+
+// TestFreshSummaries: a message delivered or appended gets its summary
+// worked out when it is written; its first FETCH takes it, and answers
+// what BODY[] gives.
+func TestFreshSummaries(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("SELECT INBOX")
+	e.deliver(t, raw2)
+	msg := "Subject: appended\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\nContent-Type: text/plain; name*=utf-8''%C3%A4.txt\r\n\r\nä\r\n--z--\r\n"
+	c.ok(fmt.Sprintf("APPEND INBOX {%d+}\r\n%s", len(msg), msg))
+	ms, err := mailbox.Do[[]mailbox.IMAPMessage](context.Background(), e.Stores, e.maildir, mailbox.IMAPLookup{FolderID: mapi.PrivateFIDInbox, UIDs: []uint32{4, 5}})
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("lookup: %v %v", ms, err)
+	}
+	held := func() int {
+		fresh.mu.Lock()
+		defer fresh.mu.Unlock()
+		n := 0
+		for _, m := range ms {
+			if fresh.byKey[freshKey{e.maildir, m.MidString}] != nil {
+				n++
+			}
+		}
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); held() < len(ms); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d summaries worked out", held(), len(ms))
+		}
+	}
+	checkSummaries(t, c, "fresh")
+	if n := held(); n != 0 {
+		t.Errorf("%d fresh summaries left after FETCH", n)
+	}
+}
