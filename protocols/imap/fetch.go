@@ -176,8 +176,9 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 	_, isUID := numSet.(imap.UIDSet)
 	needBody, needHeader := fetchNeeds(o)
 	seen := setsSeen(o) && !a.sel.readOnly
+	keys := a.s.summaries.storeKey(a.user.Maildir, a.sel.fid)
 	if wireLayout.ok && summaryOnly(o) {
-		return a.fetchSummaries(w, ts, o, isUID, needBody, needHeader)
+		return a.fetchSummaries(w, ts, o, keys, isUID, needBody, needHeader)
 	}
 	return a.lookupPages(ts, func(msgs []lookedUp) error {
 		var seenNow []mailbox.SetIMAPFlags
@@ -195,7 +196,7 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 			}
 		}
 		for _, x := range msgs {
-			if err := a.fetchOne(w, x.t, x.m, o, isUID, needBody, needHeader, seen, nil); err != nil {
+			if err := a.fetchOne(w, x.t, x.m, o, keys, isUID, needBody, needHeader, seen, nil); err != nil {
 				return err
 			}
 		}
@@ -218,7 +219,7 @@ func summaryOnly(o *imap.FetchOptions) bool {
 // the responses stay in the order asked. A message another session has
 // expunged meanwhile, still in this session's view, is then answered too
 // when the cache knows it (RFC 2180 4.1.1), not left out.
-func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap.FetchOptions, isUID, needBody, needHeader bool) error {
+func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap.FetchOptions, keys summaryKey, isUID, needBody, needHeader bool) error {
 	var miss []target
 	flush := func() error {
 		if len(miss) == 0 {
@@ -226,7 +227,7 @@ func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap
 		}
 		err := a.lookupPages(miss, func(msgs []lookedUp) error {
 			for _, x := range msgs {
-				if err := a.fetchOne(w, x.t, x.m, o, isUID, needBody, needHeader, false, nil); err != nil {
+				if err := a.fetchOne(w, x.t, x.m, o, keys, isUID, needBody, needHeader, false, nil); err != nil {
 					return err
 				}
 			}
@@ -236,7 +237,7 @@ func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap
 		return err
 	}
 	for _, t := range ts {
-		sum := a.s.summaries.get(a.summaryKey(t.uid, t.mid))
+		sum := a.s.summaries.get(keys.of(t.uid, t.mid))
 		if !sum.answers(o) {
 			miss = append(miss, t)
 			continue
@@ -245,22 +246,17 @@ func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap
 			return err
 		}
 		m := mailbox.IMAPMessage{UID: t.uid, MessageID: t.mid}
-		if err := a.fetchOne(w, t, m, o, isUID, needBody, needHeader, false, sum); err != nil {
+		if err := a.fetchOne(w, t, m, o, keys, isUID, needBody, needHeader, false, sum); err != nil {
 			return err
 		}
 	}
 	return flush()
 }
 
-// summaryKey is the summary cache's key of message uid (message id mid)
-// in the selected folder.
-func (a *session) summaryKey(uid uint32, mid uint64) summaryKey {
-	return summaryKey{dir: a.user.Maildir, fid: a.sel.fid, uid: uid, mid: mid}
-}
-
-// fetchOne writes the FETCH response of one message. sum, when not nil, is
-// its summary, taken from the cache by the caller.
-func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, isUID, needBody, needHeader, seen bool, sum *summary) error {
+// fetchOne writes the FETCH response of one message. keys is the summary
+// cache's key of the folder (summaryCache.storeKey); sum, when not nil, is
+// the message's summary, taken from the cache by the caller.
+func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, keys summaryKey, isUID, needBody, needHeader, seen bool, sum *summary) error {
 	unavailable := func(err error) error {
 		a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
@@ -270,7 +266,7 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	// are sent in (fetchwire.go); without that form (wire false), they are
 	// computed from the file and written through go-imap every time.
 	wire := wireLayout.ok
-	key := a.summaryKey(m.UID, m.MessageID)
+	key := keys.of(m.UID, m.MessageID)
 	if wire && sum == nil && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
 		sum = a.s.summaries.get(key)
 	}

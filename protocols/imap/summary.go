@@ -2,7 +2,6 @@ package imap
 
 import (
 	"bytes"
-	"container/list"
 	"sync"
 
 	"github.com/emersion/go-imap/v2"
@@ -20,10 +19,14 @@ import (
 // in its IMAP index row, never changes), so an entry never goes stale. The
 // message id is part of the key as well, so that an IMAP index rebuilt
 // with UIDs counted anew does not meet old entries for other messages. It
-// is an LRU split into shards with their own lock, so sessions do not
-// queue on one lock.
+// is split into shards with their own lock, so sessions do not queue on
+// one lock; each shard drops entries not used lately (CLOCK: a hit only
+// marks the entry).
 type summaryCache struct {
 	shards [summaryShards]summaryShard
+
+	mu     sync.Mutex
+	stores map[string]uint32 // store directory -> its number in keys
 }
 
 const (
@@ -36,17 +39,29 @@ const (
 
 type summaryShard struct {
 	mu    sync.Mutex
-	order *list.List // of *summary, most recently used first
-	byKey map[summaryKey]*list.Element
+	byKey map[summaryKey]*summarySlot
+	ring  []*summarySlot // at most summaryEntries; the clock hand is at hand
+	hand  int
 }
 
-// summaryKey names a message: the store's directory, the folder (whose id
-// is its UIDVALIDITY), the message's UID there and its message id.
+// summarySlot holds an entry of a shard.
+type summarySlot struct {
+	sum  *summary
+	used bool // looked up since the clock hand last passed
+}
+
+// summaryKey names a message: its store (summaryCache.storeKey), the folder
+// (whose id is its UIDVALIDITY), the message's UID there and its message
+// id.
 type summaryKey struct {
-	dir string
-	fid uint64
-	uid uint32
-	mid uint64
+	store, uid uint32
+	fid, mid   uint64
+}
+
+// of is the key of message uid (message id mid) in the folder of k.
+func (k summaryKey) of(uid uint32, mid uint64) summaryKey {
+	k.uid, k.mid = uid, mid
+	return k
 }
 
 // summary is what the cache keeps of one message file. An entry in the
@@ -99,12 +114,25 @@ func (f wireForm) of(utf8 bool) []byte {
 
 func newSummaryCache() *summaryCache {
 	installFreshHook() // the cache's entries for messages just written
-	c := &summaryCache{}
+	c := &summaryCache{stores: map[string]uint32{}}
 	for i := range c.shards {
-		c.shards[i].order = list.New()
-		c.shards[i].byKey = map[summaryKey]*list.Element{}
+		c.shards[i].byKey = map[summaryKey]*summarySlot{}
 	}
 	return c
+}
+
+// storeKey is the key of folder fid of the store in dir, without message
+// (uid and mid zero): one look-up of the directory per FETCH, not one per
+// message.
+func (c *summaryCache) storeKey(dir string, fid uint64) summaryKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.stores[dir]
+	if !ok {
+		n = uint32(len(c.stores) + 1)
+		c.stores[dir] = n
+	}
+	return summaryKey{store: n, fid: fid}
 }
 
 func (c *summaryCache) shard(key summaryKey) *summaryShard {
@@ -117,27 +145,38 @@ func (c *summaryCache) get(key summaryKey) *summary {
 	s := c.shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.byKey[key]; ok {
-		s.order.MoveToFront(e)
-		return e.Value.(*summary)
+	if e := s.byKey[key]; e != nil {
+		e.used = true
+		return e.sum
 	}
 	return nil
 }
 
-// put stores sum, evicting the least recently used of its shard.
+// put stores sum, in place of the first entry the clock hand finds not
+// used since it last passed when the shard is full.
 func (c *summaryCache) put(sum *summary) {
 	s := c.shard(sum.key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.byKey[sum.key]; ok {
-		e.Value = sum
-		s.order.MoveToFront(e)
+	if e := s.byKey[sum.key]; e != nil {
+		e.sum, e.used = sum, true
 		return
 	}
-	s.byKey[sum.key] = s.order.PushFront(sum)
-	for s.order.Len() > summaryEntries {
-		last := s.order.Back()
-		s.order.Remove(last)
-		delete(s.byKey, last.Value.(*summary).key)
+	e := &summarySlot{sum: sum}
+	s.byKey[sum.key] = e
+	if len(s.ring) < summaryEntries {
+		s.ring = append(s.ring, e)
+		return
+	}
+	for {
+		old := s.ring[s.hand]
+		if !old.used {
+			delete(s.byKey, old.sum.key)
+			s.ring[s.hand] = e
+			s.hand = (s.hand + 1) % len(s.ring)
+			return
+		}
+		old.used = false
+		s.hand = (s.hand + 1) % len(s.ring)
 	}
 }

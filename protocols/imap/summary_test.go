@@ -102,6 +102,22 @@ func TestSummaryCacheFollowsContent(t *testing.T) {
 	// counts UIDs from 1 again: the same UIDs now name other messages.
 	before := c.ok("FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
 	c.ok("LOGOUT")
+	// The session's end (it leaves the store) must not open the store
+	// again once it is closed.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		n := 0
+		for _, a := range e.Sys.Actors() {
+			if a.Kind == "imap-session" {
+				n++
+			}
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d IMAP sessions left", n)
+		}
+	}
 	if err := e.Stores.Unload(ctx, e.maildir); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +127,7 @@ func TestSummaryCacheFollowsContent(t *testing.T) {
 	c = e.login(t)
 	c.ok("SELECT INBOX")
 	if after := c.ok("FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])"); fmt.Sprint(after) == fmt.Sprint(before) {
-		t.Fatalf("the new IMAP index gives the same UIDs to the same messages: the test does not test it\n%q", after)
+		t.Fatalf("the new IMAP index gives the same UIDs to the same messages: the test does not test it\n%q\n%q", before, after)
 	}
 	checkSummaries(t, c, "IMAP index made anew")
 
@@ -205,5 +221,38 @@ func TestFreshSummaries(t *testing.T) {
 	checkSummaries(t, c, "fresh")
 	if n := held(); n != 0 {
 		t.Errorf("%d fresh summaries left after FETCH", n)
+	}
+}
+
+// TestSummaryCacheBound: the cache holds at most summaryEntries per shard,
+// and an entry looked up since the clock hand last passed outlives those
+// that were not.
+func TestSummaryCacheBound(t *testing.T) {
+	c := newSummaryCache()
+	base := c.storeKey("/store", 13)
+	hot := base.of(1, 1)
+	c.put(&summary{key: hot, size: 1})
+	for i := uint32(2); i < 20*summaryShards*summaryEntries; i++ {
+		c.get(hot)
+		c.put(&summary{key: base.of(i, uint64(i)), size: int64(i)})
+	}
+	n := 0
+	for i := range c.shards {
+		if l := len(c.shards[i].byKey); l > summaryEntries || len(c.shards[i].ring) > summaryEntries {
+			t.Errorf("shard %d holds %d entries (ring %d)", i, l, len(c.shards[i].ring))
+		}
+		n += len(c.shards[i].byKey)
+	}
+	if n < summaryShards*summaryEntries/2 {
+		t.Errorf("the cache holds %d entries", n)
+	}
+	if s := c.get(hot); s == nil || s.size != 1 {
+		t.Errorf("the entry used all along is gone: %v", s)
+	}
+	if s := c.get(base.of(2, 2)); s != nil {
+		t.Errorf("the oldest unused entry is still there")
+	}
+	if other := c.storeKey("/other", 13); other == base {
+		t.Errorf("two stores, one key %v", base)
 	}
 }
