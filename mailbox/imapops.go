@@ -32,6 +32,8 @@ type IMAPAppend struct {
 	// Content is Raw converted outside the store (ImportRFC5322), so the
 	// store's actor does not spend its time on it; nil: converted here.
 	Content *MessageContent
+	// Staged: the message's files, written beforehand (PrestageOriginal).
+	Staged *Prestaged
 }
 
 func (r IMAPAppend) Write(tx *Tx) (any, error) {
@@ -62,7 +64,7 @@ func (r IMAPAppend) Write(tx *Tx) (any, error) {
 		flags |= msgflagUnsent
 	}
 	mc.Props.Set(mapi.PrMessageFlags, flags)
-	mid, _, _, err := tx.WriteOriginal(r.FolderID, mc, r.Raw)
+	mid, _, _, err := tx.writeOriginal(r.FolderID, mc, r.Raw, r.Staged)
 	if err != nil {
 		return nil, err
 	}
