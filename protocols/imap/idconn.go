@@ -289,7 +289,7 @@ func (c *idConn) answerID(tag, args string) {
 	var reply string
 	if fields, ok := parseIDParams(args); ok {
 		if c.log != nil && len(fields) > 0 {
-			c.log.Debug("imap client ID", zap.Strings("fields", fields))
+			c.log.Debug("imap client ID", zap.Stringer("remote", c.RemoteAddr()), zap.Strings("fields", fields))
 		}
 		reply = "* ID (\"name\" \"gromox-go\" \"version\" " + quote(c.version) + ")\r\n" + tag + " OK ID completed\r\n"
 	} else {
@@ -412,7 +412,9 @@ func (c *idConn) flushLocked() error {
 var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, flushSize); return &b }}
 
 // releaseWriteBuf sends what is collected and gives the buffer back, so
-// that a waiting session holds none. c.mu is held.
+// that a waiting session holds none; nor does it hold the flush timer and
+// the line buffer of its output, made again by the next command that
+// needs them. c.mu is held.
 func (c *idConn) releaseWriteBuf() error {
 	err := c.flushLocked()
 	if c.wbuf != nil {
@@ -421,6 +423,13 @@ func (c *idConn) releaseWriteBuf() error {
 			writeBufs.Put(&b)
 		}
 		c.wbuf = nil
+	}
+	if c.flushTimer != nil {
+		c.flushTimer.Stop() // should it run all the same, it finds nothing to send
+		c.flushTimer = nil
+	}
+	if len(c.outSplit.line) == 0 {
+		c.outSplit.line = nil
 	}
 	return err
 }

@@ -93,6 +93,70 @@ func TestIdleWithoutGoroutine(t *testing.T) {
 	}
 }
 
+// TestIdleHoldsNoBuffers: a session waiting in IDLE, after commands
+// that filled them, holds none of the connection wrapper's buffers (the
+// pooled read and write buffers, the output line buffer) nor its flush
+// timer.
+func TestIdleHoldsNoBuffers(t *testing.T) {
+	e := newEnv(t)
+	conns := make(chan *idConn, 1)
+	e.srv.testConn = func(c *idConn) { conns <- c }
+	// A listener of its own, served after testConn is set.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go e.srv.Serve(ln)
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	c := greeted(t, nc)
+	c.ok(`LOGIN alice@example.org "secret pw"`)
+	ic := <-conns
+	c.ok("SELECT INBOX")
+	c.ok("FETCH 1:* (FLAGS ENVELOPE BODY.PEEK[])") // collected output
+	c.ok("NOOP")
+	c.idle()
+	held := func() []string {
+		ic.mu.Lock() // the reader's fields are set before it takes mu to wait
+		defer ic.mu.Unlock()
+		var held []string
+		for name, b := range map[string]bool{
+			"read buffer":  ic.rbuf != nil || ic.raw != nil || ic.out != nil,
+			"write buffer": ic.wbuf != nil,
+			"flush timer":  ic.flushTimer != nil,
+			"output line":  ic.outSplit.line != nil,
+			"input line":   ic.in.line != nil,
+		} {
+			if b {
+				held = append(held, name)
+			}
+		}
+		return held
+	}
+	// Released once go-imap waits for DONE, and after the update written
+	// (the client may see its bytes a moment before).
+	released := func(when string) {
+		deadline := time.Now().Add(5 * time.Second)
+		for h := held(); len(h) > 0; h = held() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s, the session holds %v", when, h)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	released("in IDLE")
+	e.deliver(t, "Subject: four\r\n\r\nfour\r\n")
+	if l := c.line(); l != "* 4 EXISTS" {
+		t.Fatalf("IDLE after a delivery: %q", l)
+	}
+	released("after an update in IDLE")
+	c.done()
+}
+
 // TestIdleNothingAfterDone: while another session keeps adding, flagging
 // and expunging messages, a session that ends IDLE gets nothing after the
 // tagged OK of IDLE until its next command (RFC 9051 7.5.1: no EXPUNGE

@@ -95,6 +95,7 @@ type Server struct {
 	summaries *summaryCache
 
 	testHook func(command string) // called before each command (tests)
+	testConn func(*idConn)        // called with each new connection (tests)
 }
 
 // New makes a server.
@@ -204,8 +205,11 @@ func (l *listener) Accept() (net.Conn, error) {
 		// same, and it has no TLSConfig, so no STARTTLS. ID only where
 		// no STARTTLS can hide it (see idConn).
 		idCap := l.tls != nil || l.s.cfg.TLS == nil
-		log := l.s.log.With(zap.Stringer("remote", c.RemoteAddr()))
-		return newIDConn(nc, log, l.s.cfg.Version, idCap), nil
+		ic := newIDConn(nc, l.s.log, l.s.cfg.Version, idCap)
+		if l.s.testConn != nil {
+			l.s.testConn(ic)
+		}
+		return ic, nil
 	}
 }
 
