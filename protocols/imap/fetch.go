@@ -168,21 +168,26 @@ func setsSeen(o *imap.FetchOptions) bool {
 
 // fetch answers FETCH and UID FETCH (RFC 9051 6.4.5, RFC 3516), streaming
 // one page of messages at a time.
-func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.FetchOptions) error {
+func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.FetchOptions) (err error) {
 	ts, err := a.resolve(numSet)
 	if err != nil {
 		return err
 	}
-	_, isUID := numSet.(imap.UIDSet)
-	needBody, needHeader := fetchNeeds(o)
-	seen := setsSeen(o) && !a.sel.readOnly
-	keys := a.s.summaries.storeKey(a.user.Maildir, a.sel.fid)
+	c := &fetchCmd{o: o, keys: a.s.summaries.storeKey(a.user.Maildir, a.sel.fid), seen: setsSeen(o) && !a.sel.readOnly}
+	_, c.isUID = numSet.(imap.UIDSet)
+	c.needBody, c.needHeader = fetchNeeds(o)
+	out := &fetchResponses{w: w}
+	defer func() {
+		if cerr := out.end(); err == nil {
+			err = cerr
+		}
+	}()
 	if wireLayout.ok && summaryOnly(o) {
-		return a.fetchSummaries(w, ts, o, keys, isUID, needBody, needHeader)
+		return a.fetchSummaries(out, ts, c)
 	}
 	return a.lookupPages(ts, func(msgs []lookedUp) error {
 		var seenNow []mailbox.SetIMAPFlags
-		if seen {
+		if c.seen {
 			for i := range msgs {
 				if msgs[i].m.Flags&mailbox.FlagSeen == 0 {
 					seenNow = append(seenNow, mailbox.SetIMAPFlags{MessageID: msgs[i].m.MessageID, Add: mailbox.FlagSeen})
@@ -196,12 +201,23 @@ func (a *session) fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.F
 			}
 		}
 		for _, x := range msgs {
-			if err := a.fetchOne(w, x.t, x.m, o, keys, isUID, needBody, needHeader, seen, nil); err != nil {
+			if err := a.fetchOne(out, c, x.t, x.m, nil); err != nil {
 				return err
 			}
 		}
-		return nil
+		// What is written goes out before the wait for the next page.
+		return out.end()
 	})
+}
+
+// fetchCmd is what one FETCH command asks, worked out once for all its
+// messages.
+type fetchCmd struct {
+	o                    *imap.FetchOptions
+	keys                 summaryKey // the summary cache's key of the folder (summaryCache.storeKey)
+	isUID                bool       // UID FETCH
+	needBody, needHeader bool       // what of the message files it reads (fetchNeeds)
+	seen                 bool       // it sets \Seen
 }
 
 // summaryOnly: the FETCH asks only for items the summary cache keeps (and
@@ -219,7 +235,7 @@ func summaryOnly(o *imap.FetchOptions) bool {
 // the responses stay in the order asked. A message another session has
 // expunged meanwhile, still in this session's view, is then answered too
 // when the cache knows it (RFC 2180 4.1.1), not left out.
-func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap.FetchOptions, keys summaryKey, isUID, needBody, needHeader bool) error {
+func (a *session) fetchSummaries(out *fetchResponses, ts []target, c *fetchCmd) error {
 	var miss []target
 	flush := func() error {
 		if len(miss) == 0 {
@@ -227,18 +243,18 @@ func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap
 		}
 		err := a.lookupPages(miss, func(msgs []lookedUp) error {
 			for _, x := range msgs {
-				if err := a.fetchOne(w, x.t, x.m, o, keys, isUID, needBody, needHeader, false, nil); err != nil {
+				if err := a.fetchOne(out, c, x.t, x.m, nil); err != nil {
 					return err
 				}
 			}
-			return nil
+			return out.end()
 		})
 		miss = nil
 		return err
 	}
 	for _, t := range ts {
-		sum := a.s.summaries.get(keys.of(t.uid, t.mid))
-		if !sum.answers(o) {
+		sum := a.s.summaries.get(c.keys.of(t.uid, t.mid))
+		if !sum.answers(c.o) {
 			miss = append(miss, t)
 			continue
 		}
@@ -246,17 +262,17 @@ func (a *session) fetchSummaries(w *imapserver.FetchWriter, ts []target, o *imap
 			return err
 		}
 		m := mailbox.IMAPMessage{UID: t.uid, MessageID: t.mid}
-		if err := a.fetchOne(w, t, m, o, keys, isUID, needBody, needHeader, false, sum); err != nil {
+		if err := a.fetchOne(out, c, t, m, sum); err != nil {
 			return err
 		}
 	}
 	return flush()
 }
 
-// fetchOne writes the FETCH response of one message. keys is the summary
-// cache's key of the folder (summaryCache.storeKey); sum, when not nil, is
-// the message's summary, taken from the cache by the caller.
-func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMessage, o *imap.FetchOptions, keys summaryKey, isUID, needBody, needHeader, seen bool, sum *summary) error {
+// fetchOne writes the FETCH response of one message to out. sum, when not
+// nil, is the message's summary, taken from the cache by the caller.
+func (a *session) fetchOne(out *fetchResponses, c *fetchCmd, t target, m mailbox.IMAPMessage, sum *summary) error {
+	o, needBody, needHeader := c.o, c.needBody, c.needHeader
 	unavailable := func(err error) error {
 		a.s.log.Warn("imap: message file unreadable", zap.String("user", a.user.Username), zap.Uint64("mid", m.MessageID), zap.Error(err))
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message unavailable"}
@@ -266,7 +282,7 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	// are sent in (fetchwire.go); without that form (wire false), they are
 	// computed from the file and written through go-imap every time.
 	wire := wireLayout.ok
-	key := keys.of(m.UID, m.MessageID)
+	key := c.keys.of(m.UID, m.MessageID)
 	if wire && sum == nil && (o.Envelope || o.BodyStructure != nil || o.RFC822Size) {
 		sum = a.s.summaries.get(key)
 	}
@@ -375,24 +391,22 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 			}
 		}
 	}
-	rw := w.CreateMessage(t.seq)
-	var wi wireItems
-	if wire {
-		var ok bool
-		if wi, ok = openWireItems(rw); !ok {
-			rw.Close()
-			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "FETCH response unavailable"}
-		}
+	// Responses without literal data from go-imap (body sections) share
+	// go-imap's response writer with the next (fetchResponses).
+	batch := len(o.BodySection) == 0 && len(o.BinarySection) == 0
+	rw, wi := out.begin(t.seq, batch)
+	if wire && !wi.ok {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "FETCH response unavailable"}
 	}
-	if o.UID || isUID {
+	if o.UID || c.isUID {
 		if wire {
 			wi.uid(t.uid)
 		} else {
 			rw.WriteUID(imap.UID(t.uid))
 		}
 	}
-	if o.Flags || seen {
-		if seen {
+	if o.Flags || c.seen {
+		if c.seen {
 			a.sel.flagsChanged(m) // the \Seen set here comes back as a notification
 		}
 		if !wire || !wi.flags(m.Flags, m.Keywords) {
@@ -452,7 +466,10 @@ func (a *session) fetchOne(w *imapserver.FetchWriter, t target, m mailbox.IMAPMe
 	for i, s := range o.BinarySectionSize {
 		rw.WriteBinarySectionSize(s, binSizes[i])
 	}
-	return rw.Close()
+	if !batch {
+		return out.end()
+	}
+	return nil
 }
 
 // wireEnvelope is the ENVELOPE of msg as sent.

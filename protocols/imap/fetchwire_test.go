@@ -25,9 +25,10 @@ func TestFetchWireLayout(t *testing.T) {
 }
 
 // wireSession serves FETCH on a fixed list of messages, writing ENVELOPE,
-// BODY, BODYSTRUCTURE, UID and FLAGS through go-imap's writer or, with
-// viaWire, as fetchOne does on the wire path. Only what the test uses is
-// implemented.
+// BODY, BODYSTRUCTURE, UID, FLAGS and RFC822.SIZE through go-imap's
+// writer, one response writer per message, or, with viaWire, as fetchOne
+// does on the wire path, responses sharing response writers. Only what the
+// test uses is implemented.
 type wireSession struct {
 	imapserver.Session
 	msgs    []*imapmsg.Message
@@ -46,47 +47,63 @@ func (s *wireSession) Select(string, *imap.SelectOptions) (*imap.SelectData, err
 }
 
 func (s *wireSession) Fetch(w *imapserver.FetchWriter, _ imap.NumSet, o *imap.FetchOptions) error {
+	if s.viaWire {
+		return s.fetchWire(w, o)
+	}
 	for i, m := range s.msgs {
 		rw := w.CreateMessage(uint32(i + 1))
-		flags := mailbox.IMAPFlags(i % 128)
-		if !s.viaWire {
-			rw.WriteUID(imap.UID(i + 1))
-			if o.Flags {
-				rw.WriteFlags(toIMAPFlags(flags&^mailbox.FlagRecent, nil))
-			}
-			if o.Envelope {
-				rw.WriteEnvelope(m.Envelope())
-			}
-			if o.BodyStructure != nil {
-				rw.WriteBodyStructure(m.BodyStructure(o.BodyStructure.Extended))
-			}
-		} else {
-			wi, ok := openWireItems(rw)
-			if !ok {
-				return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "no wire path"}
-			}
-			wi.uid(uint32(i + 1))
-			if o.Flags && !wi.flags(flags, nil) {
-				return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "no FLAGS"}
-			}
-			if o.Envelope {
-				wi.item("ENVELOPE", wireEnvelope(m).of(wi.utf8))
-			}
-			if o.BodyStructure != nil {
-				body, bs := wireBodyStructure(m)
-				if wi.body {
-					wi.item("BODY", body.of(wi.utf8))
-				}
-				if wi.bodyStructure {
-					wi.item("BODYSTRUCTURE", bs.of(wi.utf8))
-				}
-			}
+		rw.WriteUID(imap.UID(i + 1))
+		if o.Flags {
+			rw.WriteFlags(toIMAPFlags(mailbox.IMAPFlags(i%128)&^mailbox.FlagRecent, nil))
+		}
+		if o.Envelope {
+			rw.WriteEnvelope(m.Envelope())
+		}
+		if o.BodyStructure != nil {
+			rw.WriteBodyStructure(m.BodyStructure(o.BodyStructure.Extended))
+		}
+		if o.RFC822Size {
+			rw.WriteRFC822Size(int64(m.Size()))
 		}
 		if err := rw.Close(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// fetchWire writes the responses as fetchOne does, in batches
+// (fetchResponses).
+func (s *wireSession) fetchWire(w *imapserver.FetchWriter, o *imap.FetchOptions) error {
+	out := &fetchResponses{w: w}
+	for i, m := range s.msgs {
+		rw, wi := out.begin(uint32(i+1), true)
+		if !wi.ok {
+			out.end()
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "no wire path"}
+		}
+		wi.uid(uint32(i + 1))
+		if o.Flags && !wi.flags(mailbox.IMAPFlags(i%128), nil) {
+			out.end()
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "no FLAGS"}
+		}
+		if o.Envelope {
+			wi.item("ENVELOPE", wireEnvelope(m).of(wi.utf8))
+		}
+		if o.BodyStructure != nil {
+			body, bs := wireBodyStructure(m)
+			if wi.body {
+				wi.item("BODY", body.of(wi.utf8))
+			}
+			if wi.bodyStructure {
+				wi.item("BODYSTRUCTURE", bs.of(wi.utf8))
+			}
+		}
+		if o.RFC822Size {
+			rw.WriteRFC822Size(int64(m.Size())) // go-imap's own item, amid ours
+		}
+	}
+	return out.end()
 }
 
 // wireTestMessages are the fixture corpus and messages with what strings
@@ -123,11 +140,17 @@ func wireTestMessages(t *testing.T) []*imapmsg.Message {
 	return msgs
 }
 
-// TestFetchWireSameBytes: FETCH responses written on the wire path are
-// byte for byte those go-imap writes for the same data, on a connection
-// without UTF-8 quoting and with it (ENABLE UTF8=ACCEPT).
+// TestFetchWireSameBytes: FETCH responses written on the wire path, in
+// shared response writers, are byte for byte those go-imap writes for the
+// same data, on a connection without UTF-8 quoting and with it (ENABLE
+// UTF8=ACCEPT).
 func TestFetchWireSameBytes(t *testing.T) {
 	msgs := wireTestMessages(t)
+	// Enough of them for several shared writers, ended by count and by
+	// size.
+	for len(msgs) < 3*batchResponses {
+		msgs = append(msgs, msgs...)
+	}
 	transcript := func(viaWire bool) []string {
 		srv := imapserver.New(&imapserver.Options{
 			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
@@ -155,7 +178,7 @@ func TestFetchWireSameBytes(t *testing.T) {
 			if utf8 {
 				c.ok("ENABLE UTF8=ACCEPT")
 			}
-			for _, items := range []string{"(UID FLAGS ENVELOPE)", "(BODYSTRUCTURE)", "(BODY)", "(BODY BODYSTRUCTURE)", "(BODYSTRUCTURE BODY ENVELOPE)", "FULL"} {
+			for _, items := range []string{"(UID FLAGS ENVELOPE)", "(BODYSTRUCTURE)", "(BODY)", "(BODY BODYSTRUCTURE)", "(BODYSTRUCTURE BODY ENVELOPE RFC822.SIZE)", "FULL"} {
 				out = append(out, c.ok("FETCH 1:* "+items)...)
 			}
 		}
