@@ -129,6 +129,7 @@ type storeActor struct {
 	pending    []pendingWrite
 	flushQueue bool
 	indexing   []*indexJob // IMAP index commits not yet published, in commit order
+	backlog    []Event     // events of commits whose index update has not started
 
 	subs    map[uint64]*subscription
 	nextSub uint64
@@ -398,8 +399,12 @@ func (a *storeActor) flush(c *actors.Context) {
 	// and nobody was answered or notified of a change not committed.
 	// Changes of the folder list need the committed folders: their index
 	// update follows the commit, as before.
+	// While an index commit is still running, this commit's index update
+	// waits in the backlog and starts, together with those of the commits
+	// after it, when that one is done: the store goes on committing and
+	// answering instead of waiting for midb.sqlite3.
 	var job *indexJob
-	if !foldersChanged(tx.events) {
+	if len(a.backlog) == 0 && !a.indexBusy() && !foldersChanged(tx.events) {
 		job = a.index(c, tx.events, tx)
 	}
 	t0 = time.Now()
@@ -429,9 +434,22 @@ func (a *storeActor) flush(c *actors.Context) {
 		}
 	}
 	if job == nil {
-		a.index(c, events, nil)
+		a.backlog = append(a.backlog, events...)
 	}
 	a.completeIndex(c, false)
+}
+
+// indexBusy tells whether an index commit is running.
+func (a *storeActor) indexBusy() bool {
+	if len(a.indexing) == 0 {
+		return false
+	}
+	select {
+	case <-a.indexing[len(a.indexing)-1].done:
+		return false
+	default:
+		return true
+	}
 }
 
 // indexJob is the IMAP index update of one commit whose midb commit (an
@@ -483,27 +501,37 @@ func (a *storeActor) index(c *actors.Context, events []Event, via *Tx) *indexJob
 // update is done, in commit order; with wait, it waits for all of them
 // (before a read, which must see them, and before the store closes).
 func (a *storeActor) completeIndex(c *actors.Context, wait bool) {
-	for len(a.indexing) > 0 {
-		job := a.indexing[0]
-		if !wait {
-			select {
-			case <-job.done:
-			default:
-				return
+	for {
+		for len(a.indexing) > 0 {
+			job := a.indexing[0]
+			if !wait {
+				select {
+				case <-job.done:
+				default:
+					return
+				}
 			}
+			<-job.done
+			a.indexing = a.indexing[1:]
+			if len(a.indexing) == 0 && a.store != nil {
+				// No index commit holds midb's connection: prepare the
+				// statements the last ones used, for the next.
+				a.store.midbStmts.prepareWanted(context.Background(), a.store.midb)
+			}
+			if job.aborted {
+				continue // reconciled when its commit failed; nothing to tell
+			}
+			a.publish(c, job.events)
+			a.updateTables(c, job.events)
 		}
-		<-job.done
-		a.indexing = a.indexing[1:]
-		if len(a.indexing) == 0 && a.store != nil {
-			// No index commit holds midb's connection: prepare the
-			// statements the last ones used, for the next.
-			a.store.midbStmts.prepareWanted(context.Background(), a.store.midb)
+		// No index commit runs: the backlog's starts (it reads
+		// exchange.sqlite3 as committed: no transaction is open).
+		if len(a.backlog) == 0 || a.store == nil {
+			return
 		}
-		if job.aborted {
-			continue // reconciled when its commit failed; nothing to tell
-		}
-		a.publish(c, job.events)
-		a.updateTables(c, job.events)
+		events := a.backlog
+		a.backlog = nil
+		a.index(c, events, nil)
 	}
 }
 
