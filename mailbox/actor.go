@@ -397,12 +397,12 @@ func (a *storeActor) flush(c *actors.Context) {
 	// are not there are dropped, messages it lacks get new UIDs above the
 	// last one it handed out, flags are copied), so a UID is never reused,
 	// and nobody was answered or notified of a change not committed.
-	// Changes of the folder list need the committed folders: their index
-	// update follows the commit, as before.
+	//
 	// While an index commit is still running, this commit's index update
-	// waits in the backlog and starts, together with those of the commits
-	// after it, when that one is done: the store goes on committing and
-	// answering instead of waiting for midb.sqlite3.
+	// waits in the backlog instead, and starts with those of the commits
+	// after it when that one is done: the store goes on committing and
+	// answering instead of waiting for midb.sqlite3. So do changes of the
+	// folder list, which the index reads as committed.
 	var job *indexJob
 	if len(a.backlog) == 0 && !a.indexBusy() && !foldersChanged(tx.events) {
 		job = a.index(c, tx.events, tx)
