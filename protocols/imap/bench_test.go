@@ -102,6 +102,9 @@ func BenchmarkFetchLargeFolder(b *testing.B) {
 		items := "FLAGS RFC822.SIZE ENVELOPE"
 		if s := os.Getenv("FETCH_ITEMS"); s != "" {
 			items = s
+			if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+				items = s[1 : len(s)-1] // given as a list: "(FLAGS ENVELOPE)"
+			}
 		}
 		c.send("f UID FETCH 1:* (" + items + ")\r\n")
 		// Lines without copies or a deadline each, so that the client
@@ -118,6 +121,9 @@ func BenchmarkFetchLargeFolder(b *testing.B) {
 			}
 			if bytes.HasPrefix(l, []byte("f OK")) {
 				break
+			}
+			if bytes.HasPrefix(l, []byte("f ")) {
+				b.Fatalf("UID FETCH 1:* (%s): %s", items, l)
 			}
 			lines++
 		}
