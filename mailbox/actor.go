@@ -81,6 +81,9 @@ type Options struct {
 	Metrics prometheus.Registerer
 
 	metrics *commitMetrics
+	// indexDelay holds each IMAP index commit back (tests of the
+	// backlog).
+	indexDelay time.Duration
 }
 
 func (o *Options) defaults() {
@@ -485,8 +488,9 @@ func (a *storeActor) index(c *actors.Context, events []Event, via *Tx) *indexJob
 		close(job.done)
 		return job
 	}
-	sys, self, m, dir, log := c.System(), c.Self(), a.opts.metrics, a.dir, a.log
+	sys, self, m, dir, log, delay := c.System(), c.Self(), a.opts.metrics, a.dir, a.log, a.opts.indexDelay
 	go func() {
+		time.Sleep(delay)
 		if err := commit(); err != nil {
 			log.Warn("IMAP index commit failed", zap.String("dir", dir), zap.Error(err))
 		}

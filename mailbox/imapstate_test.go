@@ -2,16 +2,20 @@ package mailbox
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gromox-go/gromox/actors"
 	"github.com/gromox-go/gromox/internal/fixtures"
 	"github.com/gromox-go/gromox/mapi"
 )
@@ -449,5 +453,87 @@ func TestIndexSubjectAsUpstream(t *testing.T) {
 	}
 	if got := subject(made.(uint64)); got != "RE: made in Outlook" {
 		t.Errorf("MAPI-made message: index subject %q", got)
+	}
+}
+
+// Concurrent deliveries into one store commit while earlier commits' IMAP
+// index updates still run (their index updates then wait in a backlog):
+// every new-mail notification comes in commit order and only once the
+// message's UID is in midb.sqlite3, and UIDs follow commit order.
+func TestIndexBacklogUnderConcurrentDelivery(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	// Index commits slower than the store's: most commits find one
+	// running and leave their update to the backlog.
+	r, sys := newRegistry(t, Options{Idle: time.Hour, indexDelay: 5 * time.Millisecond})
+	ctx := tctx(t)
+	midb, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "exmdb", midbFile)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer midb.Close()
+	var mu sync.Mutex
+	var events []Event
+	var uids []int64
+	sub := sys.Spawn(actors.Props{Kind: "test-session", New: func() actors.Actor {
+		return actors.ActorFunc(func(c *actors.Context) {
+			n, ok := c.Message().(Notification)
+			if !ok {
+				return
+			}
+			for _, e := range n.Events {
+				// Read from the file, as another process would.
+				uid := int64(-1)
+				midb.QueryRow("SELECT uid FROM messages WHERE message_id=?", int64(e.MessageID)).Scan(&uid)
+				mu.Lock()
+				events, uids = append(events, e), append(uids, uid)
+				mu.Unlock()
+			}
+		})
+	}})
+	if _, err := Do[uint64](ctx, r, dir, Subscribe{Subscriber: sub, Kinds: EventNewMail}); err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				raw := []byte(fmt.Sprintf("From: a@example.net\r\nSubject: %d/%d\r\n\r\nbody %d %d\r\n", w, i, w, i))
+				mc, err := ImportRFC5322(raw)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := r.Do(ctx, dir, Deliver{Raw: raw, Content: mc}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(events)
+		mu.Unlock()
+		if n >= writers*each || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) != writers*each {
+		t.Fatalf("%d new-mail notifications, want %d", len(events), writers*each)
+	}
+	for i, e := range events {
+		if uids[i] <= 0 {
+			t.Fatalf("notified of message %#x before its UID was in the index", e.MessageID)
+		}
+		if i > 0 && (e.Seq <= events[i-1].Seq || e.MessageID <= events[i-1].MessageID || uids[i] <= uids[i-1]) {
+			t.Fatalf("notification %d out of commit order: %+v (UID %d) after %+v (UID %d)", i, e, uids[i], events[i-1], uids[i-1])
+		}
 	}
 }
