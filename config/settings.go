@@ -43,6 +43,9 @@ type Settings struct {
 	LogLevel        int    // 1 crit … 6 debug
 	LogFile         string // "-" for standard error, else an absolute path
 	ShutdownTimeout time.Duration
+	GCPercent       int    // gc_percent: the Go collector's GOGC for large heaps
+	GCMinHeadroom   uint64 // gc_min_headroom: the least a heap may grow between collections
+	MemoryLimit     uint64 // memory_limit: the Go runtime's soft limit in bytes; 0: none
 
 	AuthFailDelay       time.Duration // auth_fail_delay
 	AuthBackend         string        // "ldap", "pam", "allow_all" or "deny_all"
@@ -305,6 +308,9 @@ func build(gx, my, am *Values) (*Settings, error) {
 		s.LogFile = underData(s.DataDir, s.LogFile, "")
 	}
 	s.ShutdownTimeout = gx.Duration("shutdown_timeout")
+	s.GCPercent = int(gx.Int("gc_percent"))
+	s.GCMinHeadroom = gx.Size("gc_min_headroom")
+	s.MemoryLimit = gx.Size("memory_limit")
 
 	s.AuthFailDelay = gx.Duration("auth_fail_delay")
 	src, key := gx, "auth_backend_selection"

@@ -45,6 +45,23 @@ var gromoxCfg = Table{File: "gromox.cfg", Directives: []Directive{
 	// block_interval_auths is how long a refusal lasts (upstream keeps it
 	// in http.cfg, imap.cfg and pop3.cfg, with this default and minimum).
 	{Key: "block_interval_auths", Default: "1min", Type: Seconds, Min: "1s"},
+	// gc_percent and gc_min_headroom set the Go collector's target: a
+	// collection starts once the heap has grown by gc_percent of what the
+	// last one kept (Go's GOGC), or by gc_min_headroom if that is more;
+	// the process keeps about that much memory beyond its live heap. A
+	// server of thousands of mostly idle sessions is bound by memory, and
+	// its live heap is large: it keeps half of it more rather than Go's
+	// default of as much again. A small live heap grows by
+	// gc_min_headroom, so a small server does not collect more often than
+	// with Go's default. The GOGC environment variable, when set, takes
+	// precedence over both.
+	{Key: "gc_percent", Default: "50", Type: Int, Min: "10", Max: "1000"},
+	{Key: "gc_min_headroom", Default: "64M", Type: Size, Max: "1T"},
+	// memory_limit is the Go runtime's soft memory limit (GOMEMLIMIT):
+	// nearing it, the collector runs more often and freed memory goes
+	// back to the system sooner; 0: none. The GOMEMLIMIT environment
+	// variable, when set, takes precedence.
+	{Key: "memory_limit", Default: "0", Type: Size},
 
 	// --- upstream ---
 

@@ -58,6 +58,7 @@ type Server struct {
 // Start opens the directory and starts the actor tree: the store registry,
 // the protocol supervisors with their listeners, and the admin listener.
 func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, error) {
+	tuneGCTarget := applyRuntime(st, log)
 	s := &Server{Settings: st, Log: log, done: make(chan struct{})}
 	s.Metrics = prometheus.NewRegistry()
 	s.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -82,6 +83,9 @@ func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, 
 	if err := s.startProtocols(); err != nil {
 		s.Shutdown(context.Background())
 		return nil, err
+	}
+	if tuneGCTarget {
+		go tuneGC(st.GCPercent, st.GCMinHeadroom, s.done) // ends with Shutdown
 	}
 
 	if st.AdminListen == "" {
