@@ -298,10 +298,10 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 	}
 	n := sel.view.Len()
 	var out []target
-	seen := make(map[int]bool)
+	seen := make([]uint64, (n+63)/64) // a bit per message of the view
 	addIdx := func(i int) {
-		if i >= 0 && i < n && !seen[i] {
-			seen[i] = true
+		if i >= 0 && i < n && seen[i/64]&(1<<(i%64)) == 0 {
+			seen[i/64] |= 1 << (i % 64)
 			uid, mid := sel.view.at(i)
 			out = append(out, target{seq: uint32(i + 1), uid: uid, mid: mid})
 		}
