@@ -1,7 +1,9 @@
 package imap
 
 import (
+	"cmp"
 	"maps"
+	"slices"
 	"sort"
 
 	"github.com/emersion/go-imap/v2"
@@ -330,7 +332,10 @@ func (a *session) resolve(numSet imap.NumSet) ([]target, error) {
 	default:
 		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "unsupported number set"}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	bySeq := func(a, b target) int { return cmp.Compare(a.seq, b.seq) }
+	if !slices.IsSortedFunc(out, bySeq) { // a set in order is the usual case
+		slices.SortFunc(out, bySeq)
+	}
 	return out, nil
 }
 
