@@ -152,7 +152,9 @@ func BenchmarkAppend(b *testing.B) {
 // BenchmarkIdleSessions: the server's memory per logged-in session idling
 // in INBOX (heap and goroutine stacks, measured in-process; the clients
 // keep only their sockets). SESSIONS sets how many (default 2,000),
-// MESSAGES how many messages INBOX gets beyond the test's three.
+// MESSAGES how many messages INBOX gets beyond the test's three; HOLES=1
+// then deletes every other one (a view of a run per message, as a folder
+// whose user deleted messages here and there has).
 // IDLE_HEAP_PROFILE=FILE writes heap profiles of every allocation, FILE
 // with the sessions and FILE.base before them (go tool pprof -diff_base).
 func BenchmarkIdleSessions(b *testing.B) {
@@ -180,6 +182,20 @@ func BenchmarkIdleSessions(b *testing.B) {
 	if s := os.Getenv("MESSAGES"); s != "" {
 		m, _ := strconv.Atoi(s)
 		e.fill(b, m)
+	}
+	if os.Getenv("HOLES") != "" {
+		ctx := context.Background()
+		v, err := mailbox.Do[mailbox.IMAPViewData](ctx, e.Stores, e.maildir, mailbox.IMAPView{FolderID: mapi.PrivateFIDInbox})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ids []uint64
+		for i := 1; i < len(v.MessageIDs); i += 2 {
+			ids = append(ids, v.MessageIDs[i])
+		}
+		if _, err := e.Stores.Do(ctx, e.maildir, mailbox.DeleteMessages{FolderID: mapi.PrivateFIDInbox, IDs: ids, Hard: true}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// used is the heap in use (spans holding objects) and the goroutine
 	// stacks after a GC; stacks, live (the live objects' bytes) and

@@ -62,6 +62,9 @@ func (idleWake) String() string { return "imap IDLE update" }
 // wake: the connection cannot tell when the IDLE ends, so the caller
 // waits for updates itself, signalled on wake.
 func (a *session) idle(w *imapserver.UpdateWriter) (wake chan struct{}, err error) {
+	if a.sel != nil {
+		a.sel.view.compact() // kept for as long as the session idles
+	}
 	ic, _ := a.conn.NetConn().(*idConn)
 	if ic == nil || !ic.followsIdle() {
 		a.mu.Lock()

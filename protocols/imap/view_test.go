@@ -74,3 +74,57 @@ func TestView(t *testing.T) {
 		t.Errorf("100,000 consecutive messages in %d runs", len(v.runs))
 	}
 }
+
+// TestViewMIDHalves: message ids beyond 32 bits, and a run that crosses
+// a multiple of 2^32, read back whole.
+func TestViewMIDHalves(t *testing.T) {
+	var v view
+	base := uint64(5)<<40 | 0xffff_fffe
+	for i := uint64(0); i < 4; i++ {
+		v.add(uint32(10+i), base+i)
+	}
+	v.add(20, 7<<44)
+	if len(v.runs) != 2 {
+		t.Fatalf("%d runs, want 2", len(v.runs))
+	}
+	for i := 0; i < 4; i++ {
+		if uid, mid := v.at(i); uid != uint32(10+i) || mid != base+uint64(i) {
+			t.Errorf("at(%d) = %d, %#x", i, uid, mid)
+		}
+		if v.indexOfMID(base+uint64(i)) != i {
+			t.Errorf("indexOfMID(%#x) = %d", base+uint64(i), v.indexOfMID(base+uint64(i)))
+		}
+	}
+	if v.indexOfMID(7<<44) != 4 || v.indexOfMID(base+4) != -1 {
+		t.Error("indexOfMID across runs")
+	}
+	v.remove(0)
+	if uid, mid := v.at(0); uid != 11 || mid != base+1 {
+		t.Errorf("after removing the first: at(0) = %d, %#x", uid, mid)
+	}
+}
+
+// TestViewCompact: a view built message by message holds no more room
+// than it needs once compacted, and stays the same view.
+func TestViewCompact(t *testing.T) {
+	var v view
+	for i := uint32(1); i <= 1000; i++ {
+		v.add(2*i, uint64(3*i)) // a run per message
+	}
+	if cap(v.runs) == len(v.runs) {
+		t.Skip("append left no room to give back")
+	}
+	v.compact()
+	if cap(v.runs) != len(v.runs) || v.Len() != 1000 {
+		t.Fatalf("compacted: len %d cap %d, Len %d", len(v.runs), cap(v.runs), v.Len())
+	}
+	for i := 0; i < 1000; i++ {
+		if uid, mid := v.at(i); uid != uint32(2*(i+1)) || mid != uint64(3*(i+1)) {
+			t.Fatalf("at(%d) = %d, %d", i, uid, mid)
+		}
+	}
+	v.add(3000, 9000)
+	if v.Len() != 1001 {
+		t.Fatalf("Len %d after an add", v.Len())
+	}
+}
