@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 
 	"github.com/gromox-go/gromox/actors"
 )
@@ -44,8 +43,26 @@ func PrestageOriginal(dir string, raw []byte, mc *MessageContent) (*Prestaged, e
 		return nil, fmt.Errorf("mailbox: %s is not a store: %w", dir, err)
 	}
 	p := &Prestaged{dir: dir, midString: newMidString(), cids: map[string]bool{}}
+	dirs := newDirSet()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+	}
 	emlPath := filepath.Join(dir, "eml", filepath.FromSlash(p.midString))
-	files := map[string][]byte{emlPath: raw} // content files: compressed by their writer
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		err := writeDurable(emlPath, raw, func(newDir string) { dirs.add(filepath.Dir(emlPath), newDir) })
+		if err != nil {
+			fail(err)
+		}
+	}()
 	if mc != nil {
 		for _, data := range contentValues(mc, nil) {
 			cid := ContentID(data)
@@ -60,82 +77,30 @@ func PrestageOriginal(dir string, raw []byte, mc *MessageContent) (*Prestaged, e
 				continue // the transaction verifies it
 			}
 			p.cids[cid] = true
-			files[path] = data
-		}
-	}
-	// Each directory is fsynced once its new names exist, beside the
-	// files' own fsyncs.
-	named := map[string]*dirNames{}
-	for path := range files {
-		d := named[filepath.Dir(path)]
-		if d == nil {
-			d = &dirNames{}
-			named[filepath.Dir(path)] = d
-		}
-		d.pending.Add(1)
-	}
-	errs := make(chan error, 2*len(files)+len(named))
-	var wg sync.WaitGroup
-	for path, data := range files {
-		d := named[filepath.Dir(path)]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var err error
-			if path == emlPath {
-				err = writeDurable(path, data, d.named)
-			} else {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
 				fileWriters <- struct{}{}
 				defer func() { <-fileWriters }()
-				var z []byte
-				if z, err = compress(data); err != nil {
-					d.named("")
-				} else {
-					err = writeRenamed(path, z, d.named)
+				z, err := compress(data)
+				if err == nil {
+					err = writeRenamed(path, z, func(newDir string) { dirs.add(filepath.Dir(path), newDir) })
 				}
-			}
-			if err != nil {
-				errs <- err
-			}
-		}()
-	}
-	for dir, d := range named {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.pending.Wait()
-			if d.made.Load() {
-				// A directory made here is durable with its parent.
-				if err := fsyncDir(filepath.Dir(dir)); err != nil {
-					errs <- err
+				if err != nil {
+					fail(err)
 				}
-			}
-			if err := fsyncDir(dir); err != nil {
-				errs <- err
-			}
-		}()
+			}()
+		}
 	}
 	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+	if first == nil {
+		first = dirs.sync()
+	}
+	if first != nil {
 		os.Remove(emlPath)
-		return nil, err
+		return nil, first
 	}
 	return p, nil
-}
-
-// dirNames waits for the new names of one directory.
-type dirNames struct {
-	pending sync.WaitGroup
-	made    atomic.Bool // a writer had to make the directory
-}
-
-// named is a writer's report that its file has its name (or failed to).
-func (d *dirNames) named(newDir string) {
-	if newDir != "" {
-		d.made.Store(true)
-	}
-	d.pending.Done()
 }
 
 // Discard removes the prestaged eml file of a request that failed (its
@@ -193,22 +158,57 @@ func contentValues(mc *MessageContent, out [][]byte) [][]byte {
 }
 
 // writeRenamed writes data as path through a temporary file in the same
-// directory, fsynced, then renamed: path is never seen incomplete. named
-// is called once path has its name (or failed to get it).
-func writeRenamed(path string, data []byte, named func(newDir string)) error {
+// directory, fsynced, then renamed: path is never seen incomplete.
+func writeRenamed(path string, data []byte, created func(newDir string)) error {
 	tmp := path + ".tmp" + filepath.Base(newMidString())
 	made := ""
 	err := writeDurable(tmp, data, func(newDir string) { made = newDir })
 	if err != nil {
-		named(made)
+		created(made)
 		return err
 	}
 	err = os.Rename(tmp, path)
-	named(made)
+	created(made)
 	if err != nil {
 		os.Remove(tmp)
 	}
 	return err
+}
+
+// dirSet collects directories that gained names, to be fsynced together.
+type dirSet struct {
+	mu   sync.Mutex
+	dirs map[string]bool
+}
+
+func newDirSet() *dirSet { return &dirSet{dirs: map[string]bool{}} }
+
+// add records dir, and the parent of newDir when a directory was made.
+func (d *dirSet) add(dir, newDir string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.dirs[dir] = true
+	if newDir != "" {
+		d.dirs[filepath.Dir(newDir)] = true
+	}
+}
+
+// sync fsyncs every directory, in parallel.
+func (d *dirSet) sync() error {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(d.dirs))
+	for dir := range d.dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fsyncDir(dir); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
 
 // fsyncDir makes the names in directory dir durable.
