@@ -53,10 +53,6 @@ func (t *Tx) writeContent(data []byte) (string, error) {
 	if t.s.intact.has(cid) {
 		return cid, nil // stored already, and known complete
 	}
-	if t.prestaged[cid] {
-		t.s.intact.add(cid)
-		return cid, nil // made durable for this request (PrestageOriginal)
-	}
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 && storedIntact(path, cid) {
 		t.s.intact.add(cid)
 		return cid, nil // the same value is stored already
@@ -183,8 +179,13 @@ func (t *Tx) syncContent() error {
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(byDir))
-	syncDir := func(dir string) {
-		if err := fsyncDir(dir); err != nil {
+	fsyncDir := func(dir string) {
+		d, err := os.Open(dir)
+		if err == nil {
+			err = d.Sync()
+			d.Close()
+		}
+		if err != nil {
 			errs <- err
 		}
 	}
@@ -199,9 +200,9 @@ func (t *Tx) syncContent() error {
 			}
 			if made {
 				// The new directory's name is durable with its parent.
-				syncDir(filepath.Dir(dir))
+				fsyncDir(filepath.Dir(dir))
 			}
-			syncDir(dir)
+			fsyncDir(dir)
 		}()
 	}
 	var first error

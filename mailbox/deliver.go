@@ -22,9 +22,6 @@ type Deliver struct {
 	Raw     []byte
 	Content *MessageContent
 	Convert func(tx *Tx) (*MessageContent, error)
-	// Staged: the message's files, written for this store beforehand
-	// (PrestageOriginal); nil: written by the transaction.
-	Staged *Prestaged
 }
 
 // DeliverResult is the reply to Deliver.
@@ -66,7 +63,7 @@ func (d Deliver) Write(tx *Tx) (any, error) {
 	if !mc.Props.Has(mapi.PrClientSubmitTime) {
 		mc.Props.Set(mapi.PrClientSubmitTime, now)
 	}
-	mid, _, _, err := tx.writeOriginal(fid, mc, d.Raw, d.Staged)
+	mid, _, _, err := tx.WriteOriginal(fid, mc, d.Raw)
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,6 @@ type IMAPAppend struct {
 	// Content is Raw converted outside the store (ImportRFC5322), so the
 	// store's actor does not spend its time on it; nil: converted here.
 	Content *MessageContent
-	// Staged: the message's files, written beforehand (PrestageOriginal).
-	Staged *Prestaged
 }
 
 func (r IMAPAppend) Write(tx *Tx) (any, error) {
@@ -64,7 +62,7 @@ func (r IMAPAppend) Write(tx *Tx) (any, error) {
 		flags |= msgflagUnsent
 	}
 	mc.Props.Set(mapi.PrMessageFlags, flags)
-	mid, _, _, err := tx.writeOriginal(r.FolderID, mc, r.Raw, r.Staged)
+	mid, _, _, err := tx.WriteOriginal(r.FolderID, mc, r.Raw)
 	if err != nil {
 		return nil, err
 	}

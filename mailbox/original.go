@@ -17,22 +17,13 @@ import (
 // WriteOriginal writes a message into folder fid together with its original
 // RFC 5322 bytes, which are made durable with the commit.
 func (t *Tx) WriteOriginal(fid uint64, mc *MessageContent, raw []byte) (mid, cn uint64, midString string, err error) {
-	return t.writeOriginal(fid, mc, raw, nil)
-}
-
-// writeOriginal is WriteOriginal with the files staged may hold already.
-func (t *Tx) writeOriginal(fid uint64, mc *MessageContent, raw []byte, staged *Prestaged) (mid, cn uint64, midString string, err error) {
-	midString, done := staged.use(t)
-	defer done()
 	mid, cn, err = t.WriteMessage(fid, mc)
 	if err != nil {
 		return 0, 0, "", err
 	}
-	if midString == "" {
-		midString = newMidString()
-		if err := t.writeFileAtCommit("eml/"+midString, raw); err != nil {
-			return 0, 0, "", err
-		}
+	midString = newMidString()
+	if err := t.writeFileAtCommit("eml/"+midString, raw); err != nil {
+		return 0, 0, "", err
 	}
 	t.noteOriginal(midString, raw)
 	if _, err := t.Exec("UPDATE messages SET mid_string=? WHERE message_id=?", midString, int64(mid)); err != nil {

@@ -18,9 +18,7 @@ type Tx struct {
 	events  []Event
 	content map[string]*pendingContent // content files to link at commit
 	dirs    map[string]bool            // directories to fsync at commit
-	// prestaged: content ids a request's session made durable (Prestaged)
-	prestaged map[string]bool
-	sp        int // savepoint counter
+	sp      int                        // savepoint counter
 	// pre holds the property rows of a table range's messages, read by
 	// one query for all of them while Table.readRange reads that range.
 	pre *prefetched

@@ -577,12 +577,8 @@ func (a *session) appendMessage(name string, raw []byte, options *imap.AppendOpt
 	// Converted here, in the session, not in the store's actor (which
 	// converts itself when this fails).
 	mc, _ := mailbox.ImportRFC5322(raw)
-	// Its files are written and made durable here too (the store writes
-	// them itself should this fail).
-	staged, _ := mailbox.PrestageOriginal(a.user.Maildir, raw, mc)
-	mid, err := storeDo[uint64](a, mailbox.IMAPAppend{FolderID: f.ID, Raw: raw, Flags: flags, Keywords: keywords, Date: date, Content: mc, Staged: staged})
+	mid, err := storeDo[uint64](a, mailbox.IMAPAppend{FolderID: f.ID, Raw: raw, Flags: flags, Keywords: keywords, Date: date, Content: mc})
 	if err != nil {
-		staged.DiscardUnless(err)
 		return nil, a.storeError(err)
 	}
 	uids, err := storeDo[[]uint32](a, mailbox.IMAPUIDs{FolderID: f.ID, MessageIDs: []uint64{mid}})

@@ -195,15 +195,7 @@ func (a *sessionActor) deliver(raw []byte) lmtpResult {
 func (a *sessionActor) deliverOne(t target, raw []byte, content *mailbox.MessageContent) error {
 	ctx, cancel := context.WithTimeout(context.Background(), a.s.cfg.Timeout)
 	defer cancel()
-	// The message's files are written and made durable here, beside the
-	// other sessions', before the store's actor commits the message.
-	staged, err := mailbox.PrestageOriginal(t.maildir, raw, content)
-	if err != nil {
-		a.s.log.Warn("writing the message's files ahead failed; the store writes them", zap.String("rcpt", t.username), zap.Error(err))
-		staged = nil
-	}
-	_, err = a.s.stores.Do(ctx, t.maildir, mailbox.Deliver{Raw: raw, Content: content, Staged: staged})
-	staged.DiscardUnless(err)
+	_, err := a.s.stores.Do(ctx, t.maildir, mailbox.Deliver{Raw: raw, Content: content})
 	switch {
 	case err == nil:
 		a.s.log.Info("delivered", zap.String("rcpt", t.username), zap.String("from", a.from), zap.Int("size", len(raw)), zap.String("remote", a.remote))
