@@ -22,11 +22,10 @@ import (
 
 // pendingContent is one file a transaction writes.
 type pendingContent struct {
-	path    string
-	created chan struct{} // closed when the file has its name (or failed to)
-	done    chan struct{} // closed when the writer is finished
-	err     error         // the writer's failure; read after done
-	newDir  string        // a directory the writer had to make; read after created
+	path   string
+	done   chan struct{} // closed when the writer is finished
+	err    error         // the writer's failure; read after done
+	newDir string        // a directory the writer had to make
 }
 
 // wait waits for the file's writer and returns its error.
@@ -73,11 +72,12 @@ func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
 // the file path by a writer goroutine, to be waited for at commit; key
 // names it in the transaction. A write that fails fails the commit.
 func (t *Tx) stage(key, path string, data []byte, compressed bool) {
-	p := &pendingContent{path: path, created: make(chan struct{}), done: make(chan struct{})}
+	p := &pendingContent{path: path, done: make(chan struct{})}
 	if t.content == nil {
 		t.content = map[string]*pendingContent{}
 	}
 	t.content[key] = p
+	t.syncDirAtCommit(filepath.Dir(path))
 	go func() {
 		defer close(p.done)
 		fileWriters <- struct{}{}
@@ -85,26 +85,19 @@ func (t *Tx) stage(key, path string, data []byte, compressed bool) {
 		if compressed {
 			z, err := compress(data)
 			if err != nil {
-				close(p.created)
 				p.err = err
 				return
 			}
 			data = z
 		}
-		p.err = writeDurable(path, data, func(newDir string) {
-			p.newDir = newDir
-			close(p.created)
-		})
+		p.newDir, p.err = writeDurable(path, data)
 	}()
 }
 
 // writeDurable writes data as the file path and fsyncs it, making its
-// directory when there is none. created is called once the file has its
-// name (or could not get it) with the directory it had to make, if any
-// (then that directory's parent must be fsynced too). On failure the file
-// is removed.
-func writeDurable(path string, data []byte, created func(newDir string)) error {
-	newDir := ""
+// directory when there is none (newDir: then that directory's parent must
+// be fsynced too). On failure the file is removed.
+func writeDurable(path string, data []byte) (newDir string, err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if errors.Is(err, fs.ErrNotExist) {
 		dir := filepath.Dir(path)
@@ -113,9 +106,8 @@ func writeDurable(path string, data []byte, created func(newDir string)) error {
 			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 		}
 	}
-	created(newDir)
 	if err != nil {
-		return err
+		return newDir, err
 	}
 	_, err = f.Write(data)
 	if err == nil {
@@ -127,7 +119,7 @@ func writeDurable(path string, data []byte, created func(newDir string)) error {
 	if err != nil {
 		os.Remove(path)
 	}
-	return err
+	return newDir, err
 }
 
 // storedIntact says whether the content file at path holds the value cid
@@ -158,65 +150,46 @@ func (t *Tx) readContent(cid string, unicode bool) ([]byte, error) {
 	return ReadContent(t.s.Dir, cid, unicode)
 }
 
-// syncContent makes the transaction's content files durable before
-// COMMIT: each writer fsyncs its file, and each directory that gained a
-// name is fsynced as soon as its new names exist, beside the files'
-// fsyncs (both must be done, in any order, before the commit: a name made
-// durable for a file whose data is not is an orphan should the machine
-// stop before the commit).
+// syncContent makes the transaction's content files durable: it waits for
+// their writers (each fsyncs its file), then fsyncs every directory that
+// gained one, in parallel. It runs before COMMIT.
 func (t *Tx) syncContent() error {
 	if len(t.content) == 0 && len(t.dirs) == 0 {
 		return nil
-	}
-	// The files each directory waits for.
-	byDir := map[string][]*pendingContent{}
-	for dir := range t.dirs {
-		byDir[dir] = nil
-	}
-	for _, p := range t.content {
-		dir := filepath.Dir(p.path)
-		byDir[dir] = append(byDir[dir], p)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*len(byDir))
-	fsyncDir := func(dir string) {
-		d, err := os.Open(dir)
-		if err == nil {
-			err = d.Sync()
-			d.Close()
-		}
-		if err != nil {
-			errs <- err
-		}
-	}
-	for dir, ps := range byDir {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			made := false
-			for _, p := range ps {
-				<-p.created
-				made = made || p.newDir != ""
-			}
-			if made {
-				// The new directory's name is durable with its parent.
-				fsyncDir(filepath.Dir(dir))
-			}
-			fsyncDir(dir)
-		}()
 	}
 	var first error
 	for _, p := range t.content {
 		if err := p.wait(); err != nil && first == nil {
 			first = err
 		}
+		if p.newDir != "" {
+			// The new directory's name is durable with its parent.
+			t.syncDirAtCommit(filepath.Dir(p.newDir))
+		}
+	}
+	if first != nil {
+		return first
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(t.dirs))
+	for dir := range t.dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := os.Open(dir)
+			if err == nil {
+				err = d.Sync()
+				d.Close()
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
 	}
 	wg.Wait()
 	close(errs)
-	if first == nil {
-		first = <-errs
-	}
-	if first == nil {
+	err := <-errs
+	if err == nil {
 		for key := range t.content {
 			if !strings.HasPrefix(key, "file:") {
 				t.s.intact.add(key) // a content file made durable here
@@ -224,7 +197,7 @@ func (t *Tx) syncContent() error {
 		}
 	}
 	t.content, t.dirs = nil, nil
-	return first
+	return err
 }
 
 // cidSet remembers content ids whose files are known to be complete (made
