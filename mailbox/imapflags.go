@@ -135,7 +135,6 @@ type flagMessage struct {
 	followup            int32
 	pcl                 []byte
 	keywords            []string
-	keywordsRead        bool
 	set                 []mapi.PropVal
 	del                 []mapi.PropTag
 	readTo              *bool
@@ -204,7 +203,7 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 	var cnRows []any   // messages: mid, change number
 	var readRows []any // messages: mid, read state, read change number
 	var delRows []any  // message_properties rows to delete: mid, tag
-	var timeRows []any // msgtime_index: folder, mid
+	var timeRows []any // msgtime_index: folder, mid, modification time
 	for k, i := range idx {
 		mid := mids[k]
 		m := msgs[mid]
@@ -222,7 +221,7 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 				mapi.PropVal{Tag: mapi.PrChangeKey, Value: ck},
 				mapi.PropVal{Tag: mapi.PrPredecessorChangeList, Value: appendPCL(m.pcl, ck)},
 				mapi.PropVal{Tag: mapi.PrLastModificationTime, Value: b.now})
-			timeRows = append(timeRows, int64(m.folder), int64(mid))
+			timeRows = append(timeRows, int64(m.folder), int64(mid), int64(b.now))
 		}
 		if m.readTo != nil {
 			cn++
@@ -268,8 +267,8 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 	}
 	// msgtime_index follows PR_LAST_MODIFICATION_TIME (normal messages
 	// that are not soft-deleted have a row).
-	return t.execRows(fmt.Sprintf("UPDATE msgtime_index SET mtime=%d FROM (VALUES ", int64(b.now)),
-		") AS v WHERE msgtime_index.folder_id=v.column1 AND msgtime_index.message_id=v.column2", 2, timeRows)
+	return t.execRows("UPDATE msgtime_index SET mtime=v.column3 FROM (VALUES ",
+		") AS v WHERE msgtime_index.folder_id=v.column1 AND msgtime_index.message_id=v.column2", 3, timeRows)
 }
 
 // load reads the state of a chunk's messages (nil for the ones skipped).
@@ -372,7 +371,7 @@ func (b *flagBatch) load(mids []uint64) (map[uint64]*flagMessage, error) {
 			return nil, err
 		}
 		if m := msgs[uint64(mid)]; m != nil {
-			m.keywords, m.keywordsRead = strings.Fields(kw), true
+			m.keywords = strings.Fields(kw)
 		}
 	}
 	rs.Close()
