@@ -528,7 +528,14 @@ func rawHeader(path, name string) (string, bool) {
 	defer f.Close()
 	// A message's header is read up to 64 KiB; what lies beyond is not
 	// looked at.
-	h, _ := textproto.NewReader(bufio.NewReader(io.LimitReader(f, 64<<10))).ReadMIMEHeader()
+	return headerField(io.LimitReader(f, 64<<10), name)
+}
+
+// headerField finds header field name in the RFC 5322 message r (the
+// first of that name, unfolded); the header ends at the first empty line
+// or at the first line that is not a field, as far as it could be read.
+func headerField(r io.Reader, name string) (string, bool) {
+	h, _ := textproto.NewReader(bufio.NewReader(r)).ReadMIMEHeader()
 	v, ok := h[textproto.CanonicalMIMEHeaderKey(name)]
 	if !ok || len(v) == 0 {
 		return "", false

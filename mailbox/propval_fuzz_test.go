@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/gromox-go/gromox/mapi"
@@ -39,6 +40,25 @@ func FuzzDecodeBlobValue(f *testing.F) {
 		enc2, _ := encodeValue(tag, again)
 		if eb, ok := enc.([]byte); ok && !bytes.Equal(eb, enc2.([]byte)) {
 			t.Fatalf("%v: encoding not stable: %x vs %x", tag, eb, enc2)
+		}
+	})
+}
+
+// The index reads the Subject of a message received from the network:
+// any bytes give an answer or none, never a panic, and a field found is
+// one line.
+func FuzzHeaderField(f *testing.F) {
+	f.Add([]byte("Subject: =?utf-8?B?R3LDvMOfZQ==?=\r\n folded\r\nFrom: a@b\r\n\r\nbody"), "Subject")
+	f.Add([]byte("From: a@b\nSubject: bare LF\n\n"), "subject")
+	f.Add([]byte("no header at all"), "Subject")
+	f.Add([]byte("Subject:\r\n\r\n"), "Subject")
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		v, ok := headerField(bytes.NewReader(data), name)
+		if !ok && v != "" {
+			t.Fatalf("no field but value %q", v)
+		}
+		if strings.ContainsAny(v, "\r\n") {
+			t.Fatalf("value %q spans lines", v)
 		}
 	})
 }
