@@ -1,71 +1,8 @@
 package rtf
 
-import (
-	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/japanese"
-	"golang.org/x/text/encoding/korean"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/traditionalchinese"
-)
-
 // defaultCodePage is the code page of a document without \ansicpg
 // ([MSFT-RTF]: \ansi is Windows-1252).
 const defaultCodePage = 1252
-
-// windowsCodePages are the Windows ANSI code pages 1250 to 1258.
-var windowsCodePages = [...]*charmap.Charmap{
-	charmap.Windows1250, charmap.Windows1251, charmap.Windows1252, charmap.Windows1253, charmap.Windows1254,
-	charmap.Windows1255, charmap.Windows1256, charmap.Windows1257, charmap.Windows1258,
-}
-
-// codePageEncoding returns the encoding of a Windows code page (\ansicpg,
-// \cpg, or a font's \fcharset), nil for one it does not know.
-func codePageEncoding(cp int) encoding.Encoding {
-	if cp >= 1250 && cp <= 1258 {
-		return windowsCodePages[cp-1250]
-	}
-	switch cp {
-	case 437:
-		return charmap.CodePage437
-	case 850:
-		return charmap.CodePage850
-	case 866:
-		return charmap.CodePage866
-	case 874:
-		return charmap.Windows874
-	case 932:
-		return japanese.ShiftJIS
-	case 936:
-		return simplifiedchinese.GBK
-	case 949:
-		return korean.EUCKR
-	case 950:
-		return traditionalchinese.Big5
-	case 10000:
-		return charmap.Macintosh
-	case 20866:
-		return charmap.KOI8R
-	case 21866:
-		return charmap.KOI8U
-	case 28591:
-		return charmap.ISO8859_1
-	case 28592:
-		return charmap.ISO8859_2
-	case 28595:
-		return charmap.ISO8859_5
-	case 28597:
-		return charmap.ISO8859_7
-	case 28605:
-		return charmap.ISO8859_15
-	case 54936:
-		return simplifiedchinese.GB18030
-	}
-	return nil
-}
 
 // charsetCodePage is the code page of a font's \fcharsetN ([MSFT-RTF]
 // "Font Table"); 0 for the document's default (ANSI, default and symbol
@@ -106,21 +43,4 @@ func charsetCodePage(charset int) int {
 		return 850
 	}
 	return 0
-}
-
-// decodeCodePage converts bytes of code page cp to UTF-8. UTF-8 (65001)
-// and unknown code pages keep valid UTF-8 and read anything else as
-// Windows-1252.
-func decodeCodePage(b []byte, cp int) string {
-	enc := codePageEncoding(cp)
-	if enc == nil {
-		if utf8.Valid(b) {
-			return string(b)
-		}
-		enc = charmap.Windows1252
-	}
-	if s, err := enc.NewDecoder().Bytes(b); err == nil {
-		return string(s)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gromox-go/gromox/mapi/codepage"
 )
 
 // Errors of Text and HTML.
@@ -229,7 +231,7 @@ func (r *reader) flush() {
 		r.dropSurrogate()
 		r.out.Write(r.pending)
 	} else {
-		r.writeString(decodeCodePage(r.pending, r.pendingCP))
+		r.writeString(codepage.Decode(r.pending, uint32(r.pendingCP)))
 	}
 	r.pending = r.pending[:0]
 }

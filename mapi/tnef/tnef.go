@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/gromox-go/gromox/mapi"
+	"github.com/gromox-go/gromox/mapi/codepage"
 )
 
 // Signature is the first u32 of every TNEF stream (MS-OXTNEF 2.1.3.1).
@@ -466,7 +467,7 @@ func (s *stream) string8(b []byte) string {
 	if i := indexNUL(b); i >= 0 {
 		b = b[:i]
 	}
-	return decode8(b, s.codepage)
+	return codepage.Decode(b, s.codepage)
 }
 
 func indexNUL(b []byte) int {

@@ -28,6 +28,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/gromox-go/gromox/config"
+	"github.com/gromox-go/gromox/mapi/codepage"
 	"go.uber.org/zap"
 )
 
@@ -424,8 +425,7 @@ func loadTemplates(dirs config.SearchPath, log *zap.Logger) *Templates {
 // CP_WINUNICODE is not one (MS-OXNSPI 3.1.4.1.18: templates have 8-bit
 // strings).
 func templateCodePage(cp uint32) bool {
-	_, ok := eightBit[cp]
-	return ok || cp == codePageUTF8
+	return codepage.Encoding(cp) != nil || cp == codePageUTF8
 }
 
 func le32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
