@@ -173,8 +173,9 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 	if err != nil {
 		return err
 	}
-	// What changes, message by message.
-	var versions int
+	// What changes, message by message, and the change numbers that
+	// takes: one per new version and one per read state.
+	var cns int
 	for k, i := range idx {
 		m := msgs[mids[k]]
 		if m == nil {
@@ -185,17 +186,13 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 			return err
 		}
 		if m.newVersion {
-			versions++
+			cns++
 		}
-	}
-	// The change numbers, one per changed message and read state.
-	var reads int
-	for _, m := range msgs {
 		if m.readTo != nil {
-			reads++
+			cns++
 		}
 	}
-	cn, err := t.allocateCNs(versions + reads)
+	cn, err := t.allocateCNs(cns)
 	if err != nil {
 		return err
 	}
