@@ -71,7 +71,7 @@ cleanup() {
 }
 stop_all
 trap cleanup EXIT
-rm -rf "$WORK"
+fresh_workdir
 mkdir -p "$WORK"
 chmod 755 "$WORK"
 

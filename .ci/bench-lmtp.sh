@@ -40,7 +40,7 @@ stop_all() {
 }
 stop_all
 trap stop_all EXIT
-rm -rf "$WORK"
+fresh_workdir
 mkdir -p "$WORK"
 chmod 755 "$WORK"
 

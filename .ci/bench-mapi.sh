@@ -62,7 +62,7 @@ done
 # Leftovers of an earlier run: stop what that run started, by its pid.
 gx_stop
 trap gx_stop EXIT
-rm -rf "$WORK"
+fresh_workdir
 mkdir -p "$WORK"
 
 # 1,000 sessions take two connections each on both ends; the server

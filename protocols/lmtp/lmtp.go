@@ -107,6 +107,7 @@ type session struct {
 	pid         *actors.PID
 	conn        *smtp.Conn
 	implicitTLS bool
+	size        int64 // MAIL's SIZE, the message's expected size
 }
 
 func (s *Server) newSession(c *smtp.Conn, implicitTLS bool) (smtp.Session, error) {
@@ -148,7 +149,11 @@ func (ss *session) Logout() error {
 	return nil
 }
 
-func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
+	ss.size = 0
+	if opts != nil {
+		ss.size = opts.Size
+	}
 	if ss.s.cfg.ForceTLS && !ss.implicitTLS {
 		if _, ok := ss.conn.TLSConnectionState(); !ok {
 			return smtpErr(530, smtp.EnhancedCode{5, 7, 0}, "Must issue a STARTTLS command first")
@@ -161,7 +166,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error { return ss.do(rcp
 
 // Data is SMTP's DATA: one reply for all recipients.
 func (ss *session) Data(r io.Reader) error {
-	raw, err := readMessage(r)
+	raw, err := readMessage(r, ss.size)
 	if err != nil {
 		return err
 	}
@@ -181,7 +186,7 @@ func (ss *session) Data(r io.Reader) error {
 
 // LMTPData is LMTP's DATA: one reply per recipient (RFC 2033 4.2).
 func (ss *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
-	raw, err := readMessage(r)
+	raw, err := readMessage(r, ss.size)
 	if err != nil {
 		return err
 	}
@@ -197,8 +202,9 @@ func (ss *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 	return nil
 }
 
-func readMessage(r io.Reader) ([]byte, error) {
-	raw, err := io.ReadAll(r)
+// readMessage reads DATA's message, of expected size size (0: unknown).
+func readMessage(r io.Reader, size int64) ([]byte, error) {
+	raw, err := readData(r, size)
 	if err != nil {
 		var se *smtp.SMTPError
 		if errors.As(err, &se) {
