@@ -6,6 +6,7 @@ import (
 	"io"
 	"reflect"
 	"sync"
+	"unsafe"
 
 	"github.com/emersion/go-smtp"
 )
@@ -86,10 +87,58 @@ func isDataReader(t reflect.Type) bool {
 	return true
 }
 
+// lineLimitReader mirrors go-smtp's unexported lineLimitReader
+// (lengthlimit_reader.go), which sits under the connection's bufio.Reader.
+type lineLimitReader struct {
+	R             io.Reader
+	LineLimit     int
+	curLineLength int
+}
+
+// lineLimiterOffset is the offset of smtp.Conn's lineLimitReader field,
+// ok when it is a *lineLimitReader laid out as ours.
+var lineLimiterOffset = sync.OnceValues(func() (uintptr, bool) {
+	f, ok := reflect.TypeOf(smtp.Conn{}).FieldByName("lineLimitReader")
+	if !ok || f.Type.Kind() != reflect.Pointer {
+		return 0, false
+	}
+	e, want := f.Type.Elem(), reflect.TypeOf(lineLimitReader{})
+	if e.Name() != "lineLimitReader" || e.NumField() != want.NumField() || e.Size() != want.Size() {
+		return 0, false
+	}
+	for i := range want.NumField() {
+		g, w := e.Field(i), want.Field(i)
+		if g.Name != w.Name || g.Type != w.Type || g.Offset != w.Offset {
+			return 0, false
+		}
+	}
+	return f.Offset, true
+})
+
+// connLineLimiter returns the line limiter under c's reader, or nil.
+func connLineLimiter(c *smtp.Conn) *lineLimitReader {
+	off, ok := lineLimiterOffset()
+	if c == nil || !ok {
+		return nil
+	}
+	return *(**lineLimitReader)(unsafe.Add(unsafe.Pointer(c), off))
+}
+
 // readData reads a whole DATA body from r (go-smtp's reader), with hint
 // the expected size (MAIL's SIZE), and returns it without the end marker.
 // Past the reader's limit it fails with go-smtp's ErrDataTooLarge.
-func readData(r io.Reader, hint int64) ([]byte, error) {
+//
+// The message's lines may be of any length (up to the message's limit):
+// go-smtp's limit on line length, meant for commands, would otherwise end
+// the session at a message line of more than 2,000 bytes; and checking it
+// takes a loop over every byte. It is lifted while the message is read,
+// as go-smtp itself does for BDAT.
+func readData(r io.Reader, hint int64, c *smtp.Conn) ([]byte, error) {
+	if ll := connLineLimiter(c); ll != nil {
+		saved := ll.LineLimit
+		ll.LineLimit = 0
+		defer func() { ll.LineLimit, ll.curLineLength = saved, 0 }()
+	}
 	dr := smtpDataReader(r)
 	if dr == nil {
 		return readAll(r, hint)

@@ -127,16 +127,19 @@ type dataRead struct {
 	err  error
 }
 
-type dataSession struct{ b *dataBackend }
+type dataSession struct {
+	b *dataBackend
+	c *smtp.Conn
+}
 
-func (b *dataBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return dataSession{b}, nil }
+func (b *dataBackend) NewSession(c *smtp.Conn) (smtp.Session, error) { return dataSession{b, c}, nil }
 func (dataSession) Mail(string, *smtp.MailOptions) error           { return nil }
 func (dataSession) Rcpt(string, *smtp.RcptOptions) error           { return nil }
 func (dataSession) Reset()                                         {}
 func (dataSession) Logout() error                                  { return nil }
 func (s dataSession) Data(r io.Reader) error {
-	fast := smtpDataReader(r) != nil
-	raw, err := readMessage(r, 0)
+	fast := smtpDataReader(r) != nil && connLineLimiter(s.c) != nil
+	raw, err := readMessage(r, 0, s.c)
 	s.b.got <- dataRead{raw, fast, err}
 	return err
 }
@@ -144,12 +147,14 @@ func (s dataSession) Data(r io.Reader) error {
 // TestReadDataAsGoSMTP sends the corpus and odd DATA bodies to a go-smtp
 // server over TCP twice, read by readData and by go-smtp's own reader, and
 // compares what the session got, and that the command after DATA still
-// works (the reader stops at the end marker).
+// works (the reader stops at the end marker). A message line longer than
+// go-smtp's limit for command lines is delivered, and that limit is back
+// for the next command.
 func TestReadDataAsGoSMTP(t *testing.T) {
 	bodies := []string{
 		"Subject: a\r\n\r\n..leading dot\r\n.\r\n", "x\r\n.\r\n",
 		"bare lf\n.\nnot the end\r\n.\r\n", "cr\r\r\n.\r\nend\r\n.\r\n",
-		strings.Repeat("long line ", 2000) + "\r\n.\r\n",
+		strings.Repeat("long line ", 150) + "\r\n.\r\n",
 	}
 	corpus, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "upstream-3.10", "corpus", "*.eml"))
 	if len(corpus) == 0 {
@@ -162,14 +167,13 @@ func TestReadDataAsGoSMTP(t *testing.T) {
 		}
 		bodies = append(bodies, string(stuff(b)))
 	}
-	read := func(fast bool, body string) dataRead {
+	read := func(fast bool, body string, after ...string) dataRead {
 		fastData = fast
 		defer func() { fastData = true }()
 		be := &dataBackend{got: make(chan dataRead, 1)}
 		srv := smtp.NewServer(be)
 		srv.LMTP = true
 		srv.MaxMessageBytes = 64 << 20
-		srv.MaxLineLength = 0
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -209,6 +213,10 @@ func TestReadDataAsGoSMTP(t *testing.T) {
 		expect("250")
 		fmt.Fprintf(c, "NOOP\r\n")
 		expect("250")
+		for _, cmd := range after {
+			io.WriteString(c, cmd)
+			expect("500")
+		}
 		return got
 	}
 	for i, body := range bodies {
@@ -219,6 +227,11 @@ func TestReadDataAsGoSMTP(t *testing.T) {
 		if !bytes.Equal(fast.raw, slow.raw) || fast.err != nil || slow.err != nil {
 			t.Fatalf("body %d: readData %q (%v), go-smtp %q (%v)", i, fast.raw, fast.err, slow.raw, slow.err)
 		}
+	}
+	long := "Subject: long\r\n\r\n" + strings.Repeat("x", 50000) + "\r\n"
+	got := read(true, long+".\r\n", "NOOP "+strings.Repeat("y", 3000)+"\r\n")
+	if got.err != nil || string(got.raw) != long {
+		t.Fatalf("a line of 50,000 bytes: %d bytes read, %v", len(got.raw), got.err)
 	}
 }
 

@@ -166,7 +166,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error { return ss.do(rcp
 
 // Data is SMTP's DATA: one reply for all recipients.
 func (ss *session) Data(r io.Reader) error {
-	raw, err := readMessage(r, ss.size)
+	raw, err := readMessage(r, ss.size, ss.conn)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (ss *session) Data(r io.Reader) error {
 
 // LMTPData is LMTP's DATA: one reply per recipient (RFC 2033 4.2).
 func (ss *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
-	raw, err := readMessage(r, ss.size)
+	raw, err := readMessage(r, ss.size, ss.conn)
 	if err != nil {
 		return err
 	}
@@ -202,9 +202,10 @@ func (ss *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 	return nil
 }
 
-// readMessage reads DATA's message, of expected size size (0: unknown).
-func readMessage(r io.Reader, size int64) ([]byte, error) {
-	raw, err := readData(r, size)
+// readMessage reads DATA's message, of expected size size (0: unknown),
+// from connection c.
+func readMessage(r io.Reader, size int64, c *smtp.Conn) ([]byte, error) {
+	raw, err := readData(r, size, c)
 	if err != nil {
 		var se *smtp.SMTPError
 		if errors.As(err, &se) {

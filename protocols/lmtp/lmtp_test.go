@@ -178,6 +178,8 @@ func TestBadInput(t *testing.T) {
 		{"NUL bytes", "Subject: nul\r\n\r\nbo\x00dy\r\n", false},
 		{"8-bit header", "Subject: Gr\xfc\xdfe raw latin1\r\n\r\nx\r\n", false},
 		{"long line", "Subject: long\r\n\r\n" + strings.Repeat("x", 1900) + "\r\n", false},
+		// Longer than go-smtp's limit for command lines.
+		{"line of 20,000 bytes", "Subject: longer\r\n\r\n" + strings.Repeat("x", 20000) + "\r\n", false},
 		{"broken boundary", "Subject: mime\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\npart one\r\n--zz\r\nContent-Type: text/plain\r\n\r\nunterminated", false},
 		{"too big", "Subject: big\r\n\r\n" + strings.Repeat(strings.Repeat("y", 998)+"\r\n", 100), true},
 	}
