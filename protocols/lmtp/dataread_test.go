@@ -133,10 +133,10 @@ type dataSession struct {
 }
 
 func (b *dataBackend) NewSession(c *smtp.Conn) (smtp.Session, error) { return dataSession{b, c}, nil }
-func (dataSession) Mail(string, *smtp.MailOptions) error           { return nil }
-func (dataSession) Rcpt(string, *smtp.RcptOptions) error           { return nil }
-func (dataSession) Reset()                                         {}
-func (dataSession) Logout() error                                  { return nil }
+func (dataSession) Mail(string, *smtp.MailOptions) error             { return nil }
+func (dataSession) Rcpt(string, *smtp.RcptOptions) error             { return nil }
+func (dataSession) Reset()                                           {}
+func (dataSession) Logout() error                                    { return nil }
 func (s dataSession) Data(r io.Reader) error {
 	fast := smtpDataReader(r) != nil && connLineLimiter(s.c) != nil
 	raw, err := readMessage(r, 0, s.c)
