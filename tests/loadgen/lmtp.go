@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -146,47 +145,6 @@ func RunLMTP(ctx context.Context, addr string, rcpt string, corpus [][]byte, con
 	res.MsgsPerSec = Rate(res.Acked, res.Elapsed)
 	res.P50, res.P99 = Percentile(lat, 50), Percentile(lat, 99)
 	return res, acked, errors.Join(errs...)
-}
-
-// dialLMTP connects, disables Nagle's algorithm (each command is a small
-// write waiting for a reply) and says LHLO.
-func dialLMTP(ctx context.Context, addr string) (*smtp.Client, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("loadgen: dial %s: %w", addr, err)
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		if err := tc.SetNoDelay(true); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("loadgen: TCP_NODELAY: %w", err)
-		}
-	}
-	c := smtp.NewClientLMTP(conn)
-	if err := c.Hello("loadgen.invalid"); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("loadgen: LHLO: %w", err)
-	}
-	return c, nil
-}
-
-// deliver runs one transaction: MAIL, RCPT, DATA and the recipient's reply.
-func deliver(c *smtp.Client, rcpt string, msg []byte) error {
-	if err := c.Mail(Sender, &smtp.MailOptions{Size: int64(len(msg))}); err != nil {
-		return err
-	}
-	if err := c.Rcpt(rcpt, nil); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(msg); err != nil {
-		return err
-	}
-	_, err = w.CloseWithLMTPResponse()
-	return err
 }
 
 // Percentile is the p-th percentile (nearest rank) of ds, 0 when empty.

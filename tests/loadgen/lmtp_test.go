@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -258,5 +260,28 @@ func TestStoreCounter(t *testing.T) {
 	}
 	if _, _, err := (StoreCounter{Maildir: t.TempDir()}).Count(nil); err == nil {
 		t.Error("missing store counted")
+	}
+}
+
+// TestAppendStuffedAsTextproto: the load tool's DATA bytes are those
+// net/textproto's dot writer (go-smtp's client) sends.
+func TestAppendStuffedAsTextproto(t *testing.T) {
+	msgs := []string{"a", "a\r\nb", ".x\r\n..y\n.\r\nz\n", "bare\rcr\r\n", "\n\n", "end\r\n"}
+	corpus, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "upstream-3.10", "corpus", "*.eml"))
+	for _, p := range corpus {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, string(b))
+	}
+	for _, m := range msgs {
+		var want bytes.Buffer
+		w := textproto.NewWriter(bufio.NewWriter(&want)).DotWriter()
+		io.WriteString(w, m)
+		w.Close()
+		if got := appendStuffed(nil, []byte(m)); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("appendStuffed(%.60q) = %.80q, want %.80q", m, got, want.Bytes())
+		}
 	}
 }

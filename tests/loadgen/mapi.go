@@ -735,7 +735,7 @@ func (r *mapiRun) deliverLoop() (delivered, refused int) {
 	}
 	tick := time.NewTicker(time.Duration(float64(time.Second) / r.opt.DeliverRate))
 	defer tick.Stop()
-	var c *smtp.Client
+	var c *lmtpClient
 	defer func() {
 		if c != nil {
 			c.Quit()
