@@ -23,6 +23,7 @@ type lmtpClient struct {
 	conn       net.Conn
 	r          *bufio.Reader
 	pipelining bool
+	size       bool // SIZE offered: MAIL says the message's size
 	buf        []byte
 }
 
@@ -55,8 +56,11 @@ func dialLMTP(ctx context.Context, addr string) (*lmtpClient, error) {
 		return nil, fmt.Errorf("loadgen: LHLO: %w", err)
 	}
 	for _, l := range lines {
-		if strings.EqualFold(strings.Fields(l + " ")[0], "PIPELINING") {
+		switch strings.ToUpper(strings.Fields(l + " ")[0]) {
+		case "PIPELINING":
 			c.pipelining = true
+		case "SIZE":
+			c.size = true
 		}
 	}
 	return c, nil
@@ -120,8 +124,12 @@ func (c *lmtpClient) Close() error { return c.conn.Close() }
 // The three commands go out together when the server offers PIPELINING;
 // each reply is read in turn either way.
 func deliver(c *lmtpClient, rcpt string, msg []byte) error {
+	mail := "MAIL FROM:<" + Sender + ">"
+	if c.size {
+		mail += fmt.Sprintf(" SIZE=%d", len(msg))
+	}
 	cmds := []string{
-		fmt.Sprintf("MAIL FROM:<%s> SIZE=%d", Sender, len(msg)),
+		mail,
 		"RCPT TO:<" + rcpt + ">",
 		"DATA",
 	}
