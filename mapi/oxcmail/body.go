@@ -121,8 +121,6 @@ func decodeQP(b []byte) []byte {
 	return out
 }
 
-// decodeBase64 ignores characters outside the alphabet and a truncated
-// final quantum, as mail readers do.
 // base64Alphabet is 1 for the bytes of the base64 alphabet ("=" and
 // everything else are skipped).
 var base64Alphabet = func() (t [256]uint8) {
@@ -132,7 +130,33 @@ var base64Alphabet = func() (t [256]uint8) {
 	return t
 }()
 
+// decodeBase64 ignores characters outside the alphabet and a truncated
+// final quantum, as mail readers do. Well-formed base64 in lines, nearly
+// every part, is decoded by encoding/base64 once its lines are joined;
+// anything else is cleaned first, a byte at a time.
 func decodeBase64(b []byte) []byte {
+	// encoding/base64 decodes eight bytes at a time only between line
+	// breaks: the lines are joined first, a line per copy.
+	joined := make([]byte, 0, len(b))
+	for rest := b; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		joined = append(joined, bytes.TrimSuffix(line, []byte("\r"))...)
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(joined)))
+	if n, err := base64.StdEncoding.Decode(out, joined); err == nil {
+		return out[:n]
+	}
+	return decodeBase64Lenient(b, out)
+}
+
+// decodeBase64Lenient is decodeBase64 for any input, into out when it is
+// large enough.
+func decodeBase64Lenient(b, out []byte) []byte {
 	clean := make([]byte, len(b))
 	n := 0
 	for _, c := range b {
@@ -146,7 +170,10 @@ func decodeBase64(b []byte) []byte {
 		}
 		return 0
 	}()]
-	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	if need := base64.RawStdEncoding.DecodedLen(len(clean)); cap(out) < need {
+		out = make([]byte, need)
+	}
+	out = out[:cap(out)]
 	n, _ = base64.RawStdEncoding.Decode(out, clean)
 	return out[:n]
 }

@@ -330,3 +330,17 @@ func BenchmarkDecodeBase64(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDecodeBase64: the one-pass decoding of well-formed parts gives what
+// the lenient cleaning gives, for any input.
+func FuzzDecodeBase64(f *testing.F) {
+	f.Add([]byte("QUJD\r\nREVG\r\n"))
+	f.Add([]byte("QQ==\r\n"))
+	f.Add([]byte("QQ=\r\nQQ"))
+	f.Add([]byte("Q Q\r\n*A"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if got, want := decodeBase64(in), decodeBase64Lenient(in, nil); !bytes.Equal(got, want) {
+			t.Fatalf("decodeBase64(%q) = %q, lenient %q", in, got, want)
+		}
+	})
+}
