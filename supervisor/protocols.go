@@ -29,6 +29,7 @@ func (s *Server) startProtocols() error {
 			RecipientDelimiter: delim,
 			Protocol:           lmtp.ProtocolLMTP,
 			AutoReplySilence:   silence,
+			ResolveCacheTTL:    st.ObjectCacheLifetime,
 		}
 		if v := st.Files["smtp.cfg"]; v != nil {
 			switch p := strings.ToLower(v.String("command_protocol")); p {

@@ -67,6 +67,9 @@ type Config struct {
 	// AutoReplySilence is autoreply_silence_window: at most one
 	// out-of-office reply per sender per window (0: no limit).
 	AutoReplySilence time.Duration
+	// ResolveCacheTTL is how long a resolved recipient is remembered
+	// (mysql_object_cache_lifetime); 0: not at all.
+	ResolveCacheTTL time.Duration
 }
 
 // Server is one LMTP/SMTP listener.
@@ -97,7 +100,7 @@ func New(cfg Config, sys *actors.System, sessions Sessions, dir Resolver, stores
 	if cfg.Protocol == "" {
 		cfg.Protocol = ProtocolLMTP
 	}
-	return &Server{cfg: cfg, sys: sys, sessions: sessions, dir: dir, stores: stores, convert: convert, log: log}
+	return &Server{cfg: cfg, sys: sys, sessions: sessions, dir: newResolveCache(dir, cfg.ResolveCacheTTL), stores: stores, convert: convert, log: log}
 }
 
 // session is the go-smtp side of one connection: it forwards commands to
