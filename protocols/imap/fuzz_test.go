@@ -78,7 +78,7 @@ func FuzzIDConn(f *testing.F) {
 			return 1 + int(sizes[i%len(sizes)])
 		}
 		mc := &memConn{in: data, size: size}
-		c := newIDConn(mc, nil, "v", true)
+		c := newIDConn(mc, nil, "v", nil, false)
 		var got, line []byte
 		buf := make([]byte, 4096)
 		for i := 0; ; i++ {

@@ -65,17 +65,51 @@ func TestIDImplicitTLS(t *testing.T) {
 	has(t, c.ok("SELECT INBOX"), "* 3 EXISTS")
 }
 
-// TestIDAfterSTARTTLS: on a plain listener with STARTTLS, ID is not
-// offered, and after STARTTLS go-imap answers it.
+// TestIDAfterSTARTTLS: on a plain listener with STARTTLS, ID is offered
+// and answered before and after STARTTLS (idConn does STARTTLS below
+// go-imap and goes on seeing the commands); STARTTLS is offered only
+// before it is done and before login.
 func TestIDAfterSTARTTLS(t *testing.T) {
 	e := newEnv(t, withVersion)
 	c := e.dial(t)
-	hasCap(t, c.ok("CAPABILITY")[0], "ID", false)
+	hasCap(t, c.greeting, "STARTTLS", true)
+	caps := c.ok("CAPABILITY")[0]
+	hasCap(t, caps, "ID", true)
+	hasCap(t, caps, "STARTTLS", true)
+	has(t, c.ok("ID NIL"), idReply)
 	c.startTLS(e.tls)
-	c.ok(`LOGIN alice@example.org "secret pw"`)
-	hasCap(t, c.ok("CAPABILITY")[0], "ID", false)
-	c.cmd("BAD", "ID NIL")
+	caps = c.ok("CAPABILITY")[0]
+	hasCap(t, caps, "ID", true)
+	hasCap(t, caps, "STARTTLS", false)
+	hasCap(t, caps, "AUTH=PLAIN", true)
+	c.cmd("BAD", "STARTTLS") // once only
+	_, st := c.cmd("OK", `LOGIN alice@example.org "secret pw"`)
+	hasCap(t, st, "ID", true)
+	hasCap(t, st, "STARTTLS", false)
+	hasCap(t, c.ok("CAPABILITY")[0], "ID", true)
+	has(t, c.ok("ID NIL"), idReply)
+	has(t, c.ok("SELECT INBOX"), "* 3 EXISTS")
 	c.ok("NOOP")
+	// STARTTLS after login, on a plain connection, is refused.
+	p := e.login(t)
+	p.cmd("BAD", "STARTTLS")
+	p.ok("NOOP")
+}
+
+// TestSTARTTLSDropsInjectedCommands: commands a client (or a man in the
+// middle) sends in the clear after STARTTLS, before the handshake, are
+// dropped, not run under TLS (CVE-2011-0411's class of bug).
+func TestSTARTTLSDropsInjectedCommands(t *testing.T) {
+	e := newEnv(t, withVersion)
+	c := e.dial(t)
+	c.send("s STARTTLS\r\nx LOGIN alice@example.org \"secret pw\"\r\n")
+	if l := c.line(); l != "s OK Begin TLS negotiation now" {
+		t.Fatalf("STARTTLS: %q", l)
+	}
+	c.handshake(e.tls)
+	// Not logged in: the injected LOGIN was dropped.
+	c.cmd("BAD", "SELECT INBOX")
+	c.ok(`LOGIN alice@example.org "secret pw"`)
 }
 
 // TestIDPipelined: commands sent at once are answered in order.
@@ -162,7 +196,7 @@ func TestIDConnLogs(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
 	srv, cli := net.Pipe()
 	defer cli.Close()
-	ic := newIDConn(srv, zap.New(core), "1", true)
+	ic := newIDConn(srv, zap.New(core), "1", nil, false)
 	go func() {
 		cli.Write([]byte("a ID (\"name\" \"mutt\")\r\nb NOOP\r\n"))
 		buf := make([]byte, 100)
@@ -189,7 +223,7 @@ func TestIDConnLogs(t *testing.T) {
 func TestIDConnFlushesCollectedOutput(t *testing.T) {
 	server, client := net.Pipe()
 	defer client.Close()
-	c := newIDConn(server, nil, "v", false)
+	c := newIDConn(server, nil, "v", nil, false)
 	defer c.Close()
 	c.mu.Lock()
 	c.awaiting, c.tag, c.cmd = false, "a", "NOOP" // a command in progress

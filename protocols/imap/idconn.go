@@ -2,6 +2,8 @@ package imap
 
 import (
 	"bytes"
+	"crypto/tls"
+	"fmt"
 	"net"
 	"runtime/debug"
 	"strconv"
@@ -30,22 +32,31 @@ import (
 // most one line (or literal data) each, so go-imap's buffer never holds
 // the start of a later command while it works on an earlier one.
 //
-// STARTTLS. go-imap does STARTTLS by wrapping the connection it was given
-// (this one) in TLS; from then on idConn sees only ciphertext. When the
-// tagged OK of a STARTTLS command goes out, idConn becomes transparent, so
-// ID is not available on a connection after STARTTLS (go-imap answers it
-// BAD Unknown command). For that reason ID is advertised only on
-// implicit-TLS listeners and on plain listeners without STARTTLS.
+// STARTTLS is done here too, below go-imap (which is given no TLS
+// configuration): go-imap would wrap the connection it was given, this
+// one, in TLS, and idConn would see only ciphertext from then on, so that
+// neither ID nor the IDLE without a goroutine (whileIdle) would work after
+// STARTTLS. A `TAG STARTTLS` line, before login and before TLS, is
+// answered OK, whatever the client sent after it is dropped (it was sent
+// before the OK, in the clear: RFC 9051 6.2.1), and the handshake runs on
+// the connection under idConn, which goes on reading and writing through
+// TLS. go-imap cannot tell, so it is told to allow logins on any
+// connection (InsecureAuth) and the session refuses them before TLS when
+// TLS is forced (session.isTLS asks idConn).
 //
 // CAPABILITY. go-imap's Options.Caps only lets through the capabilities
 // it knows, so idConn adds ID to the capability lists go-imap writes (the
 // CAPABILITY response and the [CAPABILITY] code of the greeting and of
-// login replies) when it advertises ID.
+// login replies), STARTTLS while it is available, and, while TLS is
+// forced and not there yet, LOGINDISABLED instead of the AUTH= mechanisms.
 type idConn struct {
 	net.Conn
 	log     *zap.Logger
 	version string
-	idCap   bool // advertise ID in capability lists
+	// startTLS offers STARTTLS with this configuration; forceTLS refuses
+	// logins until TLS (go-imap is not told either).
+	startTLS *tls.Config
+	forceTLS bool
 
 	// Read side: used only by go-imap's reading goroutine.
 	in   splitter
@@ -70,19 +81,28 @@ type idConn struct {
 	idle bool
 	// syncWait: a synchronizing literal was announced and go-imap has
 	// not yet asked for it ("+") nor refused it (tagged reply).
-	syncWait    bool
-	transparent bool        // after STARTTLS
-	outSplit    splitter    // framing of go-imap's output
-	wbuf        []byte      // output to write
-	flushTimer  *time.Timer // sends wbuf should nothing else (Write)
+	syncWait   bool
+	tlsOn      bool        // STARTTLS done: Conn is the *tls.Conn
+	authed     bool        // a LOGIN or AUTHENTICATE was answered OK
+	outSplit   splitter    // framing of go-imap's output
+	wbuf       []byte      // output to write
+	flushTimer *time.Timer // sends wbuf should nothing else (Write)
 }
 
 // idleBuf is the largest buffer a connection keeps between uses.
 const idleBuf = 1024
 
-// newIDConn wraps nc; idCap advertises ID.
-func newIDConn(nc net.Conn, log *zap.Logger, version string, idCap bool) *idConn {
-	return &idConn{Conn: nc, log: log, version: version, idCap: idCap, awaiting: true}
+// newIDConn wraps nc; startTLS, when not nil, offers STARTTLS with that
+// configuration, and forceTLS refuses logins before it.
+func newIDConn(nc net.Conn, log *zap.Logger, version string, startTLS *tls.Config, forceTLS bool) *idConn {
+	return &idConn{Conn: nc, log: log, version: version, startTLS: startTLS, forceTLS: forceTLS, awaiting: true}
+}
+
+// tlsActive reports whether STARTTLS was done on the connection.
+func (c *idConn) tlsActive() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tlsOn
 }
 
 // readBufs are the buffers idConn splits what it reads in. A connection
@@ -120,17 +140,6 @@ func (c *idConn) releaseBuf() {
 // answering the ID commands it finds.
 func (c *idConn) Read(p []byte) (int, error) {
 	for len(c.out) == 0 {
-		c.mu.Lock()
-		transparent := c.transparent
-		c.mu.Unlock()
-		if transparent {
-			if len(c.raw) > 0 {
-				n := copy(p, c.raw)
-				c.raw = c.raw[n:]
-				return n, nil
-			}
-			return c.Conn.Read(p)
-		}
 		if len(c.raw) == 0 && c.rerr == nil {
 			c.releaseBuf()
 			// go-imap waits for the client: what it wrote goes out.
@@ -204,14 +213,6 @@ func (c *idConn) whileIdle(write func() error) (ok bool, err error) {
 	return true, write()
 }
 
-// followsIdle reports whether the connection can tell when an IDLE ends
-// (whileIdle): not after STARTTLS, when it sees only ciphertext.
-func (c *idConn) followsIdle() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return !c.transparent
-}
-
 // step takes the next segment off raw: it holds a line that may be an ID
 // command until it is complete, and passes everything else to out as it
 // comes.
@@ -243,17 +244,22 @@ func (c *idConn) step() {
 			return
 		}
 		tag, name, args, _ := splitCommand(line)
-		if !strings.EqualFold(name, "ID") || !validTag(tag) || !c.outSplit.atLineStart() {
-			c.release(line)
-			c.out = line
+		switch {
+		case !validTag(tag) || !c.outSplit.atLineStart():
+		case strings.EqualFold(name, "ID"):
+			c.answerID(tag, args)
+			return
+		case strings.EqualFold(name, "STARTTLS") && c.startTLS != nil:
+			c.doStartTLS(tag, args)
 			return
 		}
-		c.answerID(tag, args)
+		c.release(line)
+		c.out = line
 	case held && pass != nil:
 		c.release(pass) // a held line outgrew maxLine
 		c.out = pass
 	case held:
-		if _, name, _, named := splitCommand(c.in.line); named && !strings.EqualFold(name, "ID") {
+		if _, name, _, named := splitCommand(c.in.line); named && !strings.EqualFold(name, "ID") && !strings.EqualFold(name, "STARTTLS") {
 			// Not ID: no need to wait for the line's end.
 			b := c.in.flush()
 			c.release(b)
@@ -282,6 +288,37 @@ func splitCommand(b []byte) (tag, name, rest string, named bool) {
 		name, rest, named = name[:i], name[i:], true
 	}
 	return tag, name, rest, named
+}
+
+// doStartTLS answers `tag STARTTLS args` and, when it is OK, starts TLS
+// on the connection (RFC 9051 6.2.1). c.mu is held.
+func (c *idConn) doStartTLS(tag, args string) {
+	reply := tag + " OK Begin TLS negotiation now\r\n"
+	switch {
+	case strings.TrimRight(args, "\r\n") != "":
+		reply = tag + " BAD STARTTLS takes no arguments\r\n"
+	case c.tlsOn || c.authed:
+		reply = tag + " BAD STARTTLS not available\r\n"
+	}
+	c.Conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	c.flushLocked()
+	_, err := c.Conn.Write([]byte(reply))
+	c.Conn.SetWriteDeadline(time.Time{})
+	if err != nil || !strings.Contains(reply, " OK ") {
+		return // an error shows on the next read or write
+	}
+	// Bytes the client sent after STARTTLS came before the OK, in the
+	// clear: they are dropped, never read as commands under TLS.
+	c.raw = nil
+	c.in = splitter{}
+	tc := tls.Server(c.Conn, c.startTLS)
+	tc.SetDeadline(time.Now().Add(30 * time.Second))
+	if err := tc.Handshake(); err != nil {
+		c.rerr = fmt.Errorf("imap: STARTTLS handshake: %w", err)
+		return
+	}
+	tc.SetDeadline(time.Time{})
+	c.Conn, c.tlsOn = tc, true
 }
 
 // answerID writes the reply to `tag ID args` (RFC 2971 3.1). c.mu is held.
@@ -316,12 +353,6 @@ func (c *idConn) answerID(tag, args string) {
 func (c *idConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.transparent {
-		if err := c.flushLocked(); err != nil {
-			return 0, err
-		}
-		return c.Conn.Write(p)
-	}
 	now := false
 	for done := 0; done < len(p); {
 		cont := c.outSplit.cont
@@ -335,7 +366,7 @@ func (c *idConn) Write(p []byte) (int, error) {
 				pass = c.response(line)
 				// c.awaiting: the line answered the command, or was
 				// sent between commands.
-				now = now || !untagged || c.awaiting || c.cmd == "IDLE" || c.transparent
+				now = now || !untagged || c.awaiting || c.cmd == "IDLE"
 			}
 		}
 		if len(pass) > flushSize {
@@ -462,25 +493,46 @@ func (c *idConn) response(line []byte) []byte {
 	status, code, _ := bytes.Cut(rest, []byte(" "))
 	if !c.awaiting && string(tag) == c.tag {
 		c.awaiting, c.idle = true, false
-		if c.cmd == "STARTTLS" && string(status) == "OK" {
-			c.transparent = true
-			return line
+		if (c.cmd == "LOGIN" || c.cmd == "AUTHENTICATE") && string(status) == "OK" {
+			c.authed = true
 		}
-	}
-	if !c.idCap {
-		return line
 	}
 	switch {
 	case string(tag) == "*" && string(status) == "CAPABILITY":
 		// * CAPABILITY ...CRLF
-		i := len(bytes.TrimRight(line, "\r\n"))
-		return insert(line, i, " "+string(capID))
+		end := len(bytes.TrimRight(line, "\r\n"))
+		return c.capabilities(line, len(line)-len(code), end)
 	case bytes.HasPrefix(code, []byte("[CAPABILITY ")):
 		if i := bytes.IndexByte(code, ']'); i >= 0 {
-			return insert(line, len(line)-len(code)+i, " "+string(capID))
+			start := len(line) - len(code) + len("[CAPABILITY ")
+			return c.capabilities(line, start, len(line)-len(code)+i)
 		}
 	}
 	return line
+}
+
+// capabilities rewrites the capability list line[start:end]: ID added,
+// STARTTLS added while it is available, and while TLS is forced and not
+// there yet, the AUTH= mechanisms replaced by LOGINDISABLED. c.mu is held.
+func (c *idConn) capabilities(line []byte, start, end int) []byte {
+	var caps []string
+	for _, f := range strings.Fields(string(line[start:end])) {
+		if c.forceTLS && !c.tlsOn && strings.HasPrefix(strings.ToUpper(f), "AUTH=") {
+			continue
+		}
+		caps = append(caps, f)
+	}
+	caps = append(caps, string(capID))
+	if c.startTLS != nil && !c.tlsOn && !c.authed {
+		caps = append(caps, string(imap.CapStartTLS))
+	}
+	if c.forceTLS && !c.tlsOn && !c.authed {
+		caps = append(caps, string(imap.CapLoginDisabled))
+	}
+	out := make([]byte, 0, len(line)+32)
+	out = append(out, line[:start]...)
+	out = append(out, strings.Join(caps, " ")...)
+	return append(out, line[end:]...)
 }
 
 // quote makes s an IMAP quoted string.

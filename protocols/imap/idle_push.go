@@ -66,7 +66,7 @@ func (a *session) idle(w *imapserver.UpdateWriter) (wake chan struct{}, err erro
 		a.sel.view.compact() // kept for as long as the session idles
 	}
 	ic, _ := a.conn.NetConn().(*idConn)
-	if ic == nil || !ic.followsIdle() {
+	if ic == nil {
 		a.mu.Lock()
 		if a.wake == nil {
 			a.wake = make(chan struct{}, 1)

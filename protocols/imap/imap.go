@@ -127,19 +127,20 @@ func New(cfg Config, sys *actors.System, sessions Sessions, auth Authenticator, 
 	if cfg.IMAP4rev2 {
 		caps[imap.CapIMAP4rev2] = struct{}{}
 	}
-	opts := func(tlsCfg *tls.Config, implicit bool) *imapserver.Options {
+	// go-imap is given no TLS configuration: idConn does STARTTLS, and the
+	// session refuses logins before TLS when it is forced (session.login).
+	opts := func(implicit bool) *imapserver.Options {
 		return &imapserver.Options{
 			NewSession: func(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 				return s.newSession(c, implicit)
 			},
 			Caps:         caps,
 			Logger:       zapLogger{log},
-			TLSConfig:    tlsCfg,
-			InsecureAuth: !cfg.ForceTLS || implicit,
+			InsecureAuth: true,
 		}
 	}
-	s.plain = imapserver.New(opts(cfg.TLS, false))
-	s.implicit = imapserver.New(opts(nil, true))
+	s.plain = imapserver.New(opts(false))
+	s.implicit = imapserver.New(opts(true))
 	return s
 }
 
@@ -200,12 +201,14 @@ func (l *listener) Accept() (net.Conn, error) {
 		if l.tls != nil {
 			nc = tls.Server(nc, l.tls)
 		}
-		// go-imap then sees no *tls.Conn on implicit TLS: the implicit
-		// server's InsecureAuth is set so logins are offered all the
-		// same, and it has no TLSConfig, so no STARTTLS. ID only where
-		// no STARTTLS can hide it (see idConn).
-		idCap := l.tls != nil || l.s.cfg.TLS == nil
-		ic := newIDConn(nc, l.s.log, l.s.cfg.Version, idCap)
+		// go-imap sees no *tls.Conn, on implicit TLS nor after STARTTLS
+		// (done by idConn): its InsecureAuth is set so that logins are
+		// offered all the same (see idConn).
+		var startTLS *tls.Config
+		if l.tls == nil {
+			startTLS = l.s.cfg.TLS
+		}
+		ic := newIDConn(nc, l.s.log, l.s.cfg.Version, startTLS, l.s.cfg.ForceTLS && l.tls == nil)
 		if l.s.testConn != nil {
 			l.s.testConn(ic)
 		}

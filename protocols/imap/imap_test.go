@@ -124,6 +124,12 @@ func (e *env) dialTLS(t testing.TB) *client {
 func (c *client) startTLS(cfg *tls.Config) {
 	c.t.Helper()
 	c.ok("STARTTLS")
+	c.handshake(cfg)
+}
+
+// handshake starts TLS on the connection, as a client.
+func (c *client) handshake(cfg *tls.Config) {
+	c.t.Helper()
 	tc := tls.Client(c.nc, cfg)
 	if err := tc.Handshake(); err != nil {
 		c.t.Fatal(err)

@@ -142,8 +142,13 @@ func (a *session) isTLS() bool {
 	if a.implicitTLS {
 		return true
 	}
-	_, ok := a.conn.NetConn().(*tls.Conn)
-	return ok
+	switch c := a.conn.NetConn().(type) {
+	case *tls.Conn:
+		return true
+	case *idConn:
+		return c.tlsActive()
+	}
+	return false
 }
 
 // login authenticates through the directory (RFC 9051 6.2.3).
