@@ -2,6 +2,8 @@ package tests
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"net"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/gromox-go/gromox/protocols/prototest"
 )
 
 // clientCheck is one of the scripted checks in clients/: the program it
@@ -23,10 +26,12 @@ type clientCheck struct {
 	program string   // looked up in PATH; the check is skipped without it
 	args    []string // the script and its arguments
 	usable  func() error
+	env     []string // more environment for the script
 }
 
 var clientChecks = []clientCheck{
 	{name: "imaplib", program: "python3", args: []string{"clients/imaplib_check.py"}},
+	{name: "imaplib-starttls", program: "python3", args: []string{"clients/imaplib_check.py"}, env: []string{"IMAP_STARTTLS=1"}},
 	{name: "curl", program: "curl", args: []string{"clients/curl_check.sh"}, usable: curlProtocols},
 	{name: "mbsync", program: "mbsync", args: []string{"clients/mbsync_check.sh"}, usable: needPython},
 }
@@ -67,11 +72,20 @@ func needPython() error {
 func TestIMAPClients(t *testing.T) {
 	dataDir := t.TempDir()
 	os.WriteFile(filepath.Join(dataDir, "gromox.cfg"), []byte("admin_listen = 127.0.0.1:0\nlda_listen = 127.0.0.1:0\n"+
-		"pop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\n"), 0o644)
+		"pop3_listen = 127.0.0.1:0\nimap_listen = 127.0.0.1:0\nimap_listen_tls = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\n"), 0o644)
+	// STARTTLS offered (not forced) with a self-signed certificate.
+	cert, key := selfSignedPEM(t)
+	certPath, keyPath := filepath.Join(dataDir, "imap.crt"), filepath.Join(dataDir, "imap.key")
+	os.WriteFile(certPath, cert, 0o644)
+	os.WriteFile(keyPath, key, 0o600)
+	os.WriteFile(filepath.Join(dataDir, "imap.cfg"), []byte("imap_support_tls = yes\nimap_certificate_path = "+certPath+
+		"\nimap_private_key_path = "+keyPath+"\n"), 0o644)
 	srv := startServer(t, "--data-dir", dataDir)
 	addr := map[string]string{}
 	for _, l := range srv.stdout {
-		if f := strings.Fields(l); len(f) == 3 && f[0] == "listening:" {
+		// The plain listener comes first, the implicit-TLS one after it
+		// under the same name.
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "listening:" && addr[f[1]] == "" {
 			addr[f[1]] = f[2]
 		}
 	}
@@ -117,6 +131,7 @@ func TestIMAPClients(t *testing.T) {
 				"IMAP_ADDR="+addr["imap"], "POP3_ADDR="+addr["pop3"],
 				"IMAP_USER="+c.name+"@gromox.test", "IMAP_PASSWORD="+password,
 				"EXPECT_DIR="+msgDir, "IMAP_DELIMITER=/")
+			cmd.Env = append(cmd.Env, c.env...)
 			out, err := cmd.CombinedOutput()
 			if testing.Verbose() || err != nil {
 				t.Logf("%s:\n%s", strings.Join(cmd.Args, " "), out)
@@ -182,4 +197,17 @@ func deliverFiles(t *testing.T, lmtpAddr string, rcpts []string, dir string) {
 		}
 		c.Quit()
 	}
+}
+
+// selfSignedPEM is a self-signed certificate for localhost and its key, in
+// PEM, as an operator's files would be.
+func selfSignedPEM(t *testing.T) (cert, key []byte) {
+	t.Helper()
+	c, _ := prototest.SelfSigned(t, "localhost")
+	der, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }

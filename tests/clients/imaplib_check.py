@@ -2,7 +2,9 @@
 """Python imaplib against an IMAP server, as a script a mail client would be.
 
 Environment: IMAP_ADDR (host:port), IMAP_USER, IMAP_PASSWORD, EXPECT_DIR (the
-messages the INBOX holds, 1.eml, 2.eml, ... in delivery order, nothing else).
+messages the INBOX holds, 1.eml, 2.eml, ... in delivery order, nothing else);
+IMAP_STARTTLS=1: the session starts TLS first (the certificate is not
+verified) and asks ID (RFC 2971) under TLS.
 Runs LOGIN, LIST, SELECT, FETCH, STORE, SEARCH, CREATE, COPY, APPEND,
 EXPUNGE, DELETE and LOGOUT, asserting each answer; prints "ok: ..." per
 check and, on the first failure, "FAIL: <command>: expected ..., got ..."
@@ -12,6 +14,7 @@ import glob
 import imaplib
 import os
 import re
+import ssl
 import sys
 import time
 
@@ -56,6 +59,21 @@ try:
 except OSError as e:
     fail("connect", f"a greeting from {host}:{port}", str(e))
 ok(f"greeting {M.welcome!r}")
+
+if os.environ.get("IMAP_STARTTLS") == "1":
+    if "STARTTLS" not in M.capabilities:
+        fail("CAPABILITY", "STARTTLS", M.capabilities)
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    check("STARTTLS", *M.starttls(ssl_context=ctx))
+    caps = M.capabilities
+    if "STARTTLS" in caps or "ID" not in caps:
+        fail("CAPABILITY after STARTTLS", "ID, no STARTTLS", caps)
+    typ, data = M.xatom("ID", '("name" "imaplib")')
+    if typ != "OK" or not any(b"gromox" in d for d in M.untagged_responses.pop("ID", [])):
+        fail("ID under TLS", "OK and the server's ID", (typ, data))
+    ok("STARTTLS, then ID under TLS")
 
 caps = M.capabilities
 if "IMAP4REV1" not in caps and "IMAP4REV2" not in caps:
