@@ -133,15 +133,23 @@ func connLineLimiter(c *smtp.Conn) *lineLimitReader {
 // the session at a message line of more than 2,000 bytes; and checking it
 // takes a loop over every byte. It is lifted while the message is read,
 // as go-smtp itself does for BDAT.
+//
+// Only DATA's reader is read this way. BDAT's chunks come through a pipe
+// from go-smtp's connection goroutine, which lifts and restores the line
+// limit itself around each chunk while the session reads: they are read
+// the ordinary way, and the limit is left to go-smtp.
 func readData(r io.Reader, hint int64, c *smtp.Conn) ([]byte, error) {
+	dr := smtpDataReader(r)
+	if dr == nil {
+		return readAll(r, hint)
+	}
+	// go-smtp's connection goroutine waits for the session until the
+	// message is read (LMTP: for its statuses; SMTP: Data returns), so
+	// nothing else uses the line limiter meanwhile.
 	if ll := connLineLimiter(c); ll != nil {
 		saved := ll.LineLimit
 		ll.LineLimit = 0
 		defer func() { ll.LineLimit, ll.curLineLength = saved, 0 }()
-	}
-	dr := smtpDataReader(r)
-	if dr == nil {
-		return readAll(r, hint)
 	}
 	limit := int64(-1)
 	if dr.limited {

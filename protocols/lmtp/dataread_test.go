@@ -249,3 +249,62 @@ func stuff(msg []byte) []byte {
 	}
 	return append(out, ".\r\n"...)
 }
+
+// TestBDATThenLongCommand: a message sent with BDAT (CHUNKING, whose
+// chunks go-smtp reads itself) or with DATA (its long line too) is
+// delivered, and after it a command line over go-smtp's limit is refused:
+// the limit is back.
+func TestBDATThenLongCommand(t *testing.T) {
+	e := newEnv(t, 1<<20)
+	for _, useBDAT := range []bool{true, false} {
+		c, err := net.Dial("tcp", e.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		br := bufio.NewReader(c)
+		reply := func(code string) {
+			t.Helper()
+			for {
+				l, err := br.ReadString('\n')
+				if err != nil {
+					t.Fatalf("BDAT %v: waiting for %s: %v", useBDAT, code, err)
+				}
+				if !strings.HasPrefix(l, code) {
+					t.Fatalf("BDAT %v: reply %q, want %s", useBDAT, l, code)
+				}
+				if len(l) > 3 && l[3] == ' ' {
+					return
+				}
+			}
+		}
+		reply("220")
+		io.WriteString(c, "LHLO x\r\n")
+		reply("250")
+		io.WriteString(c, "MAIL FROM:<a@example.net>\r\n")
+		reply("250")
+		io.WriteString(c, "RCPT TO:<bob@example.org>\r\n")
+		reply("250")
+		msg := "Subject: lines\r\n\r\n" + strings.Repeat("z", 5000) + "\r\n"
+		if useBDAT {
+			// go-smtp reads the start of a chunk through its line
+			// limit (it buffered it with the BDAT line), so a chunk
+			// of long lines is refused: short lines here.
+			msg = "Subject: chunks\r\n\r\n" + strings.Repeat(strings.Repeat("z", 70)+"\r\n", 100)
+			fmt.Fprintf(c, "BDAT %d\r\n%s", 20, msg[:20])
+			reply("250")
+			fmt.Fprintf(c, "BDAT %d LAST\r\n%s", len(msg)-20, msg[20:])
+		} else {
+			io.WriteString(c, "DATA\r\n")
+			reply("354")
+			io.WriteString(c, msg+".\r\n")
+		}
+		reply("250")
+		io.WriteString(c, "NOOP "+strings.Repeat("y", 3000)+"\r\n")
+		reply("500")
+		c.Close()
+	}
+	if got := e.inbox(t, "bob@example.org"); len(got) != 2 {
+		t.Fatalf("bob has %d messages, want 2", len(got))
+	}
+}
