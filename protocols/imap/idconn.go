@@ -540,14 +540,6 @@ func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-// insert returns b with s inserted at i.
-func insert(b []byte, i int, s string) []byte {
-	r := make([]byte, 0, len(b)+len(s))
-	r = append(r, b[:i]...)
-	r = append(r, s...)
-	return append(r, b[i:]...)
-}
-
 // validTag reports whether go-imap would take s for a tag: an atom
 // without "+" (RFC 9051 9).
 func validTag(s string) bool {
