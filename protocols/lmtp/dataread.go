@@ -165,7 +165,8 @@ func readData(r io.Reader, hint int64, c *smtp.Conn) ([]byte, error) {
 }
 
 // sizeHint is the buffer to start a message with: SIZE's value (plus
-// room for the trace header), bounded by the limit, or 64 KiB.
+// room for the trace header), bounded by the limit and by maxSizeHint, or
+// 64 KiB.
 func sizeHint(hint, limit int64) int {
 	if hint <= 0 {
 		hint = 64 << 10
@@ -174,8 +175,14 @@ func sizeHint(hint, limit int64) int {
 	if limit >= 0 && hint > limit {
 		hint = limit
 	}
-	return int(min(hint, 64<<20))
+	return int(min(hint, maxSizeHint))
 }
+
+// maxSizeHint bounds what SIZE alone makes a session allocate: a client
+// announcing the largest size it may and then sending nothing must not
+// hold that much memory per connection. Larger messages grow the buffer as
+// they come.
+const maxSizeHint = 1 << 20
 
 // readAll reads a reader that is not go-smtp's DATA reader.
 func readAll(r io.Reader, hint int64) ([]byte, error) {

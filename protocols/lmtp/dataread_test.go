@@ -308,3 +308,19 @@ func TestBDATThenLongCommand(t *testing.T) {
 		t.Fatalf("bob has %d messages, want 2", len(got))
 	}
 }
+
+func TestSizeHintBounded(t *testing.T) {
+	for _, c := range []struct {
+		hint, limit int64
+		want        int
+	}{
+		{0, -1, 64<<10 + 512},
+		{1000, -1, 1512},
+		{1000, 800, 800},
+		{64 << 20, 64 << 20, maxSizeHint}, // SIZE alone never allocates 64 MiB
+	} {
+		if got := sizeHint(c.hint, c.limit); got != c.want {
+			t.Errorf("sizeHint(%d, %d) = %d, want %d", c.hint, c.limit, got, c.want)
+		}
+	}
+}
