@@ -591,7 +591,11 @@ func TestTLS(t *testing.T) {
 		t.Errorf("capabilities before STARTTLS with forced TLS: %q", u)
 	}
 	c.cmd("NO", `LOGIN alice@example.org "secret pw"`)
+	c.cmd("NO", "AUTHENTICATE PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHNlY3JldCBwdw==")
 	c.startTLS(e.tls)
+	if caps := c.ok("CAPABILITY")[0]; strings.Contains(caps, "LOGINDISABLED") || !strings.Contains(caps, "AUTH=PLAIN") {
+		t.Errorf("capabilities after STARTTLS with forced TLS: %q", caps)
+	}
 	c.ok(`LOGIN alice@example.org "secret pw"`)
 	has(t, c.ok("SELECT INBOX"), "* 3 EXISTS")
 	// Implicit TLS.
