@@ -174,6 +174,9 @@ func (p *prefixConn) Write(b []byte) (int, error) {
 	return p.Conn.Write(b)
 }
 
+// maxLineLength bounds command lines and the lines of BDAT chunks.
+const maxLineLength = 64 << 10
+
 // newSMTPServer makes a go-smtp server of one protocol.
 func (s *Server) newSMTPServer(lmtp bool, starttls *tls.Config, implicitTLS bool) *smtp.Server {
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return s.newSession(c, implicitTLS) }))
@@ -181,6 +184,14 @@ func (s *Server) newSMTPServer(lmtp bool, starttls *tls.Config, implicitTLS bool
 	srv.Domain = s.cfg.Hostname
 	srv.MaxMessageBytes = s.cfg.MaxMessageBytes
 	srv.MaxRecipients = s.cfg.MaxRecipients
+	// go-smtp's line limit (2,000 bytes by default) is meant for command
+	// lines, but it also applies to the start of each BDAT chunk, which
+	// go-smtp buffers with the BDAT command: a chunk with a longer line
+	// gets "500 Too long line" and the connection is closed, and an MTA
+	// that uses CHUNKING (Exim does) bounces the message. DATA is read
+	// without it (readData). 64 KiB still bounds what a command line can
+	// make a session hold.
+	srv.MaxLineLength = maxLineLength
 	srv.ReadTimeout = s.cfg.Timeout
 	srv.WriteTimeout = s.cfg.Timeout
 	srv.TLSConfig = starttls
