@@ -100,12 +100,18 @@ func (t *Tx) allocateMessageID(fid uint64) (uint64, error) {
 
 // AllocateCN hands out the next change number.
 func (t *Tx) AllocateCN() (uint64, error) {
+	last, err := t.allocateCNs(1)
+	return last + 1, err
+}
+
+// allocateCNs reserves n change numbers and returns the one before the
+// first (the caller counts up from it).
+func (t *Tx) allocateCNs(n int) (uint64, error) {
 	last, err := t.configInt(configLastChangeNumber)
-	if err != nil {
-		return 0, err
+	if err != nil || n == 0 {
+		return uint64(last), err
 	}
-	last++
-	return uint64(last), t.setConfigInt(configLastChangeNumber, last)
+	return uint64(last), t.setConfigInt(configLastChangeNumber, last+int64(n))
 }
 
 // allocateFolderArticle hands out the next folder article number.

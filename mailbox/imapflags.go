@@ -508,15 +508,6 @@ func (m *flagMessage) state(mid uint64) IMAPFlagState {
 	}
 }
 
-// allocateCNs reserves n change numbers and returns the one before the
-// first (the caller counts up from it).
-func (t *Tx) allocateCNs(n int) (uint64, error) {
-	last, err := t.configInt(configLastChangeNumber)
-	if err != nil || n == 0 {
-		return uint64(last), err
-	}
-	return uint64(last), t.setConfigInt(configLastChangeNumber, last+int64(n))
-}
 
 // applyKeywords adds and removes keywords (case-insensitively, as IMAP
 // flags compare), keeping the order of the existing ones.
