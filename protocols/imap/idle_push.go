@@ -14,7 +14,7 @@ import (
 // connection goroutine that waits for DONE, and expects it to send
 // updates until DONE. A goroutine that waits there costs a session about
 // 5 KiB (its stack, 4 KiB, and its channels), a sixth of what an idle
-// session costs in all. idleSession.Idle hands the IDLE to the session
+// session costs in all. proxy.Idle hands the IDLE to the session
 // actor instead and returns at once, which ends go-imap's goroutine
 // (go-imap holds the result until DONE). From then on a store
 // notification sends the actor an idleWake, and the actor writes the
@@ -27,28 +27,13 @@ import (
 // IDLE's tagged response or not at all (then at the poll go-imap makes
 // when IDLE ends), never an EXPUNGE between commands (RFC 9051 7.5.1).
 //
-// After STARTTLS idConn sees only ciphertext: there a goroutine waits
-// for updates as before (proxy.Idle).
-
-// idleSession is the imapserver.Session of a connection: the proxy, with
-// an Idle that leaves the waiting to the session actor.
-type idleSession struct{ *proxy }
+// Every connection go-imap is given is an idConn, on implicit TLS and
+// after STARTTLS too (idConn does STARTTLS itself).
 
 // Idle starts an IDLE in the session actor: pending updates now, the
 // others as they come (session.pushIdle).
-func (p idleSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	var wake chan struct{}
-	err := p.do("IDLE", func(a *session) error {
-		var err error
-		wake, err = a.idle(w)
-		return err
-	})
-	if err != nil || wake == nil {
-		return err
-	}
-	// The connection cannot tell when the IDLE ends: wait here.
-	p.wake = wake
-	return p.proxy.Idle(w, stop)
+func (p *proxy) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	return p.do("IDLE", func(a *session) error { return a.idle(w) })
 }
 
 // idleWake tells the session actor that a notification came in while it
@@ -59,25 +44,17 @@ func (idleWake) String() string { return "imap IDLE update" }
 
 // idle starts an IDLE: the actor writes pending updates now and others
 // as notifications come in, for as long as the connection is in IDLE.
-// wake: the connection cannot tell when the IDLE ends, so the caller
-// waits for updates itself, signalled on wake.
-func (a *session) idle(w *imapserver.UpdateWriter) (wake chan struct{}, err error) {
+func (a *session) idle(w *imapserver.UpdateWriter) error {
 	if a.sel != nil {
 		a.sel.view.compact() // kept for as long as the session idles
 	}
-	ic, _ := a.conn.NetConn().(*idConn)
-	if ic == nil {
-		a.mu.Lock()
-		if a.wake == nil {
-			a.wake = make(chan struct{}, 1)
-		}
-		wake = a.wake
-		a.mu.Unlock()
-		return wake, nil
+	ic, ok := a.conn.NetConn().(*idConn)
+	if !ok {
+		return errors.New("imap: IDLE on a connection without its wrapper")
 	}
 	a.idleConn, a.idleW = ic, w
 	a.idling.Store(true)
-	return nil, a.pushIdle()
+	return a.pushIdle()
 }
 
 // pushIdle writes the pending updates of an IDLE, if the connection is

@@ -254,5 +254,5 @@ func (s *Server) newSession(c *imapserver.Conn, implicitTLS bool) (imapserver.Se
 		return nil, nil, &imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCodeUnavailable, Text: "service shutting down"}
 	}
 	p.pid = pid
-	return idleSession{p}, nil, nil
+	return p, nil, nil
 }

@@ -18,7 +18,6 @@ type proxy struct {
 	s    *Server
 	conn *imapserver.Conn
 	pid  *actors.PID
-	wake chan struct{} // the actor signals pending updates (for IDLE)
 }
 
 // command is one client command for the session actor; Name is for
@@ -134,20 +133,6 @@ func (p *proxy) Append(mailbox string, r imap.LiteralReader, options *imap.Appen
 
 func (p *proxy) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 	return p.do("poll", func(a *session) error { return a.poll(w, allowExpunge) })
-}
-
-// Idle sends pending updates, then each update as it comes, until stop.
-func (p *proxy) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	for {
-		if err := p.do("IDLE", func(a *session) error { return a.poll(w, true) }); err != nil {
-			return err
-		}
-		select {
-		case <-stop:
-			return nil
-		case <-p.wake:
-		}
-	}
 }
 
 func (p *proxy) Unselect() error {

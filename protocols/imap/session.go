@@ -2,7 +2,6 @@ package imap
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"net/netip"
 	"sort"
@@ -43,7 +42,6 @@ type session struct {
 	inbox  *actors.Inbox
 	mu     sync.Mutex
 	queued []mailbox.Notification
-	wake   chan struct{} // an IDLE waiting in proxy.Idle (after STARTTLS)
 
 	// An IDLE whose updates the actor writes (idle_push.go).
 	idleConn   *idConn
@@ -61,15 +59,8 @@ func (a *session) notified(msg any) {
 	}
 	a.mu.Lock()
 	a.queued = append(a.queued, n)
-	wake := a.wake
 	a.mu.Unlock()
-	if a.wakeIdle() || wake == nil {
-		return
-	}
-	select {
-	case wake <- struct{}{}:
-	default:
-	}
+	a.wakeIdle()
 }
 
 // takeNotifications applies the queued notifications to the view.
@@ -142,13 +133,8 @@ func (a *session) isTLS() bool {
 	if a.implicitTLS {
 		return true
 	}
-	switch c := a.conn.NetConn().(type) {
-	case *tls.Conn:
-		return true
-	case *idConn:
-		return c.tlsActive()
-	}
-	return false
+	ic, ok := a.conn.NetConn().(*idConn)
+	return ok && ic.tlsActive()
 }
 
 // login authenticates through the directory (RFC 9051 6.2.3).
