@@ -508,7 +508,6 @@ func (m *flagMessage) state(mid uint64) IMAPFlagState {
 	}
 }
 
-
 // applyKeywords adds and removes keywords (case-insensitively, as IMAP
 // flags compare), keeping the order of the existing ones.
 func applyKeywords(have, add, remove []string) []string {
