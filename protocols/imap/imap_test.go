@@ -603,10 +603,10 @@ func TestTLS(t *testing.T) {
 	c2.ok(`LOGIN alice@example.org "secret pw"`)
 }
 
-// TestMAPIMessage: a message made through MAPI (no RFC 5322 original) is
-// converted once and served the same way every time.
-func TestMAPIMessage(t *testing.T) {
-	e := newEnv(t)
+// writeMAPIMessage puts a message made through MAPI, without an RFC 5322
+// original, into the Inbox: subject "made in Outlook", body "typed body".
+func (e *env) writeMAPIMessage(t testing.TB) {
+	t.Helper()
 	mc := &mailbox.MessageContent{Props: mailbox.Props{
 		{Tag: mapi.PrSubject, Value: "made in Outlook"},
 		{Tag: mapi.PrBody, Value: "typed body"},
@@ -615,6 +615,13 @@ func TestMAPIMessage(t *testing.T) {
 	if _, err := e.Stores.Do(context.Background(), e.maildir, mailbox.WriteMessage{FolderID: mapi.PrivateFIDInbox, Content: mc}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestMAPIMessage: a message made through MAPI (no RFC 5322 original) is
+// converted once and served the same way every time.
+func TestMAPIMessage(t *testing.T) {
+	e := newEnv(t)
+	e.writeMAPIMessage(t)
 	c := e.login(t)
 	c.ok("SELECT INBOX")
 	u := c.ok("FETCH 4 (RFC822.SIZE BODY.PEEK[])")

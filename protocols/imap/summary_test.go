@@ -78,14 +78,7 @@ func TestSummaryCacheFollowsContent(t *testing.T) {
 	c.ok("MOVE 1 INBOX")
 	c.ok("SELECT INBOX")
 	checkSummaries(t, c, "moved")
-	mc := &mailbox.MessageContent{Props: mailbox.Props{
-		{Tag: mapi.PrSubject, Value: "made in Outlook"},
-		{Tag: mapi.PrBody, Value: "typed body"},
-		{Tag: mapi.PrMessageClass, Value: "IPM.Note"},
-	}}
-	if _, err := e.Stores.Do(context.Background(), e.maildir, mailbox.WriteMessage{FolderID: mapi.PrivateFIDInbox, Content: mc}); err != nil {
-		t.Fatal(err)
-	}
+	e.writeMAPIMessage(t)
 	c.ok("NOOP")
 	checkSummaries(t, c, "made through MAPI")
 	c.ok("LOGOUT")
