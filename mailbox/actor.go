@@ -105,6 +105,8 @@ func (o *Options) defaults() {
 type (
 	flushNow  struct{}
 	idleCheck struct{}
+	// journalTick: time to look whether the flag journal is due.
+	journalTick struct{}
 	// passivateReq: a store actor tells its shard it is idle.
 	passivateReq struct{ dir string }
 )
@@ -144,6 +146,9 @@ type storeActor struct {
 	lastUse time.Time
 	timer   *time.Timer
 	passive bool
+
+	draining     bool // applying the flag journal
+	journalTimer bool // a journalTick is on its way
 }
 
 // timeNow is time.Now, for the table code.
@@ -158,10 +163,18 @@ func (a *storeActor) Receive(c *actors.Context) {
 	case Writer, flushNow, indexDone:
 		// Writes go on while the last commit's IMAP index commits.
 	default:
-		// Everything else sees every committed change published.
+		// Everything else sees every committed change published, and
+		// what reads the MAPI state sees the IMAP flag changes in it.
 		a.completeIndex(c, true)
+		if !journalSafe(c.Message()) {
+			a.applyJournal(c)
+		}
 	}
 	if a.tableMessage(c, c.Message()) {
+		return
+	}
+	if m, ok := c.Message().(SetIMAPFlagsBatch); ok && a.store != nil && a.store.midb != nil && m.FolderID != 0 {
+		a.journalFlags(c, m)
 		return
 	}
 	switch m := c.Message().(type) {
@@ -198,6 +211,9 @@ func (a *storeActor) Receive(c *actors.Context) {
 		c.Respond(reply(a.read(m)))
 	case indexDone:
 		a.completeIndex(c, false)
+	case journalTick:
+		a.journalTimer = false
+		a.journalDue(c)
 	case flushNow:
 		a.flushQueue = false
 		a.flush(c)
@@ -241,6 +257,7 @@ func (a *storeActor) Receive(c *actors.Context) {
 			a.timer.Reset(wait)
 			return
 		}
+		a.applyJournal(c)
 		a.flush(c)
 		a.completeIndex(c, true)
 		a.passive = true
@@ -284,6 +301,7 @@ func (a *storeActor) shutdown(c *actors.Context) {
 	if a.timer != nil {
 		a.timer.Stop()
 	}
+	a.applyJournal(c)
 	a.flush(c)
 	a.completeIndex(c, true)
 	if a.store != nil {
@@ -316,6 +334,9 @@ func (a *storeActor) flush(c *actors.Context) {
 	if len(a.pending) == 0 || a.store == nil {
 		return
 	}
+	// The IMAP flag changes journalled before these writes were queued
+	// come first.
+	a.applyJournal(c)
 	batch := a.pending
 	a.pending = nil
 	results := make([]any, len(batch))

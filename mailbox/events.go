@@ -17,6 +17,11 @@ const (
 	// EventCountsChanged: a folder's message or unread count changed
 	// (ours; MAPI reports it as ObjectModified of the folder with counts).
 	EventCountsChanged EventKind = 0x1000
+	// EventIMAPFlags: an IMAP client changed a message's flags; the IMAP
+	// index has them, the MAPI state gets them a moment later, with an
+	// EventModified marked IMAPAnnounced (flagjournal.go). Ours; for
+	// IMAP sessions.
+	EventIMAPFlags EventKind = 0x2000
 
 	EventAll EventKind = 0xffff
 )
@@ -36,6 +41,13 @@ type Event struct {
 	MessageFlags uint32 // new mail: PR_MESSAGE_FLAGS
 	Total        int64  // counts changed: messages in FolderID (-1: not read, nobody asked)
 	Unread       int64  // counts changed: unread messages in FolderID (-1 likewise)
+	// IMAPAnnounced: a change whose IMAP view was published before, as an
+	// EventIMAPFlags; nothing new for an IMAP session.
+	IMAPAnnounced bool
+	// Flags and Keywords: for EventIMAPFlags, the message's IMAP flags
+	// (without \Recent) and keywords as the change left them.
+	Flags    IMAPFlags
+	Keywords []string
 
 	imap *imapUpdate // the IMAP flags SetIMAPFlagsBatch set, for the IMAP index
 }
@@ -46,4 +58,5 @@ type imapUpdate struct {
 	flags    IMAPFlags
 	mask     IMAPFlags // the flags that changed
 	keywords *string   // nil: unchanged
+	indexed  bool      // the index has it already (the flag journal's)
 }

@@ -47,6 +47,10 @@ type IMAPFlagState struct {
 	Keywords  []string
 }
 
+// allIMAPFlags are the flags the IMAP index keeps per message (without
+// \Recent).
+const allIMAPFlags = FlagSeen | FlagAnswered | FlagFlagged | FlagDeleted | FlagDraft | FlagForwarded
+
 // flagChunk is how many messages one round of reads and writes handles.
 const flagChunk = 256
 
@@ -76,7 +80,16 @@ func (t *Tx) setIMAPFlags(c SetIMAPFlags) error {
 // and PR_LAST_MODIFICATION_TIME (a read-state change its read change
 // number), as a single change through the property writers would.
 func (t *Tx) SetIMAPFlagsBatch(fid uint64, changes []SetIMAPFlags) ([]IMAPFlagState, error) {
-	b := &flagBatch{t: t, fid: fid, now: nowFT(), out: make([]IMAPFlagState, len(changes)), folders: map[uint64]bool{}}
+	return t.setIMAPFlagsBatch(fid, changes, nil)
+}
+
+// setIMAPFlagsBatch is SetIMAPFlagsBatch; with journal, it applies the
+// flag journal's entries (flagjournal.go), which the IMAP index already
+// has: the keywords of an entry that names them are written whatever the
+// index says, and the events of messages whose resulting IMAP view is the
+// entry's are marked as such.
+func (t *Tx) setIMAPFlagsBatch(fid uint64, changes []SetIMAPFlags, journal map[uint64]journalEntry) ([]IMAPFlagState, error) {
+	b := &flagBatch{t: t, fid: fid, now: nowFT(), out: make([]IMAPFlagState, len(changes)), folders: map[uint64]bool{}, journal: journal}
 	pending := make([]int, len(changes))
 	for i := range pending {
 		pending[i] = i
@@ -123,6 +136,7 @@ type flagBatch struct {
 	out     []IMAPFlagState
 	folders map[uint64]bool // folders changed: true when a read state changed
 	kwTag   mapi.PropTag
+	journal map[uint64]journalEntry // applying the flag journal: its entries
 }
 
 // flagMessage is what a batch knows of one message.
@@ -245,8 +259,19 @@ func (b *flagBatch) chunk(changes []SetIMAPFlags, idx []int) error {
 		}
 		b.out[i] = m.state(mid)
 		b.folders[m.folder] = b.folders[m.folder] || m.readTo != nil
-		t.Emit(Event{Kind: EventModified, FolderID: m.folder, MessageID: mid,
-			imap: &imapUpdate{flags: b.out[i].Flags, mask: b.out[i].Flags ^ m.before, keywords: m.newKeywords}})
+		ev := Event{Kind: EventModified, FolderID: m.folder, MessageID: mid,
+			imap: &imapUpdate{flags: b.out[i].Flags, mask: b.out[i].Flags ^ m.before, keywords: m.newKeywords}}
+		if e, ok := b.journal[mid]; ok {
+			if b.out[i].Flags == e.flags && (e.keywords == nil || *e.keywords == strings.Join(b.out[i].Keywords, " ")) {
+				// What IMAP was told when the change was journalled.
+				ev.IMAPAnnounced, ev.imap.indexed = true, true
+			} else {
+				// The MAPI state does not show the flags the index
+				// has: the index takes all of them from it.
+				ev.imap.mask = allIMAPFlags
+			}
+		}
+		t.Emit(ev)
 	}
 	if err := t.execRows("UPDATE messages SET change_number=v.column2 FROM (VALUES ", ") AS v WHERE messages.message_id=v.column1", 2, cnRows); err != nil {
 		return err
@@ -392,6 +417,11 @@ func (b *flagBatch) plan(m *flagMessage, c SetIMAPFlags) error {
 	}
 	if remove&FlagAnswered != 0 {
 		status &^= msgstatusAnswered
+		if m.icon == iconReplied {
+			// The replied icon alone shows \Answered too.
+			del = append(del, mapi.PrIconIndex)
+			m.icon = 0
+		}
 	}
 	if add&FlagForwarded != 0 && m.icon != iconForwarded {
 		set = append(set, mapi.PropVal{Tag: mapi.PrIconIndex, Value: int32(iconForwarded)},
@@ -448,7 +478,8 @@ func (b *flagBatch) plan(m *flagMessage, c SetIMAPFlags) error {
 			have = nil
 		}
 		next := applyKeywords(have, c.AddKeywords, c.RemoveKeywords)
-		if strings.Join(next, " ") != strings.Join(m.keywords, " ") {
+		_, journalled := b.journal[c.MessageID]
+		if journalled || strings.Join(next, " ") != strings.Join(m.keywords, " ") {
 			if b.kwTag == 0 {
 				ids, err := b.t.NamedPropIDs([]mapi.PropName{keywordsName}, true)
 				if err != nil {

@@ -131,6 +131,13 @@ func (s *Store) openIMAP(ctx context.Context) error {
 		return fmt.Errorf("%s: schema %d, this server reads %d", path, v, MidbSchemaVersion)
 	}
 	s.midb = db
+	// IMAP flag changes not yet in the MAPI state go there first: the
+	// reconcile copies the MAPI state's flags into the index.
+	if err := s.openJournal(ctx); err != nil {
+		db.Close()
+		s.midb = nil
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	return s.SyncIMAP(ctx)
 }
 
@@ -630,7 +637,7 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 		})
 	}
 	for _, e := range events {
-		if e.Folder {
+		if e.Folder || (e.imap != nil && e.imap.indexed) {
 			continue
 		}
 		if len(flags.pending) > 0 && (e.Kind != EventModified || e.imap == nil || flags.pending[e.MessageID]) {

@@ -74,13 +74,23 @@ func openRaw(t testing.TB, dir string) *Store {
 // begins a transaction on it, rolled back when the test ends.
 func fixtureIMAPTx(t *testing.T) *Tx {
 	t.Helper()
-	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	return beginIMAP(t, openIMAPStore(t, copyTree(t, filepath.Join(fixtureDir, "fixture-store"))))
+}
+
+// openIMAPStore opens a store directory with its IMAP index.
+func openIMAPStore(t testing.TB, dir string) *Store {
+	t.Helper()
 	s := openRaw(t, dir)
-	ctx := context.Background()
-	if err := s.openIMAPIfPrivate(ctx); err != nil {
+	if err := s.openIMAPIfPrivate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := s.Begin(ctx)
+	return s
+}
+
+// beginIMAP begins a transaction on s, rolled back when the test ends.
+func beginIMAP(t testing.TB, s *Store) *Tx {
+	t.Helper()
+	tx, err := s.Begin(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

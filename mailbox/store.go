@@ -26,15 +26,16 @@ import (
 // Store is one open store directory. It is not safe for concurrent use:
 // its actor serialises every call.
 type Store struct {
-	Dir       string    // the maildir (users.maildir / domains.homedir)
-	db        *sql.DB   // exmdb/exchange.sqlite3, one connection
-	commits   int64     // transactions committed since open (group-commit stats)
-	midb      *sql.DB   // exmdb/midb.sqlite3, the IMAP state (private stores)
-	meta      storeMeta // what Open read: kind, GUIDs, replica map (open.go)
-	stmts     stmtCache // prepared statements (tx.go)
-	midbStmts stmtCache // midb's
-	intact    cidSet    // content files known complete (content_tx.go)
-	rows      rowCache  // message rows read by tables (rowcache.go)
+	Dir       string      // the maildir (users.maildir / domains.homedir)
+	db        *sql.DB     // exmdb/exchange.sqlite3, one connection
+	commits   int64       // transactions committed since open (group-commit stats)
+	midb      *sql.DB     // exmdb/midb.sqlite3, the IMAP state (private stores)
+	meta      storeMeta   // what Open read: kind, GUIDs, replica map (open.go)
+	stmts     stmtCache   // prepared statements (tx.go)
+	midbStmts stmtCache   // midb's
+	intact    cidSet      // content files known complete (content_tx.go)
+	rows      rowCache    // message rows read by tables (rowcache.go)
+	journal   flagJournal // IMAP flag changes not yet in the MAPI state (flagjournal.go)
 	// readVia, while set, is the write transaction dbQuery and dbQueryRow
 	// read through (the IMAP index prepared before that transaction
 	// commits: the one connection is the transaction's).

@@ -420,6 +420,33 @@ func TestStoreMapsToMAPI(t *testing.T) {
 	has(t, c.ok("SEARCH ALL"), "* SEARCH 1 2")
 }
 
+// A STORE is told to the other sessions once: not again when the change
+// reaches the MAPI state (the flag journal, applied here by a MAPI read).
+func TestStoreToldOnce(t *testing.T) {
+	e := newEnv(t)
+	a := e.login(t)
+	b := e.login(t)
+	a.ok("SELECT INBOX")
+	b.ok("SELECT INBOX")
+	a.ok(`STORE 1:2 +FLAGS.SILENT (\Flagged $Work)`)
+	u := b.ok("NOOP")
+	has(t, u, `* 1 FETCH (UID 1 FLAGS (\Flagged $Work))`)
+	has(t, u, `* 2 FETCH (UID 2 FLAGS (\Flagged $Work))`)
+	msgs, err := mailbox.Do[[]mailbox.IMAPMessage](context.Background(), e.Stores, e.maildir, mailbox.IMAPLookup{FolderID: mapi.PrivateFIDInbox, UIDs: []uint32{1}})
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("lookup: %v %v", msgs, err)
+	}
+	p, err := mailbox.Do[mailbox.Props](context.Background(), e.Stores, e.maildir, mailbox.GetMessageProps{MessageID: msgs[0].MessageID, Tags: []mapi.PropTag{mapi.PrFlagStatus}})
+	if v, ok := p.Get(mapi.PrFlagStatus); err != nil || !ok || v.(int32) != 2 {
+		t.Fatalf("MAPI state after the STORE: %v %v", p, err)
+	}
+	for _, c := range []*client{a, b} {
+		if u := c.ok("NOOP"); len(u) != 0 {
+			t.Errorf("told again: %q", u)
+		}
+	}
+}
+
 func TestSearch(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(t)

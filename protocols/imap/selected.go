@@ -28,10 +28,10 @@ type selected struct {
 	uidNext uint32 // the folder's UIDNEXT when last looked at
 
 	// Pending changes from notifications, sent at the next poll.
-	checkNew bool                // messages may have arrived
-	gone     map[uint64]bool     // message ids removed from the folder
-	changed  map[uint64]bool     // message ids whose flags changed
-	sent     map[uint32]flagSent // flags sent by this command, to skip their echoes
+	checkNew bool                            // messages may have arrived
+	gone     map[uint64]bool                 // message ids removed from the folder
+	changed  map[uint64]*mailbox.IMAPMessage // message ids whose flags changed: to their new flags, nil when not known
+	sent     map[uint32]flagSent             // flags sent by this command, to skip their echoes
 }
 
 type flagSent struct {
@@ -89,9 +89,16 @@ func (s *selected) note(events []mailbox.Event) bool {
 			if e.FolderID == s.fid && s.has(e.MessageID) {
 				s.gone[e.MessageID], pending = true, true
 			}
-		case mailbox.EventModified:
+		case mailbox.EventModified, mailbox.EventIMAPFlags:
+			if e.IMAPAnnounced {
+				continue // an IMAP flag change reaching the MAPI state: told before
+			}
 			if e.FolderID == s.fid && s.has(e.MessageID) {
-				s.changed[e.MessageID], pending = true, true
+				var now *mailbox.IMAPMessage
+				if e.Kind == mailbox.EventIMAPFlags {
+					now = &mailbox.IMAPMessage{MessageID: e.MessageID, Flags: e.Flags, Keywords: e.Keywords}
+				}
+				s.changed[e.MessageID], pending = now, true
 			}
 		}
 	}
@@ -108,7 +115,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 		return nil, err
 	}
 	sel := &selected{fid: f.ID, name: f.Name, readOnly: options.ReadOnly, uidValidity: f.UIDValidity,
-		gone: map[uint64]bool{}, changed: map[uint64]bool{}, sent: map[uint32]flagSent{}}
+		gone: map[uint64]bool{}, changed: map[uint64]*mailbox.IMAPMessage{}, sent: map[uint32]flagSent{}}
 	// Subscribe first: a change after the subscription and before the
 	// view is loaded is then seen twice, which the view tolerates, rather
 	// than not at all.
@@ -116,7 +123,7 @@ func (a *session) selectFolder(name string, options *imap.SelectOptions) (*imap.
 		a.inbox = a.s.sys.NewInbox(a.notified)
 	}
 	subID, err := storeDo[uint64](a, mailbox.Subscribe{Subscriber: a.inbox.PID(), FolderID: f.ID,
-		Kinds: mailbox.EventNewMail | mailbox.EventCreated | mailbox.EventDeleted | mailbox.EventModified | mailbox.EventMoved | mailbox.EventCopied})
+		Kinds: mailbox.EventNewMail | mailbox.EventCreated | mailbox.EventDeleted | mailbox.EventModified | mailbox.EventIMAPFlags | mailbox.EventMoved | mailbox.EventCopied})
 	if err != nil {
 		return nil, a.storeError(err)
 	}
@@ -231,18 +238,33 @@ func (a *session) poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
 		}
 	}
 	if len(sel.changed) > 0 {
+		// Flags an IMAP flag change announced are sent as announced;
+		// the others (changes through MAPI) are looked up.
 		var uids []uint32
-		for mid := range sel.changed {
-			if i := sel.view.indexOfMID(mid); i >= 0 && !sel.gone[mid] {
+		var msgs []mailbox.IMAPMessage
+		for mid, now := range sel.changed {
+			i := sel.view.indexOfMID(mid)
+			if i < 0 || sel.gone[mid] {
+				continue
+			}
+			if now != nil {
+				m := *now
+				m.UID = sel.view.uidAt(i)
+				msgs = append(msgs, m)
+			} else {
 				uids = append(uids, sel.view.uidAt(i))
 			}
 		}
 		clear(sel.changed)
-		sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
-		msgs, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPLookup{FolderID: sel.fid, UIDs: uids})
-		if err != nil {
-			return a.storeError(err)
+		if len(uids) > 0 {
+			sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
+			looked, err := storeDo[[]mailbox.IMAPMessage](a, mailbox.IMAPLookup{FolderID: sel.fid, UIDs: uids})
+			if err != nil {
+				return a.storeError(err)
+			}
+			msgs = append(msgs, looked...)
 		}
+		sort.Slice(msgs, func(i, j int) bool { return msgs[i].UID < msgs[j].UID })
 		for _, m := range msgs {
 			i := sel.index(m.UID)
 			if i < 0 || !sel.flagsChanged(m) {

@@ -1,0 +1,479 @@
+package mailbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gromox-go/gromox/actors"
+	"go.uber.org/zap"
+)
+
+// IMAP flag changes are answered from the IMAP index and reach the MAPI
+// state a moment later. A STORE on a folder changes thousands of messages
+// at once, and each changed message takes a new change number, change
+// key, predecessor change list and modification time in exchange.sqlite3
+// (about 50 µs a message); an IMAP client waits for none of that. So a
+// STORE (SetIMAPFlagsBatch on a folder of a store with an IMAP index)
+// writes the new flags into midb.sqlite3 together with a journal record
+// of them, in one transaction, and is answered once that has committed:
+// the change is durable, and every IMAP session sees it at once. The
+// journal is applied to the MAPI state, through the same batched writer
+// as before, as the first thing of the next request that reads or writes
+// the MAPI state (so nobody ever reads a MAPI state without it), before
+// any other write, when the store closes, and otherwise once the STOREs
+// pause for journalDelay (a burst of them is applied as one: a flag set
+// and cleared again makes no MAPI change at all).
+//
+// The journal holds each message's resulting flags, not the operations,
+// so applying it twice changes nothing: a crash after the MAPI commit and
+// before the journal records are dropped is harmless. It is applied when
+// the store opens, before the index is reconciled with the MAPI state.
+
+// journalDDL creates the journal in an IMAP index (upstream's midb does
+// not know the table and leaves it alone).
+const journalDDL = "CREATE TABLE IF NOT EXISTS gx_flag_journal (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)"
+
+const (
+	// journalDelay: the journal is applied once no STORE came for this
+	// long...
+	journalDelay = 100 * time.Millisecond
+	// journalMaxAge: ...or once its oldest record is this old.
+	journalMaxAge = time.Second
+	// journalMaxMessages bounds the messages one application changes (the
+	// requests behind it wait): records are taken whole, in order, until
+	// they name more.
+	journalMaxMessages = 8192
+)
+
+// flagJournal is what the store knows of its journal.
+type flagJournal struct {
+	records int       // records not yet applied
+	first   time.Time // when the oldest of them was written (zero: before the store opened)
+	last    time.Time // when the newest was
+	// malformed counts the records skipped as unreadable since the
+	// store opened.
+	malformed int
+}
+
+// journalEntry is one message's flags in a journal record: mask names the
+// flags the change set to their value in flags; keywords, when not nil,
+// the message's keywords (space-separated).
+type journalEntry struct {
+	mask, flags IMAPFlags
+	keywords    *string
+}
+
+// entryKeywords marks an entry's mask byte when keywords follow.
+const entryKeywords = 0x80
+
+// appendJournalEntry encodes an entry: the message id (uvarint), the mask
+// and flags bytes, and the keywords (uvarint length and bytes) when the
+// mask has entryKeywords.
+func appendJournalEntry(dst []byte, mid uint64, e journalEntry) []byte {
+	dst = binary.AppendUvarint(dst, mid)
+	mask := byte(e.mask)
+	if e.keywords != nil {
+		mask |= entryKeywords
+	}
+	dst = append(dst, mask, byte(e.flags))
+	if e.keywords != nil {
+		dst = binary.AppendUvarint(dst, uint64(len(*e.keywords)))
+		dst = append(dst, *e.keywords...)
+	}
+	return dst
+}
+
+var errJournal = errors.New("mailbox: malformed flag journal record")
+
+// parseJournalRecord calls fn for each entry of a record, in order.
+func parseJournalRecord(data []byte, fn func(mid uint64, e journalEntry)) error {
+	for len(data) > 0 {
+		mid, n := binary.Uvarint(data)
+		if n <= 0 || len(data) < n+2 {
+			return errJournal
+		}
+		mask, flags := data[n], data[n+1]
+		data = data[n+2:]
+		e := journalEntry{mask: IMAPFlags(mask &^ entryKeywords), flags: IMAPFlags(flags)}
+		if mask&entryKeywords != 0 {
+			l, n := binary.Uvarint(data)
+			if n <= 0 || uint64(len(data)-n) < l {
+				return errJournal
+			}
+			kw := string(data[n : n+int(l)])
+			e.keywords = &kw
+			data = data[n+int(l):]
+		}
+		fn(mid, e)
+	}
+	return nil
+}
+
+// openJournal creates the journal table when the index has none and
+// applies what a previous run left in it.
+func (s *Store) openJournal(ctx context.Context) error {
+	if _, err := s.midb.ExecContext(ctx, journalDDL); err != nil {
+		return err
+	}
+	if err := s.midb.QueryRowContext(ctx, "SELECT COUNT(*) FROM gx_flag_journal").Scan(&s.journal.records); err != nil {
+		return err
+	}
+	for s.journal.records > 0 {
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		last, err := tx.applyFlagJournal()
+		if err == nil {
+			_, err = tx.Commit()
+		}
+		if err != nil {
+			tx.Rollback()
+			return fmt.Errorf("flag journal: %w", err)
+		}
+		if err := s.dropJournal(ctx, last); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// JournalPending tells whether IMAP flag changes wait to be applied to the
+// MAPI state.
+func (s *Store) JournalPending() bool { return s.journal.records > 0 }
+
+// journalIMAPFlags makes flag changes of messages of folder fid in the
+// IMAP index and writes them to the journal, in one midb transaction. It
+// answers the messages' resulting state, as SetIMAPFlagsBatch does, and
+// the events to publish (EventIMAPFlags, one per message that changed).
+// midb's connection must be free (no index commit running).
+func (s *Store) journalIMAPFlags(ctx context.Context, fid uint64, changes []SetIMAPFlags) ([]IMAPFlagState, []Event, error) {
+	tx, err := s.midb.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback()
+		}
+		s.midbStmts.prepareWanted(ctx, s.midb)
+	}()
+	type msgState struct {
+		flags, before IMAPFlags
+		keywords      []string
+		kwBefore      string
+	}
+	state := make(map[uint64]*msgState, len(changes))
+	var ids []uint64
+	for _, c := range changes {
+		if _, ok := state[c.MessageID]; !ok {
+			state[c.MessageID] = nil
+			ids = append(ids, c.MessageID)
+		}
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), flagChunk)]
+		ids = ids[len(chunk):]
+		in, args := inList(chunk, inSize(len(chunk)))
+		rows, err := s.midbQueryTx(ctx, tx, "SELECT message_id, folder_id, "+imapFlagsColumn+", COALESCE(keywords, '') FROM messages WHERE message_id IN "+in, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for rows.Next() {
+			var mid, folder uint64
+			var flags int64
+			var kw string
+			if err := rows.Scan(&mid, &folder, &flags, &kw); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			if folder != fid {
+				continue
+			}
+			f := IMAPFlags(flags) &^ FlagRecent
+			state[mid] = &msgState{flags: f, before: f, keywords: strings.Fields(kw), kwBefore: strings.Join(strings.Fields(kw), " ")}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	out := make([]IMAPFlagState, len(changes))
+	var order []uint64 // messages changed, first change first
+	changed := map[uint64]bool{}
+	for i, c := range changes {
+		m := state[c.MessageID]
+		if m == nil {
+			continue // gone, or elsewhere
+		}
+		f := (m.flags | c.Add) &^ c.Remove
+		kw := m.keywords
+		if c.AddKeywords != nil || c.RemoveKeywords != nil || c.ReplaceKeywords {
+			have := m.keywords
+			if c.ReplaceKeywords {
+				have = nil
+			}
+			kw = applyKeywords(have, c.AddKeywords, c.RemoveKeywords)
+		}
+		m.flags, m.keywords = f, kw
+		out[i] = IMAPFlagState{MessageID: c.MessageID, Flags: f, Keywords: kw}
+		if !changed[c.MessageID] && (f != m.before || strings.Join(kw, " ") != m.kwBefore) {
+			changed[c.MessageID] = true
+			order = append(order, c.MessageID)
+		}
+	}
+	if len(order) == 0 {
+		return out, nil, nil
+	}
+	// The index: each message's new flags, the statements grouped by the
+	// columns they change.
+	var record []byte
+	var events []Event
+	updates := flagUpdates{pending: map[uint64]bool{}}
+	for _, mid := range order {
+		m := state[mid]
+		e := journalEntry{mask: m.flags ^ m.before, flags: m.flags}
+		if s := strings.Join(m.keywords, " "); s != m.kwBefore {
+			e.keywords = &s
+		}
+		if e.mask == 0 && e.keywords == nil {
+			continue // changed and changed back
+		}
+		updates.add(mid, &imapUpdate{flags: e.flags, mask: e.mask, keywords: e.keywords})
+		record = appendJournalEntry(record, mid, e)
+		events = append(events, Event{Kind: EventIMAPFlags, FolderID: fid, MessageID: mid, Flags: m.flags, Keywords: m.keywords})
+	}
+	if len(events) == 0 {
+		return out, nil, nil
+	}
+	if err := updates.flush(func(q string, args []any) error {
+		_, err := s.midbExec(ctx, tx, q, args...)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.midbExec(ctx, tx, "INSERT INTO gx_flag_journal (data) VALUES (?)", record); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, err
+	}
+	committed = true
+	now := time.Now()
+	if s.journal.records == 0 {
+		s.journal.first = now
+	}
+	s.journal.records++
+	s.journal.last = now
+	return out, events, nil
+}
+
+// midbQueryTx runs a query in a midb transaction, prepared once its query
+// is known.
+func (s *Store) midbQueryTx(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if st := s.midbStmts.inTx(ctx, tx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
+}
+
+// applyFlagJournal applies journal records, oldest first, to the MAPI
+// state in this transaction, up to journalMaxMessages messages (at least
+// one record), and answers the last record's seq (0: none). The caller
+// drops the records up to it once the transaction has committed. The
+// events of the messages whose IMAP view is already what the index has
+// are marked so: the index is not written again, and IMAP sessions are
+// not told again.
+func (t *Tx) applyFlagJournal() (last int64, err error) {
+	s := t.s
+	rows, err := s.midbQuery(t.ctx, "SELECT seq, data FROM gx_flag_journal ORDER BY seq")
+	if err != nil {
+		return 0, err
+	}
+	final := map[uint64]journalEntry{}
+	var order []uint64
+	for rows.Next() {
+		var seq int64
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if last != 0 && len(final) >= journalMaxMessages {
+			break
+		}
+		last = seq
+		err := parseJournalRecord(data, func(mid uint64, e journalEntry) {
+			old, ok := final[mid]
+			if !ok {
+				order = append(order, mid)
+			}
+			e.mask |= old.mask
+			if e.keywords == nil {
+				e.keywords = old.keywords
+			}
+			final[mid] = e
+		})
+		if err != nil {
+			// Not a record this server wrote: skipped, and counted for
+			// the log (the entries before the fault are applied).
+			s.journal.malformed++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(order) == 0 {
+		return last, nil
+	}
+	changes := make([]SetIMAPFlags, len(order))
+	for i, mid := range order {
+		e := final[mid]
+		c := SetIMAPFlags{MessageID: mid, Add: e.flags & e.mask, Remove: e.mask &^ e.flags}
+		if e.keywords != nil {
+			c.ReplaceKeywords = true
+			c.AddKeywords = strings.Fields(*e.keywords)
+		}
+		changes[i] = c
+	}
+	if _, err := t.setIMAPFlagsBatch(0, changes, final); err != nil {
+		return 0, err
+	}
+	return last, nil
+}
+
+// dropJournal removes the records up to seq, applied and committed.
+func (s *Store) dropJournal(ctx context.Context, seq int64) error {
+	if seq == 0 {
+		s.journal.records = 0
+		return nil
+	}
+	if _, err := s.midbExecDB(ctx, "DELETE FROM gx_flag_journal WHERE seq<=?", seq); err != nil {
+		return err
+	}
+	if err := s.midbQueryRowDB(ctx, "SELECT COUNT(*) FROM gx_flag_journal").Scan(&s.journal.records); err != nil {
+		return err
+	}
+	if s.journal.records == 0 {
+		s.journal.first, s.journal.last = time.Time{}, time.Time{}
+	} else {
+		s.journal.first = time.Now() // a later record's age is not known: counted from now
+	}
+	return nil
+}
+
+// journalDue tells when the journal should be applied: now (0) or after
+// the returned wait.
+func (s *Store) journalDue(now time.Time) time.Duration {
+	if s.journal.records == 0 {
+		return -1
+	}
+	wait := s.journal.last.Add(journalDelay).Sub(now)
+	if age := s.journal.first.Add(journalMaxAge).Sub(now); age < wait {
+		wait = age
+	}
+	return max(wait, 0)
+}
+
+// journalFlags answers a SetIMAPFlagsBatch on a folder from the IMAP
+// index, journalling the change for the MAPI state.
+func (a *storeActor) journalFlags(c *actors.Context, m SetIMAPFlagsBatch) {
+	a.lastUse = time.Now()
+	if a.openErr != nil {
+		c.Respond(a.openErr)
+		return
+	}
+	a.flush(c)               // the writes queued before it come first
+	a.completeIndex(c, true) // the index has every commit, and midb's connection is free
+	res, events, err := a.store.journalIMAPFlags(context.Background(), m.FolderID, m.Changes)
+	if err != nil {
+		a.log.Error("IMAP flag change failed", zap.String("dir", a.dir), zap.Error(err))
+		c.Respond(fmt.Errorf("mailbox: flags: %w", err))
+		return
+	}
+	// Told before the answer, as a commit's events are: the session that
+	// made the change recognises their echo.
+	a.publish(c, events)
+	c.Respond(res)
+	a.journalDue(c)
+}
+
+// journalDue applies the flag journal when it is due, or has a
+// journalTick sent when it will be.
+func (a *storeActor) journalDue(c *actors.Context) {
+	if a.store == nil || a.journalTimer {
+		return
+	}
+	switch wait := a.store.journalDue(time.Now()); {
+	case wait < 0:
+	case wait == 0:
+		a.applyJournal(c)
+	default:
+		a.journalTimer = true
+		c.After(wait, journalTick{})
+	}
+}
+
+// applyJournal applies the whole flag journal to the MAPI state, each part
+// in its own commit, ahead of the writes queued.
+func (a *storeActor) applyJournal(c *actors.Context) {
+	s := a.store
+	if s == nil || !s.JournalPending() || a.draining {
+		return
+	}
+	a.draining = true
+	defer func() { a.draining = false }()
+	a.completeIndex(c, true) // midb's connection is free to read the journal
+	for s.JournalPending() {
+		var last int64
+		applied := false
+		queued := a.pending
+		a.pending = []pendingWrite{{req: WriteFunc(func(tx *Tx) (any, error) {
+			var err error
+			last, err = tx.applyFlagJournal()
+			applied = err == nil
+			return nil, err
+		})}}
+		commits := s.commits
+		a.flush(c)
+		a.pending = queued
+		if n := s.journal.malformed; n > 0 {
+			s.journal.malformed = 0
+			a.log.Error("flag journal records unreadable, skipped", zap.String("dir", a.dir), zap.Int("records", n))
+		}
+		if !applied || s.commits == commits {
+			// Logged by flush; the journal stays, and is tried again
+			// before the next request that needs it.
+			return
+		}
+		a.completeIndex(c, true) // this commit's index update and notifications
+		if err := s.dropJournal(context.Background(), last); err != nil {
+			a.log.Error("flag journal", zap.String("dir", a.dir), zap.Error(err))
+			return
+		}
+	}
+}
+
+// journalSafe tells whether a message to the store actor may be handled
+// before the flag journal is applied: what reads only the IMAP index
+// (without MODSEQ, which is the MAPI change number), and the actor's own
+// bookkeeping.
+func journalSafe(m any) bool {
+	switch m := m.(type) {
+	case IMAPLookup:
+		return !m.ModSeq
+	case IMAPPage:
+		return !m.ModSeq
+	case IMAPUIDs, IMAPView, IMAPUIDNext, GetIMAPFolderStatus, ListIMAPFolders,
+		Subscribe, Unsubscribe, *actors.Terminated, *actors.Started, journalTick, idleCheck:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,341 @@
+package mailbox
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gromox-go/gromox/actors"
+	"github.com/gromox-go/gromox/mapi"
+	"go.uber.org/zap"
+)
+
+// plainInboxMessages answers INBOX messages of a store without \Seen,
+// \Flagged, \Answered or keywords, in UID order.
+func plainInboxMessages(t *testing.T, scan func(func(IMAPMessage) error) error) []IMAPMessage {
+	t.Helper()
+	var out []IMAPMessage
+	if err := scan(func(m IMAPMessage) error {
+		if m.Flags&(FlagSeen|FlagFlagged|FlagAnswered|FlagForwarded) == 0 && len(m.Keywords) == 0 {
+			out = append(out, m)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 3 {
+		t.Fatalf("the fixture INBOX has %d plain messages", len(out))
+	}
+	return out
+}
+
+// journalRecords counts the flag journal's records through a connection
+// of its own (the store's actor keeps its own).
+func journalRecords(t *testing.T, dir string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "exmdb", midbFile)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM gx_flag_journal").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A flag change journalled and not yet applied when the server stopped
+// (kill -9 after the STORE was answered) is applied to the MAPI state when
+// the store opens again, and the IMAP index keeps it.
+func TestFlagJournalAppliedAtOpen(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	ctx := context.Background()
+	s := openIMAPStore(t, dir)
+	tx := beginIMAP(t, s)
+	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
+	tx.Rollback()
+	mid := plain[0].MessageID
+	res, events, err := s.journalIMAPFlags(ctx, fidInbox, []SetIMAPFlags{{MessageID: mid, Add: FlagSeen | FlagFlagged, AddKeywords: []string{"$Work"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Flags != plain[0].Flags&^FlagRecent|FlagSeen|FlagFlagged || strings.Join(res[0].Keywords, " ") != "$Work" {
+		t.Fatalf("result %+v", res[0])
+	}
+	if len(events) != 1 || events[0].Kind != EventIMAPFlags || events[0].Flags != res[0].Flags {
+		t.Fatalf("events %+v", events)
+	}
+	// Journalled, not applied: the MAPI state is as it was.
+	var readState sql.NullInt64
+	if err := s.db.QueryRow("SELECT read_state FROM messages WHERE message_id=?", mid).Scan(&readState); err != nil || readState.Int64 != 0 {
+		t.Fatalf("read state %v before the journal is applied (%v)", readState, err)
+	}
+	if n := journalRecords(t, dir); n != 1 {
+		t.Fatalf("%d journal records", n)
+	}
+	s.Close() // as a crash would leave it: nothing more written
+
+	s = openIMAPStore(t, dir)
+	if n := journalRecords(t, dir); n != 0 || s.JournalPending() {
+		t.Fatalf("%d journal records after the open", n)
+	}
+	tx = beginIMAP(t, s)
+	v := readVersion(t, tx, mid)
+	if !v.read || v.props[mapi.PrFlagStatus] != int32(followupFlagged) {
+		t.Errorf("MAPI state after the open: read %v, props %v", v.read, v.props)
+	}
+	var got IMAPMessage
+	tx.IMAPScan(fidInbox, plain[0].UID, func(m IMAPMessage) error {
+		if got.UID == 0 {
+			got = m
+		}
+		return nil
+	})
+	if got.MessageID != mid || got.Flags&(FlagSeen|FlagFlagged) != FlagSeen|FlagFlagged || strings.Join(got.Keywords, " ") != "$Work" {
+		t.Errorf("index after the open: %+v", got)
+	}
+	// The keyword reached Outlook's categories.
+	ids, err := tx.NamedPropIDs([]mapi.PropName{keywordsName}, false)
+	if err != nil || ids[0] == 0 {
+		t.Fatalf("keywords name: %v %v", ids, err)
+	}
+	p, err := tx.MessageProps(mid, []mapi.PropTag{mapi.NewTag(ids[0], mapi.PtMvUnicode)})
+	if err != nil || len(p) != 1 || !slices.Equal(p[0].Value.([]string), []string{"$Work"}) {
+		t.Errorf("categories %v (%v)", p, err)
+	}
+}
+
+// Through the actor: the STORE is answered from the index and announced
+// as EventIMAPFlags; whatever reads the MAPI state next finds the change
+// applied, and the change reaching the MAPI state is announced again
+// marked IMAPAnnounced. A flag set and cleared before the journal is
+// applied makes no MAPI change; a journal left alone is applied once the
+// STOREs pause.
+func TestFlagJournalThroughActor(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, sys := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	var mu sync.Mutex
+	var got []Event
+	in := sys.NewInbox(func(msg any) {
+		if n, ok := msg.(Notification); ok {
+			mu.Lock()
+			got = append(got, n.Events...)
+			mu.Unlock()
+		}
+	})
+	defer in.Close()
+	if _, err := r.Do(ctx, dir, Subscribe{Subscriber: in.PID(), Kinds: EventModified | EventIMAPFlags, FolderID: fidInbox}); err != nil {
+		t.Fatal(err)
+	}
+	taken := func() []Event {
+		mu.Lock()
+		defer mu.Unlock()
+		out := got
+		got = nil
+		return out
+	}
+	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error {
+		msgs, err := Do[[]IMAPMessage](ctx, r, dir, IMAPPage{FolderID: fidInbox, FromUID: 1, Limit: 1 << 20})
+		for _, m := range msgs {
+			fn(m)
+		}
+		return err
+	})
+	version := func(mid uint64) msgVersion {
+		t.Helper()
+		res, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) { return readVersion(t, tx, mid), nil }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.(msgVersion)
+	}
+	store := func(c SetIMAPFlags) IMAPFlagState {
+		t.Helper()
+		res, err := Do[[]IMAPFlagState](ctx, r, dir, SetIMAPFlagsBatch{FolderID: fidInbox, Changes: []SetIMAPFlags{c}})
+		if err != nil || len(res) != 1 {
+			t.Fatalf("STORE: %v %v", res, err)
+		}
+		return res[0]
+	}
+	a, b, c := plain[0], plain[1], plain[2]
+	beforeA, beforeB := version(a.MessageID), version(b.MessageID)
+
+	// a: flagged. The answer and the announcement carry the new flags.
+	if st := store(SetIMAPFlags{MessageID: a.MessageID, Add: FlagFlagged}); st.Flags&FlagFlagged == 0 {
+		t.Fatalf("STORE answered %+v", st)
+	}
+	ev := taken()
+	if len(ev) != 1 || ev[0].Kind != EventIMAPFlags || ev[0].MessageID != a.MessageID || ev[0].Flags&FlagFlagged == 0 {
+		t.Fatalf("at the STORE: %+v", ev)
+	}
+	// b: flagged and cleared again.
+	store(SetIMAPFlags{MessageID: b.MessageID, Add: FlagFlagged})
+	store(SetIMAPFlags{MessageID: b.MessageID, Remove: FlagFlagged})
+	taken()
+
+	// A MAPI read: everything journalled is in.
+	va, vb := version(a.MessageID), version(b.MessageID)
+	if va.cn <= beforeA.cn || va.props[mapi.PrFlagStatus] != int32(followupFlagged) {
+		t.Errorf("a: change number %d -> %d, props %v", beforeA.cn, va.cn, va.props)
+	}
+	if vb.cn != beforeB.cn || vb.props[mapi.PrFlagStatus] != nil {
+		t.Errorf("b, flagged and cleared: change number %d -> %d, props %v", beforeB.cn, vb.cn, vb.props)
+	}
+	ev = taken()
+	if len(ev) != 1 || ev[0].Kind != EventModified || ev[0].MessageID != a.MessageID || !ev[0].IMAPAnnounced {
+		t.Fatalf("when the MAPI state got it: %+v", ev)
+	}
+	if n := journalRecords(t, dir); n != 0 {
+		t.Fatalf("%d journal records after a MAPI read", n)
+	}
+
+	// c: nobody asks; the journal is applied once the STOREs pause.
+	store(SetIMAPFlags{MessageID: c.MessageID, Add: FlagSeen})
+	deadline := time.Now().Add(10 * time.Second)
+	for journalRecords(t, dir) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the journal was not applied")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if v := version(c.MessageID); !v.read {
+		t.Error("c not read in the MAPI state")
+	}
+}
+
+// Journal records decode to what was encoded, and no bytes make the
+// decoder fail other than with errJournal.
+func FuzzJournalRecord(f *testing.F) {
+	kw := "$Work Project-X"
+	f.Add(appendJournalEntry(appendJournalEntry(nil, 0x30019, journalEntry{mask: FlagSeen, flags: FlagSeen | FlagFlagged}), 1<<47, journalEntry{mask: FlagDeleted, keywords: &kw}))
+	f.Add([]byte{0x80})
+	f.Add([]byte{1, 0x80, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		type entry struct {
+			mid uint64
+			e   journalEntry
+		}
+		var entries []entry
+		if err := parseJournalRecord(data, func(mid uint64, e journalEntry) { entries = append(entries, entry{mid, e}) }); err != nil {
+			if err != errJournal {
+				t.Fatal(err)
+			}
+			return
+		}
+		var again []byte
+		for _, x := range entries {
+			again = appendJournalEntry(again, x.mid, x.e)
+		}
+		var back []entry
+		if err := parseJournalRecord(again, func(mid uint64, e journalEntry) { back = append(back, entry{mid, e}) }); err != nil {
+			t.Fatal(err)
+		}
+		if len(back) != len(entries) {
+			t.Fatalf("%d entries, %d after re-encoding", len(entries), len(back))
+		}
+		for i := range back {
+			x, y := entries[i], back[i]
+			if x.mid != y.mid || x.e.mask != y.e.mask || x.e.flags != y.e.flags || (x.e.keywords == nil) != (y.e.keywords == nil) ||
+				(x.e.keywords != nil && *x.e.keywords != *y.e.keywords) {
+				t.Fatalf("entry %d: %+v, re-encoded %+v", i, x, y)
+			}
+		}
+	})
+}
+
+// TestKillNineKeepsAcknowledgedFlags: STOREs answered before a kill -9
+// are in the IMAP index and, once the store opens again, in the MAPI
+// state (the journal is applied at the open).
+func TestKillNineKeepsAcknowledgedFlags(t *testing.T) {
+	if dir := os.Getenv("GROMOX_FLAGKILL_CHILD"); dir != "" {
+		flagKillChild(dir)
+		return
+	}
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillNineKeepsAcknowledgedFlags$")
+	cmd.Env = append(os.Environ(), "GROMOX_FLAGKILL_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	acked := map[uint64][]string{} // message id: keywords added
+	sc := bufio.NewScanner(out)
+	n := 0
+	for sc.Scan() && n < 200 {
+		var mid uint64
+		var kw string
+		if _, err := fmt.Sscan(sc.Text(), &mid, &kw); err == nil {
+			acked[mid] = append(acked[mid], kw)
+			n++
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if n < 200 {
+		t.Fatalf("child acknowledged only %d STOREs", n)
+	}
+	tx := beginIMAP(t, openIMAPStore(t, dir))
+	ids, err := tx.NamedPropIDs([]mapi.PropName{keywordsName}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := map[uint64][]string{}
+	tx.IMAPScan(fidInbox, 1, func(m IMAPMessage) error { index[m.MessageID] = m.Keywords; return nil })
+	for mid, kws := range acked {
+		p, err := tx.MessageProps(mid, []mapi.PropTag{mapi.NewTag(ids[0], mapi.PtMvUnicode)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mapiKW []string
+		if len(p) == 1 {
+			mapiKW, _ = p[0].Value.([]string)
+		}
+		for _, kw := range kws {
+			if !slices.Contains(index[mid], kw) {
+				t.Errorf("message %#x: acknowledged keyword %s not in the index", mid, kw)
+			}
+			if !slices.Contains(mapiKW, kw) {
+				t.Errorf("message %#x: acknowledged keyword %s not in the MAPI state", mid, kw)
+			}
+		}
+	}
+}
+
+// flagKillChild adds keywords to the INBOX messages of the store in dir,
+// one STORE after the other, forever, and prints each one acknowledged.
+func flagKillChild(dir string) {
+	sys := actors.NewSystem(zap.NewNop(), nil)
+	r := NewRegistry(sys, zap.NewNop(), Options{})
+	ctx := context.Background()
+	msgs, err := Do[[]IMAPMessage](ctx, r, dir, IMAPPage{FolderID: fidInbox, FromUID: 1, Limit: 1 << 20})
+	if err != nil || len(msgs) == 0 {
+		fmt.Println("no messages:", err)
+		os.Exit(1)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	for i := 0; ; i++ {
+		mid := msgs[i%len(msgs)].MessageID
+		kw := fmt.Sprintf("k%d", i)
+		if _, err := Do[[]IMAPFlagState](ctx, r, dir, SetIMAPFlagsBatch{FolderID: fidInbox,
+			Changes: []SetIMAPFlags{{MessageID: mid, AddKeywords: []string{kw}}}}); err != nil {
+			continue
+		}
+		fmt.Fprintln(w, mid, kw)
+		w.Flush()
+	}
+}
