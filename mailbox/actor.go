@@ -147,8 +147,10 @@ type storeActor struct {
 	timer   *time.Timer
 	passive bool
 
-	draining     bool // applying the flag journal
-	journalTimer bool // a journalTick is on its way
+	draining     bool          // applying the flag journal
+	journalTimer bool          // a journalTick is on its way
+	stores       []queuedStore // STOREs to answer from the IMAP index (flagjournal.go)
+	storeQueued  bool          // a journalFlushNow is on its way
 }
 
 // timeNow is time.Now, for the table code.
@@ -174,7 +176,7 @@ func (a *storeActor) Receive(c *actors.Context) {
 		return
 	}
 	if m, ok := c.Message().(SetIMAPFlagsBatch); ok && a.store != nil && a.store.midb != nil && m.FolderID != 0 {
-		a.journalFlags(c, m)
+		a.queueStore(c, m)
 		return
 	}
 	switch m := c.Message().(type) {
@@ -211,6 +213,9 @@ func (a *storeActor) Receive(c *actors.Context) {
 		c.Respond(reply(a.read(m)))
 	case indexDone:
 		a.completeIndex(c, false)
+	case journalFlushNow:
+		a.storeQueued = false
+		a.journalFlags(c)
 	case journalTick:
 		a.journalTimer = false
 		a.journalDue(c)
@@ -257,6 +262,7 @@ func (a *storeActor) Receive(c *actors.Context) {
 			a.timer.Reset(wait)
 			return
 		}
+		a.journalFlags(c)
 		a.applyJournal(c)
 		a.flush(c)
 		a.completeIndex(c, true)
@@ -301,6 +307,7 @@ func (a *storeActor) shutdown(c *actors.Context) {
 	if a.timer != nil {
 		a.timer.Stop()
 	}
+	a.journalFlags(c)
 	a.applyJournal(c)
 	a.flush(c)
 	a.completeIndex(c, true)

@@ -147,12 +147,13 @@ func (s *Store) openJournal(ctx context.Context) error {
 // MAPI state.
 func (s *Store) JournalPending() bool { return s.journal.records > 0 }
 
-// journalIMAPFlags makes flag changes of messages of folder fid in the
-// IMAP index and writes them to the journal, in one midb transaction. It
-// answers the messages' resulting state, as SetIMAPFlagsBatch does, and
-// the events to publish (EventIMAPFlags, one per message that changed).
-// midb's connection must be free (no index commit running).
-func (s *Store) journalIMAPFlags(ctx context.Context, fid uint64, changes []SetIMAPFlags) ([]IMAPFlagState, []Event, error) {
+// journalIMAPFlags makes the flag changes of STOREs in the IMAP index and
+// writes them to the journal, in one midb transaction (one fsync for all
+// of them). It answers each request's results, as SetIMAPFlagsBatch does
+// (the requests in order, each seeing the ones before it), and the events
+// to publish: one EventIMAPFlags per message that changed, with its final
+// flags. midb's connection must be free (no index commit running).
+func (s *Store) journalIMAPFlags(ctx context.Context, reqs []SetIMAPFlagsBatch) ([][]IMAPFlagState, []Event, error) {
 	tx, err := s.midb.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, err
@@ -165,16 +166,19 @@ func (s *Store) journalIMAPFlags(ctx context.Context, fid uint64, changes []SetI
 		s.midbStmts.prepareWanted(ctx, s.midb)
 	}()
 	type msgState struct {
+		folder        uint64
 		flags, before IMAPFlags
 		keywords      []string
 		kwBefore      string
 	}
-	state := make(map[uint64]*msgState, len(changes))
+	state := map[uint64]*msgState{}
 	var ids []uint64
-	for _, c := range changes {
-		if _, ok := state[c.MessageID]; !ok {
-			state[c.MessageID] = nil
-			ids = append(ids, c.MessageID)
+	for _, r := range reqs {
+		for _, c := range r.Changes {
+			if _, ok := state[c.MessageID]; !ok {
+				state[c.MessageID] = nil
+				ids = append(ids, c.MessageID)
+			}
 		}
 	}
 	for len(ids) > 0 {
@@ -193,43 +197,41 @@ func (s *Store) journalIMAPFlags(ctx context.Context, fid uint64, changes []SetI
 				rows.Close()
 				return nil, nil, err
 			}
-			if folder != fid {
-				continue
-			}
 			f := IMAPFlags(flags) &^ FlagRecent
-			state[mid] = &msgState{flags: f, before: f, keywords: strings.Fields(kw), kwBefore: strings.Join(strings.Fields(kw), " ")}
+			kws := strings.Fields(kw)
+			state[mid] = &msgState{folder: folder, flags: f, before: f, keywords: kws, kwBefore: strings.Join(kws, " ")}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
 	}
-	out := make([]IMAPFlagState, len(changes))
+	out := make([][]IMAPFlagState, len(reqs))
 	var order []uint64 // messages changed, first change first
 	changed := map[uint64]bool{}
-	for i, c := range changes {
-		m := state[c.MessageID]
-		if m == nil {
-			continue // gone, or elsewhere
-		}
-		f := (m.flags | c.Add) &^ c.Remove
-		kw := m.keywords
-		if c.AddKeywords != nil || c.RemoveKeywords != nil || c.ReplaceKeywords {
-			have := m.keywords
-			if c.ReplaceKeywords {
-				have = nil
+	for k, r := range reqs {
+		out[k] = make([]IMAPFlagState, len(r.Changes))
+		for i, c := range r.Changes {
+			m := state[c.MessageID]
+			if m == nil || m.folder != r.FolderID {
+				continue // gone, or elsewhere
 			}
-			kw = applyKeywords(have, c.AddKeywords, c.RemoveKeywords)
+			f := (m.flags | c.Add) &^ c.Remove
+			kw := m.keywords
+			if c.AddKeywords != nil || c.RemoveKeywords != nil || c.ReplaceKeywords {
+				have := m.keywords
+				if c.ReplaceKeywords {
+					have = nil
+				}
+				kw = applyKeywords(have, c.AddKeywords, c.RemoveKeywords)
+			}
+			m.flags, m.keywords = f, kw
+			out[k][i] = IMAPFlagState{MessageID: c.MessageID, Flags: f, Keywords: kw}
+			if !changed[c.MessageID] && (f != m.before || strings.Join(kw, " ") != m.kwBefore) {
+				changed[c.MessageID] = true
+				order = append(order, c.MessageID)
+			}
 		}
-		m.flags, m.keywords = f, kw
-		out[i] = IMAPFlagState{MessageID: c.MessageID, Flags: f, Keywords: kw}
-		if !changed[c.MessageID] && (f != m.before || strings.Join(kw, " ") != m.kwBefore) {
-			changed[c.MessageID] = true
-			order = append(order, c.MessageID)
-		}
-	}
-	if len(order) == 0 {
-		return out, nil, nil
 	}
 	// The index: each message's new flags, the statements grouped by the
 	// columns they change.
@@ -247,7 +249,7 @@ func (s *Store) journalIMAPFlags(ctx context.Context, fid uint64, changes []SetI
 		}
 		updates.add(mid, &imapUpdate{flags: e.flags, mask: e.mask, keywords: e.keywords})
 		record = appendJournalEntry(record, mid, e)
-		events = append(events, Event{Kind: EventIMAPFlags, FolderID: fid, MessageID: mid, Flags: m.flags, Keywords: m.keywords})
+		events = append(events, Event{Kind: EventIMAPFlags, FolderID: m.folder, MessageID: mid, Flags: m.flags, Keywords: m.keywords})
 	}
 	if len(events) == 0 {
 		return out, nil, nil
@@ -382,26 +384,58 @@ func (s *Store) journalDue(now time.Time) time.Duration {
 	return max(wait, 0)
 }
 
-// journalFlags answers a SetIMAPFlagsBatch on a folder from the IMAP
-// index, journalling the change for the MAPI state.
-func (a *storeActor) journalFlags(c *actors.Context, m SetIMAPFlagsBatch) {
+// queuedStore is a STORE waiting for the next group of them.
+type queuedStore struct {
+	req    SetIMAPFlagsBatch
+	sender *actors.PID
+}
+
+// journalFlushNow: time to answer the queued STOREs.
+type journalFlushNow struct{}
+
+// queueStore queues a SetIMAPFlagsBatch on a folder, to be answered from
+// the IMAP index with the others queued by then, in one midb commit.
+func (a *storeActor) queueStore(c *actors.Context, m SetIMAPFlagsBatch) {
 	a.lastUse = time.Now()
-	if a.openErr != nil {
-		c.Respond(a.openErr)
+	a.stores = append(a.stores, queuedStore{req: m, sender: c.Sender()})
+	if !a.storeQueued {
+		a.storeQueued = true
+		c.Send(c.Self(), journalFlushNow{}) // lands behind what is queued now
+	}
+}
+
+// journalFlags answers the queued STOREs, journalling their changes for
+// the MAPI state.
+func (a *storeActor) journalFlags(c *actors.Context) {
+	queued := a.stores
+	a.stores = nil
+	if len(queued) == 0 || a.store == nil {
 		return
 	}
-	a.flush(c)               // the writes queued before it come first
+	a.flush(c)               // the writes queued before them come first
 	a.completeIndex(c, true) // the index has every commit, and midb's connection is free
-	res, events, err := a.store.journalIMAPFlags(context.Background(), m.FolderID, m.Changes)
+	reqs := make([]SetIMAPFlagsBatch, len(queued))
+	for i, q := range queued {
+		reqs[i] = q.req
+	}
+	res, events, err := a.store.journalIMAPFlags(context.Background(), reqs)
 	if err != nil {
-		a.log.Error("IMAP flag change failed", zap.String("dir", a.dir), zap.Error(err))
-		c.Respond(fmt.Errorf("mailbox: flags: %w", err))
+		a.log.Error("IMAP flag change failed", zap.String("dir", a.dir), zap.Int("requests", len(reqs)), zap.Error(err))
+		for _, q := range queued {
+			if q.sender != nil {
+				c.Send(q.sender, fmt.Errorf("mailbox: flags: %w", err))
+			}
+		}
 		return
 	}
-	// Told before the answer, as a commit's events are: the session that
-	// made the change recognises their echo.
+	// Told before the answers, as a commit's events are: the session
+	// that made a change recognises its echo.
 	a.publish(c, events)
-	c.Respond(res)
+	for i, q := range queued {
+		if q.sender != nil {
+			c.Send(q.sender, res[i])
+		}
+	}
 	a.journalDue(c)
 }
 
@@ -472,7 +506,7 @@ func journalSafe(m any) bool {
 	case IMAPPage:
 		return !m.ModSeq
 	case IMAPUIDs, IMAPView, IMAPUIDNext, GetIMAPFolderStatus, ListIMAPFolders,
-		Subscribe, Unsubscribe, *actors.Terminated, *actors.Started, journalTick, idleCheck:
+		Subscribe, Unsubscribe, *actors.Terminated, *actors.Started, journalTick, journalFlushNow, idleCheck:
 		return true
 	}
 	return false

@@ -66,10 +66,12 @@ func TestFlagJournalAppliedAtOpen(t *testing.T) {
 	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
 	tx.Rollback()
 	mid := plain[0].MessageID
-	res, events, err := s.journalIMAPFlags(ctx, fidInbox, []SetIMAPFlags{{MessageID: mid, Add: FlagSeen | FlagFlagged, AddKeywords: []string{"$Work"}}})
+	results, events, err := s.journalIMAPFlags(ctx, []SetIMAPFlagsBatch{{FolderID: fidInbox,
+		Changes: []SetIMAPFlags{{MessageID: mid, Add: FlagSeen | FlagFlagged, AddKeywords: []string{"$Work"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := results[0]
 	if res[0].Flags != plain[0].Flags&^FlagRecent|FlagSeen|FlagFlagged || strings.Join(res[0].Keywords, " ") != "$Work" {
 		t.Fatalf("result %+v", res[0])
 	}
@@ -337,5 +339,39 @@ func flagKillChild(dir string) {
 		}
 		fmt.Fprintln(w, mid, kw)
 		w.Flush()
+	}
+}
+
+// STOREs answered together see each other in order, each on its own
+// folder, and the journal keeps the net change of each message.
+func TestFlagJournalGroup(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	s := openIMAPStore(t, dir)
+	tx := beginIMAP(t, s)
+	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
+	tx.Rollback()
+	a := plain[0].MessageID
+	res, events, err := s.journalIMAPFlags(context.Background(), []SetIMAPFlagsBatch{
+		{FolderID: fidInbox, Changes: []SetIMAPFlags{{MessageID: a, Add: FlagFlagged}}},
+		{FolderID: fidInbox, Changes: []SetIMAPFlags{{MessageID: a, Add: FlagSeen, Remove: FlagFlagged}}},
+		{FolderID: fidInbox + 1, Changes: []SetIMAPFlags{{MessageID: a, Add: FlagDeleted}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0][0].Flags&FlagFlagged == 0 || res[1][0].Flags&(FlagSeen|FlagFlagged) != FlagSeen || res[2][0].MessageID != 0 {
+		t.Fatalf("results %+v", res)
+	}
+	if len(events) != 1 || events[0].Flags != res[1][0].Flags {
+		t.Fatalf("events %+v", events)
+	}
+	var data []byte
+	if err := s.midb.QueryRow("SELECT data FROM gx_flag_journal").Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	var entries []journalEntry
+	parseJournalRecord(data, func(mid uint64, e journalEntry) { entries = append(entries, e) })
+	if len(entries) != 1 || entries[0].mask != FlagSeen || entries[0].flags != res[1][0].Flags {
+		t.Fatalf("journal entries %+v", entries)
 	}
 }
