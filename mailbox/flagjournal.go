@@ -508,6 +508,8 @@ func journalSafe(m any) bool {
 	case IMAPUIDs, IMAPView, IMAPUIDNext, GetIMAPFolderStatus, ListIMAPFolders,
 		Subscribe, Unsubscribe, *actors.Terminated, *actors.Started, journalTick, journalFlushNow, idleCheck:
 		return true
+	case *actors.Restarting, *actors.Stopping, *actors.Stopped:
+		return true // shutdown applies it, where a panic cannot resurrect the actor
 	}
 	return false
 }
