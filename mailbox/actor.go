@@ -84,6 +84,9 @@ type Options struct {
 	// indexDelay holds each IMAP index commit back (tests of the
 	// backlog).
 	indexDelay time.Duration
+	// journalDelay and journalMaxAge: when the flag journal is applied
+	// on its own (flagjournal.go); tests hold it back.
+	journalDelay, journalMaxAge time.Duration
 }
 
 func (o *Options) defaults() {
@@ -92,6 +95,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 512
+	}
+	if o.journalDelay <= 0 {
+		o.journalDelay = journalDelay
+	}
+	if o.journalMaxAge <= 0 {
+		o.journalMaxAge = journalMaxAge
 	}
 	if o.Open == nil {
 		o.Open = Open
@@ -168,9 +177,7 @@ func (a *storeActor) Receive(c *actors.Context) {
 		// Everything else sees every committed change published, and
 		// what reads the MAPI state sees the IMAP flag changes in it.
 		a.completeIndex(c, true)
-		if !journalSafe(c.Message()) {
-			a.applyJournal(c)
-		}
+		a.prepareJournal(c, c.Message())
 	}
 	if a.tableMessage(c, c.Message()) {
 		return

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,11 +18,15 @@ import (
 // state a moment later. A STORE on a folder changes thousands of messages
 // at once, and each changed message takes a new change number, change
 // key, predecessor change list and modification time in exchange.sqlite3
-// (about 50 µs a message); an IMAP client waits for none of that. So a
-// STORE (SetIMAPFlagsBatch on a folder of a store with an IMAP index)
-// writes the new flags into midb.sqlite3 together with a journal record
-// of them, in one transaction, and is answered once that has committed:
-// the change is durable, and every IMAP session sees it at once. The
+// (about 50 µs a message), and even the index's rows cost a few µs each
+// with their indexes; an IMAP client waits for none of that. So a STORE
+// (SetIMAPFlagsBatch on a folder of a store with an IMAP index) writes a
+// journal record of the messages' new flags into midb.sqlite3, and is
+// answered once that has committed: the change is durable. The new flags
+// are kept in memory over the index's rows (the overlay), which every
+// read of the index's flags sees, so every IMAP session sees the change
+// at once; the rows take them before anything reads them with SQL
+// (STATUS, EXPUNGE's \Deleted scan) and when the journal is applied. The
 // journal is applied to the MAPI state, through the same batched writer
 // as before, as the first thing of the next request that reads or writes
 // the MAPI state (so nobody ever reads a MAPI state without it), before
@@ -58,6 +63,68 @@ type flagJournal struct {
 	// malformed counts the records skipped as unreadable since the
 	// store opened.
 	malformed int
+	// overlay: the index view of the messages the journal changed, until
+	// the index's rows have it (writeOverlay).
+	overlay map[uint64]journalEntry
+}
+
+// overlaid is m as the index shows it, with the journal's changes not yet
+// in its row.
+func (s *Store) overlaid(m *IMAPMessage) {
+	e, ok := s.journal.overlay[m.MessageID]
+	if !ok {
+		return
+	}
+	m.Flags = e.flags | m.Flags&FlagRecent
+	if e.keywords != nil {
+		m.Keywords = strings.Fields(*e.keywords)
+	}
+}
+
+// overlay records journal entries over the index's rows.
+func (s *Store) overlay(entries func(fn func(mid uint64, e journalEntry))) {
+	if s.journal.overlay == nil {
+		s.journal.overlay = map[uint64]journalEntry{}
+	}
+	entries(func(mid uint64, e journalEntry) {
+		old, ok := s.journal.overlay[mid]
+		if ok {
+			e.mask |= old.mask
+			if e.keywords == nil {
+				e.keywords = old.keywords
+			}
+		}
+		s.journal.overlay[mid] = e
+	})
+}
+
+// writeOverlay writes the overlay into the index's rows, in one midb
+// transaction. midb's connection must be free.
+func (s *Store) writeOverlay(ctx context.Context) error {
+	if len(s.journal.overlay) == 0 {
+		return nil
+	}
+	tx, err := s.midb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer s.midbStmts.prepareWanted(ctx, s.midb)
+	updates := flagUpdates{pending: map[uint64]bool{}}
+	for mid, e := range s.journal.overlay {
+		updates.add(mid, &imapUpdate{flags: e.flags, mask: e.mask, keywords: e.keywords})
+	}
+	if err := updates.flush(func(q string, args []any) error {
+		_, err := s.midbExec(ctx, tx, q, args...)
+		return err
+	}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	clear(s.journal.overlay)
+	return nil
 }
 
 // journalEntry is one message's flags in a journal record: mask names the
@@ -120,7 +187,12 @@ func (s *Store) openJournal(ctx context.Context) error {
 	if _, err := s.midb.ExecContext(ctx, journalDDL); err != nil {
 		return err
 	}
-	if err := s.midb.QueryRowContext(ctx, "SELECT COUNT(*) FROM gx_flag_journal").Scan(&s.journal.records); err != nil {
+	if err := s.reloadOverlay(ctx); err != nil {
+		return err
+	}
+	// The index's rows first (the journal may be all they lack), then
+	// the MAPI state.
+	if err := s.writeOverlay(ctx); err != nil {
 		return err
 	}
 	for s.journal.records > 0 {
@@ -141,6 +213,31 @@ func (s *Store) openJournal(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// reloadOverlay reads the journal again: its records, and the overlay
+// from them (after a reconcile wrote the MAPI state's flags into the
+// index's rows).
+func (s *Store) reloadOverlay(ctx context.Context) error {
+	rows, err := s.midb.QueryContext(ctx, "SELECT data FROM gx_flag_journal ORDER BY seq")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	s.journal.records = 0
+	clear(s.journal.overlay)
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return err
+		}
+		s.journal.records++
+		s.overlay(func(fn func(uint64, journalEntry)) { parseJournalRecord(data, fn) })
+	}
+	if s.journal.records > 0 && s.journal.first.IsZero() {
+		s.journal.first, s.journal.last = time.Now(), time.Now()
+	}
+	return rows.Err()
 }
 
 // JournalPending tells whether IMAP flag changes wait to be applied to the
@@ -181,11 +278,23 @@ func (s *Store) journalIMAPFlags(ctx context.Context, reqs []SetIMAPFlagsBatch) 
 			}
 		}
 	}
+	columns := "SELECT message_id, folder_id, " + imapFlagsColumn + ", COALESCE(keywords, '') FROM messages WHERE "
+	lo, hi := uint64(0), uint64(0)
+	if len(ids) > 0 {
+		lo, hi = slices.Min(ids), slices.Max(ids)
+	}
+	dense := hi-lo < 2*uint64(len(ids)) // a STORE on a range of a folder: one scan of its ids
 	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), flagChunk)]
-		ids = ids[len(chunk):]
-		in, args := inList(chunk, inSize(len(chunk)))
-		rows, err := s.midbQueryTx(ctx, tx, "SELECT message_id, folder_id, "+imapFlagsColumn+", COALESCE(keywords, '') FROM messages WHERE message_id IN "+in, args...)
+		var rows *sql.Rows
+		if dense {
+			ids = nil
+			rows, err = s.midbQueryTx(ctx, tx, columns+"message_id BETWEEN ? AND ?", int64(lo), int64(hi))
+		} else {
+			chunk := ids[:min(len(ids), flagChunk)]
+			ids = ids[len(chunk):]
+			in, args := inList(chunk, inSize(len(chunk)))
+			rows, err = s.midbQueryTx(ctx, tx, columns+"message_id IN "+in, args...)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -197,9 +306,12 @@ func (s *Store) journalIMAPFlags(ctx context.Context, reqs []SetIMAPFlagsBatch) 
 				rows.Close()
 				return nil, nil, err
 			}
-			f := IMAPFlags(flags) &^ FlagRecent
-			kws := strings.Fields(kw)
-			state[mid] = &msgState{folder: folder, flags: f, before: f, keywords: kws, kwBefore: strings.Join(kws, " ")}
+			if _, asked := state[mid]; !asked {
+				continue // in the range, not in the STOREs
+			}
+			im := IMAPMessage{MessageID: mid, Flags: IMAPFlags(flags) &^ FlagRecent, Keywords: strings.Fields(kw)}
+			s.overlaid(&im)
+			state[mid] = &msgState{folder: folder, flags: im.Flags, before: im.Flags, keywords: im.Keywords, kwBefore: strings.Join(im.Keywords, " ")}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -233,11 +345,9 @@ func (s *Store) journalIMAPFlags(ctx context.Context, reqs []SetIMAPFlagsBatch) 
 			}
 		}
 	}
-	// The index: each message's new flags, the statements grouped by the
-	// columns they change.
+	// The journal record: each message's new flags.
 	var record []byte
 	var events []Event
-	updates := flagUpdates{pending: map[uint64]bool{}}
 	for _, mid := range order {
 		m := state[mid]
 		e := journalEntry{mask: m.flags ^ m.before, flags: m.flags}
@@ -247,18 +357,11 @@ func (s *Store) journalIMAPFlags(ctx context.Context, reqs []SetIMAPFlagsBatch) 
 		if e.mask == 0 && e.keywords == nil {
 			continue // changed and changed back
 		}
-		updates.add(mid, &imapUpdate{flags: e.flags, mask: e.mask, keywords: e.keywords})
 		record = appendJournalEntry(record, mid, e)
 		events = append(events, Event{Kind: EventIMAPFlags, FolderID: m.folder, MessageID: mid, Flags: m.flags, Keywords: m.keywords})
 	}
 	if len(events) == 0 {
 		return out, nil, nil
-	}
-	if err := updates.flush(func(q string, args []any) error {
-		_, err := s.midbExec(ctx, tx, q, args...)
-		return err
-	}); err != nil {
-		return nil, nil, err
 	}
 	if _, err := s.midbExec(ctx, tx, "INSERT INTO gx_flag_journal (data) VALUES (?)", record); err != nil {
 		return nil, nil, err
@@ -267,6 +370,7 @@ func (s *Store) journalIMAPFlags(ctx context.Context, reqs []SetIMAPFlagsBatch) 
 		return nil, nil, err
 	}
 	committed = true
+	s.overlay(func(fn func(uint64, journalEntry)) { parseJournalRecord(record, fn) })
 	now := time.Now()
 	if s.journal.records == 0 {
 		s.journal.first = now
@@ -371,14 +475,15 @@ func (s *Store) dropJournal(ctx context.Context, seq int64) error {
 	return nil
 }
 
-// journalDue tells when the journal should be applied: now (0) or after
-// the returned wait.
-func (s *Store) journalDue(now time.Time) time.Duration {
+// journalDue tells when the journal should be applied, given how long
+// after the last record and the first: now (0), after the returned wait,
+// or never (-1, no journal).
+func (s *Store) journalDue(now time.Time, delay, maxAge time.Duration) time.Duration {
 	if s.journal.records == 0 {
 		return -1
 	}
-	wait := s.journal.last.Add(journalDelay).Sub(now)
-	if age := s.journal.first.Add(journalMaxAge).Sub(now); age < wait {
+	wait := s.journal.last.Add(delay).Sub(now)
+	if age := s.journal.first.Add(maxAge).Sub(now); age < wait {
 		wait = age
 	}
 	return max(wait, 0)
@@ -445,7 +550,7 @@ func (a *storeActor) journalDue(c *actors.Context) {
 	if a.store == nil || a.journalTimer {
 		return
 	}
-	switch wait := a.store.journalDue(time.Now()); {
+	switch wait := a.store.journalDue(time.Now(), a.opts.journalDelay, a.opts.journalMaxAge); {
 	case wait < 0:
 	case wait == 0:
 		a.applyJournal(c)
@@ -465,6 +570,10 @@ func (a *storeActor) applyJournal(c *actors.Context) {
 	a.draining = true
 	defer func() { a.draining = false }()
 	a.completeIndex(c, true) // midb's connection is free to read the journal
+	if err := s.writeOverlay(context.Background()); err != nil {
+		a.log.Error("flag journal: IMAP index", zap.String("dir", a.dir), zap.Error(err))
+		return
+	}
 	for s.JournalPending() {
 		var last int64
 		applied := false
@@ -495,21 +604,56 @@ func (a *storeActor) applyJournal(c *actors.Context) {
 	}
 }
 
-// journalSafe tells whether a message to the store actor may be handled
-// before the flag journal is applied: what reads only the IMAP index
-// (without MODSEQ, which is the MAPI change number), and the actor's own
-// bookkeeping.
-func journalSafe(m any) bool {
+// journalNeed tells what a message to the store actor needs of the flag
+// journal before it is handled: nothing (what reads the index's flags
+// through the overlay, and the actor's own bookkeeping), the overlay in
+// the index's rows (what reads flags with SQL), or the journal in the
+// MAPI state (everything else, and MODSEQ, which is the MAPI change
+// number).
+func journalNeed(m any) journalLevel {
 	switch m := m.(type) {
 	case IMAPLookup:
-		return !m.ModSeq
+		if !m.ModSeq {
+			return journalNone
+		}
 	case IMAPPage:
-		return !m.ModSeq
-	case IMAPUIDs, IMAPView, IMAPUIDNext, GetIMAPFolderStatus, ListIMAPFolders,
+		switch {
+		case m.ModSeq:
+		case m.Deleted:
+			return journalRows
+		default:
+			return journalNone
+		}
+	case GetIMAPFolderStatus:
+		return journalRows
+	case IMAPUIDs, IMAPView, IMAPUIDNext, ListIMAPFolders,
 		Subscribe, Unsubscribe, *actors.Terminated, *actors.Started, journalTick, journalFlushNow, idleCheck:
-		return true
+		return journalNone
 	case *actors.Restarting, *actors.Stopping, *actors.Stopped:
-		return true // shutdown applies it, where a panic cannot resurrect the actor
+		return journalNone // shutdown applies it, where a panic cannot resurrect the actor
 	}
-	return false
+	return journalMAPI
+}
+
+type journalLevel int
+
+const (
+	journalNone journalLevel = iota
+	journalRows
+	journalMAPI
+)
+
+// prepareJournal does what m needs of the flag journal.
+func (a *storeActor) prepareJournal(c *actors.Context, m any) {
+	if a.store == nil || !a.store.JournalPending() {
+		return
+	}
+	switch journalNeed(m) {
+	case journalRows:
+		if err := a.store.writeOverlay(context.Background()); err != nil {
+			a.log.Error("flag journal: IMAP index", zap.String("dir", a.dir), zap.Error(err))
+		}
+	case journalMAPI:
+		a.applyJournal(c)
+	}
 }

@@ -375,3 +375,90 @@ func TestFlagJournalGroup(t *testing.T) {
 		t.Fatalf("journal entries %+v", entries)
 	}
 }
+
+// A STORE that names no message (or only ones gone) changes nothing.
+func TestFlagJournalNothing(t *testing.T) {
+	s := openIMAPStore(t, copyTree(t, filepath.Join(fixtureDir, "fixture-store")))
+	res, events, err := s.journalIMAPFlags(context.Background(), []SetIMAPFlagsBatch{{FolderID: fidInbox}, {FolderID: fidInbox, Changes: []SetIMAPFlags{{MessageID: 1 << 40, Add: FlagSeen}}}})
+	if err != nil || len(res) != 2 || len(res[0]) != 0 || res[1][0].MessageID != 0 || len(events) != 0 || s.JournalPending() {
+		t.Fatalf("%v %v %v pending %v", res, events, err, s.JournalPending())
+	}
+}
+
+// Until the index's rows take a STORE's flags, reads of the index see
+// them over the rows; what counts flags with SQL (STATUS, the \Deleted
+// scan of EXPUNGE) has the rows written first, without the MAPI state.
+func TestFlagJournalOverlay(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour, journalDelay: time.Hour, journalMaxAge: time.Hour})
+	ctx := tctx(t)
+	page := func(deleted bool) []IMAPMessage {
+		t.Helper()
+		msgs, err := Do[[]IMAPMessage](ctx, r, dir, IMAPPage{FolderID: fidInbox, FromUID: 1, Limit: 1 << 20, Deleted: deleted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msgs
+	}
+	status := func() IMAPFolderStatus {
+		t.Helper()
+		st, err := Do[IMAPFolderStatus](ctx, r, dir, GetIMAPFolderStatus{FolderID: fidInbox})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	row := func(mid uint64) (read, deleted int) {
+		t.Helper()
+		db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "exmdb", midbFile)+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.QueryRow("SELECT read, deleted FROM messages WHERE message_id=?", mid).Scan(&read, &deleted); err != nil {
+			t.Fatal(err)
+		}
+		return read, deleted
+	}
+	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error {
+		for _, m := range page(false) {
+			fn(m)
+		}
+		return nil
+	})
+	a, b := plain[0], plain[1]
+	before := status()
+	if _, err := Do[[]IMAPFlagState](ctx, r, dir, SetIMAPFlagsBatch{FolderID: fidInbox, Changes: []SetIMAPFlags{
+		{MessageID: a.MessageID, Add: FlagSeen}, {MessageID: b.MessageID, Add: FlagDeleted}}}); err != nil {
+		t.Fatal(err)
+	}
+	if read, _ := row(a.MessageID); read != 0 {
+		t.Fatal("the row has the flags already: nothing to test")
+	}
+	for _, m := range page(false) {
+		if (m.MessageID == a.MessageID && m.Flags&FlagSeen == 0) || (m.MessageID == b.MessageID && m.Flags&FlagDeleted == 0) {
+			t.Errorf("IMAPPage without the STORE: %+v", m)
+		}
+	}
+	msgs, err := Do[[]IMAPMessage](ctx, r, dir, IMAPLookup{FolderID: fidInbox, UIDs: []uint32{a.UID}})
+	if err != nil || len(msgs) != 1 || msgs[0].Flags&FlagSeen == 0 {
+		t.Errorf("IMAPLookup without the STORE: %+v %v", msgs, err)
+	}
+	v, err := Do[IMAPViewData](ctx, r, dir, IMAPView{FolderID: fidInbox})
+	if err != nil || v.FirstUnseen == a.UID {
+		t.Errorf("IMAPView: first unseen %d, the message just seen (%v)", v.FirstUnseen, err)
+	}
+	// SQL counts: the rows are written first.
+	if st := status(); st.Unseen != before.Unseen-1 || st.Deleted != before.Deleted+1 {
+		t.Errorf("STATUS unseen %d -> %d, deleted %d -> %d", before.Unseen, st.Unseen, before.Deleted, st.Deleted)
+	}
+	if read, _ := row(a.MessageID); read == 0 {
+		t.Error("STATUS counted without the row written")
+	}
+	if del := page(true); len(del) == 0 || !slices.ContainsFunc(del, func(m IMAPMessage) bool { return m.MessageID == b.MessageID }) {
+		t.Errorf("\\Deleted scan: %+v", del)
+	}
+	if n := journalRecords(t, dir); n != 1 {
+		t.Errorf("%d journal records: the MAPI state was written for an index read", n)
+	}
+}

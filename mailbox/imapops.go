@@ -204,6 +204,9 @@ func (r IMAPView) Read(tx *Tx) (any, error) {
 		}
 		d.UIDs = append(d.UIDs, uid)
 		d.MessageIDs = append(d.MessageIDs, mid)
+		if e, ok := tx.s.journal.overlay[mid]; ok {
+			read = int(e.flags & FlagSeen)
+		}
 		if read == 0 && d.FirstUnseen == 0 {
 			d.FirstUnseen = uid
 		}

@@ -143,8 +143,16 @@ func (s *Store) openIMAP(ctx context.Context) error {
 
 // SyncIMAP brings midb.sqlite3 in line with exchange.sqlite3: folders added,
 // renamed, moved or gone; messages midb has not seen get the next UIDs;
-// messages gone lose their rows; flags follow the MAPI state.
-func (s *Store) SyncIMAP(ctx context.Context) error { return s.syncIMAP(ctx, true) }
+// messages gone lose their rows; flags follow the MAPI state, and the flag
+// journal's changes not yet in it (flagjournal.go).
+func (s *Store) SyncIMAP(ctx context.Context) error {
+	if err := s.syncIMAP(ctx, true); err != nil {
+		return err
+	}
+	// The flag journal's changes not yet in the MAPI state stay over
+	// the rows the reconcile wrote.
+	return s.reloadOverlay(ctx)
+}
 
 // openIMAPIfPrivate opens the IMAP index of a private store (one with an
 // Inbox); public stores have none, as upstream.
@@ -694,32 +702,39 @@ func (s *Store) prepareIndexIMAP(ctx context.Context, events []Event) (commit fu
 	return tx.Commit, nil
 }
 
-// flagUpdates collects flag changes for the IMAP index: rows of message
-// id, IMAPFlags and keywords (or nil), grouped by the columns they change.
+// flagUpdates collects flag changes for the IMAP index: per group of
+// messages that change the same columns to the same values, their ids; per
+// group that changes keywords, rows of message id, IMAPFlags and keywords.
 type flagUpdates struct {
 	groups  map[flagGroup][]any
 	order   []flagGroup
 	pending map[uint64]bool
 }
 
+// flagGroup is the columns a change sets (mask, and keywords) and, when it
+// sets no keywords, the flags it sets them to.
 type flagGroup struct {
 	mask     IMAPFlags
 	keywords bool
+	value    IMAPFlags
 }
 
 func (f *flagUpdates) add(mid uint64, u *imapUpdate) {
-	g := flagGroup{u.mask, u.keywords != nil}
+	g := flagGroup{mask: u.mask, keywords: u.keywords != nil}
+	if !g.keywords {
+		g.value = u.flags & u.mask
+	}
 	if f.groups == nil {
 		f.groups = map[flagGroup][]any{}
 	}
 	if _, ok := f.groups[g]; !ok {
 		f.order = append(f.order, g)
 	}
-	var kw any
-	if u.keywords != nil {
-		kw = *u.keywords
+	if g.keywords {
+		f.groups[g] = append(f.groups[g], int64(mid), int64(u.flags), *u.keywords)
+	} else {
+		f.groups[g] = append(f.groups[g], int64(mid))
 	}
-	f.groups[g] = append(f.groups[g], int64(mid), int64(u.flags), kw)
 	f.pending[mid] = true
 }
 
@@ -729,23 +744,46 @@ var midbFlagColumns = []struct {
 	col  string
 }{{FlagSeen, "read"}, {FlagAnswered, "replied"}, {FlagFlagged, "flagged"}, {FlagDeleted, "deleted"}, {FlagDraft, "unsent"}, {FlagForwarded, "forwarded"}}
 
+// flush writes the collected changes: a group setting the same values as
+// UPDATEs of id lists (cheaper than joining a VALUES list), a group
+// setting keywords with a VALUES list.
 func (f *flagUpdates) flush(exec func(q string, args []any) error) error {
 	for _, g := range f.order {
 		var set []string
 		for _, c := range midbFlagColumns {
-			if g.mask&c.flag != 0 {
+			switch {
+			case g.mask&c.flag == 0:
+			case g.keywords:
 				set = append(set, fmt.Sprintf("%s=(v.column2&%d)!=0", c.col, c.flag))
+			case g.value&c.flag != 0:
+				set = append(set, c.col+"=1")
+			default:
+				set = append(set, c.col+"=0")
 			}
 		}
 		if g.keywords {
 			set = append(set, "keywords=v.column3")
+			head := "UPDATE messages SET " + strings.Join(set, ", ") + " FROM (VALUES "
+			if err := execRows(exec, head, ") AS v WHERE messages.message_id=v.column1", 3, f.groups[g]); err != nil {
+				return err
+			}
+			continue
 		}
 		if len(set) == 0 {
 			continue
 		}
-		head := "UPDATE messages SET " + strings.Join(set, ", ") + " FROM (VALUES "
-		if err := execRows(exec, head, ") AS v WHERE messages.message_id=v.column1", 3, f.groups[g]); err != nil {
-			return err
+		head := "UPDATE messages SET " + strings.Join(set, ", ") + " WHERE message_id IN "
+		for ids := f.groups[g]; len(ids) > 0; {
+			n := min(len(ids), flagChunk)
+			size := inSize(n)
+			args := make([]any, size)
+			for i := range args {
+				args[i] = ids[min(i, n-1)] // padded with the last: statements of a few sizes
+			}
+			if err := exec(head+"(?"+strings.Repeat(",?", size-1)+")", args); err != nil {
+				return err
+			}
+			ids = ids[n:]
 		}
 	}
 	clear(f.groups)
@@ -838,6 +876,7 @@ func (t *Tx) imapQuery(where string, args []any, modseq bool, fn func(IMAPMessag
 		if kw.String != "" {
 			m.Keywords = strings.Fields(kw.String)
 		}
+		t.s.overlaid(&m)
 		batch = append(batch, m)
 		if len(batch) == modseqBatch {
 			if err := flush(); err != nil {
