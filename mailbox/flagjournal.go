@@ -49,16 +49,15 @@ const (
 	journalDelay = 100 * time.Millisecond
 	// journalMaxAge: ...or once its oldest record is this old.
 	journalMaxAge = time.Second
-	// journalMaxMessages bounds the messages one application changes (the
-	// requests behind it wait): records are taken whole, in order, until
-	// they name more.
+	// journalMaxMessages bounds the messages one commit of the journal
+	// changes: records are taken whole, in order, until they name more.
 	journalMaxMessages = 8192
 )
 
 // flagJournal is what the store knows of its journal.
 type flagJournal struct {
 	records int       // records not yet applied
-	first   time.Time // when the oldest of them was written (zero: before the store opened)
+	first   time.Time // when the oldest of them was written (or found, when the store opened)
 	last    time.Time // when the newest was
 	// malformed counts the records skipped as unreadable since the
 	// store opened.
