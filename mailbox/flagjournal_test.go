@@ -461,4 +461,15 @@ func TestFlagJournalOverlay(t *testing.T) {
 	if n := journalRecords(t, dir); n != 1 {
 		t.Errorf("%d journal records: the MAPI state was written for an index read", n)
 	}
+	// Unloading the store (mbop unload, passivation, shutdown) applies it.
+	if err := r.Unload(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalRecords(t, dir); n != 0 {
+		t.Errorf("%d journal records after the store closed", n)
+	}
+	tx := beginIMAP(t, openRaw(t, dir))
+	if v := readVersion(t, tx, a.MessageID); !v.read {
+		t.Error("the MAPI state lacks the STORE after the store closed")
+	}
 }

@@ -447,6 +447,26 @@ func TestStoreToldOnce(t *testing.T) {
 	}
 }
 
+// COPY and MOVE right after a STORE carry the flags it set (the MAPI
+// state has them before the copy is made), and so do SEARCH and STATUS.
+func TestStoreThenCopyMove(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("CREATE Work")
+	c.ok("SELECT INBOX")
+	c.ok(`STORE 1:2 +FLAGS.SILENT (\Flagged Urgent)`)
+	c.ok(`STORE 3 +FLAGS.SILENT (\Seen \Deleted)`)
+	has(t, c.ok("SEARCH FLAGGED KEYWORD Urgent"), "* SEARCH 1 2")
+	has(t, c.ok("SEARCH DELETED"), "* SEARCH 3")
+	has(t, c.ok("STATUS INBOX (UNSEEN)"), "* STATUS INBOX (UNSEEN 2)")
+	c.ok("COPY 1 Work")
+	c.ok("MOVE 2 Work")
+	c.ok("SELECT Work")
+	u := c.ok("FETCH 1:2 (FLAGS)")
+	has(t, u, `* 1 FETCH (FLAGS (\Flagged Urgent))`)
+	has(t, u, `* 2 FETCH (FLAGS (\Flagged Urgent))`)
+}
+
 func TestSearch(t *testing.T) {
 	e := newEnv(t)
 	c := e.login(t)
