@@ -243,9 +243,10 @@ func (s *Store) reloadOverlay(ctx context.Context) error {
 // MAPI state.
 func (s *Store) JournalPending() bool { return s.journal.records > 0 }
 
-// journalIMAPFlags makes the flag changes of STOREs in the IMAP index and
-// writes them to the journal, in one midb transaction (one fsync for all
-// of them). It answers each request's results, as SetIMAPFlagsBatch does
+// journalIMAPFlags writes the flag changes of STOREs to the journal, one
+// record in one midb transaction (one fsync for all of them), and lays them
+// over the index's rows. It answers each request's results, as
+// SetIMAPFlagsBatch does
 // (the requests in order, each seeing the ones before it), and the events
 // to publish: one EventIMAPFlags per message that changed, with its final
 // flags. midb's connection must be free (no index commit running).
