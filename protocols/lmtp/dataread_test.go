@@ -285,7 +285,9 @@ func TestBDATThenLongCommand(t *testing.T) {
 		reply("250")
 		io.WriteString(c, "RCPT TO:<bob@example.org>\r\n")
 		reply("250")
-		msg := "Subject: lines\r\n\r\n" + strings.Repeat("z", 5000) + "\r\n"
+		// A line longer than any command line may be (maxLineLength), in
+		// BDAT chunks and in DATA.
+		msg := "Subject: lines\r\n\r\n" + strings.Repeat("z", 100_000) + "\r\n"
 		if useBDAT {
 			fmt.Fprintf(c, "BDAT %d\r\n%s", 20, msg[:20])
 			reply("250")

@@ -174,7 +174,8 @@ func (p *prefixConn) Write(b []byte) (int, error) {
 	return p.Conn.Write(b)
 }
 
-// maxLineLength bounds command lines and the lines of BDAT chunks.
+// maxLineLength bounds command lines. Message lines have no bound: DATA
+// lifts it while the message is read (dataread.go), go-smtp's BDAT too.
 const maxLineLength = 64 << 10
 
 // newSMTPServer makes a go-smtp server of one protocol.
