@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -428,14 +429,10 @@ const fidInbox = 0x0d
 // change once written, so their wire sizes are kept (Server.sizes) and a
 // client polling its maildrop reads only the new ones.
 func (s *Server) loadMaildrop(ctx context.Context, maildir string) ([]message, error) {
-	list, err := mailbox.Do[[]mailbox.IMAPMessage](ctx, s.stores, maildir, mailbox.ReadFunc(func(tx *mailbox.Tx) (any, error) {
-		var out []mailbox.IMAPMessage
-		err := tx.IMAPScan(fidInbox, 1, func(m mailbox.IMAPMessage) error {
-			out = append(out, m)
-			return nil
-		})
-		return out, err
-	}))
+	// The whole Inbox from the IMAP index in one request, without MODSEQ
+	// (a query of exchange.sqlite3 per 256 messages that POP3 has no use
+	// for).
+	list, err := mailbox.Do[[]mailbox.IMAPMessage](ctx, s.stores, maildir, mailbox.IMAPPage{FolderID: fidInbox, FromUID: 1, Limit: math.MaxInt32})
 	if err != nil {
 		return nil, err
 	}
