@@ -52,6 +52,11 @@ const (
 	// journalMaxMessages bounds the messages one commit of the journal
 	// changes: records are taken whole, in order, until they name more.
 	journalMaxMessages = 8192
+	// journalSliceMessages is that bound when the journal is applied
+	// because it is due: one commit of that size, then the requests
+	// queued meanwhile, then the next (a STORE of a whole folder is one
+	// record of up to 2,048 messages, about 0.1 s of work).
+	journalSliceMessages = 1024
 )
 
 // flagJournal is what the store knows of its journal.
@@ -199,7 +204,7 @@ func (s *Store) openJournal(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		last, err := tx.applyFlagJournal()
+		last, err := tx.applyFlagJournal(journalMaxMessages)
 		if err == nil {
 			_, err = tx.Commit()
 		}
@@ -390,13 +395,13 @@ func (s *Store) midbQueryTx(ctx context.Context, tx *sql.Tx, q string, args ...a
 }
 
 // applyFlagJournal applies journal records, oldest first, to the MAPI
-// state in this transaction, up to journalMaxMessages messages (at least
-// one record), and answers the last record's seq (0: none). The caller
+// state in this transaction, up to limit messages (at least one record),
+// and answers the last record's seq (0: none). The caller
 // drops the records up to it once the transaction has committed. The
 // events of the messages whose IMAP view is already what the index has
 // are marked so: the index is not written again, and IMAP sessions are
 // not told again.
-func (t *Tx) applyFlagJournal() (last int64, err error) {
+func (t *Tx) applyFlagJournal(limit int) (last int64, err error) {
 	s := t.s
 	rows, err := s.midbQuery(t.ctx, "SELECT seq, data FROM gx_flag_journal ORDER BY seq")
 	if err != nil {
@@ -411,7 +416,7 @@ func (t *Tx) applyFlagJournal() (last int64, err error) {
 			rows.Close()
 			return 0, err
 		}
-		if last != 0 && len(final) >= journalMaxMessages {
+		if last != 0 && len(final) >= limit {
 			break
 		}
 		last = seq
@@ -553,7 +558,11 @@ func (a *storeActor) journalDue(c *actors.Context) {
 	switch wait := a.store.journalDue(time.Now(), a.opts.journalDelay, a.opts.journalMaxAge); {
 	case wait < 0:
 	case wait == 0:
-		a.applyJournal(c)
+		if a.applyJournalPart(c, journalSliceMessages) && a.store.JournalPending() {
+			// More: after what was queued meanwhile.
+			a.journalTimer = true
+			c.Send(c.Self(), journalTick{})
+		}
 	default:
 		a.journalTimer = true
 		c.After(wait, journalTick{})
@@ -563,45 +572,54 @@ func (a *storeActor) journalDue(c *actors.Context) {
 // applyJournal applies the whole flag journal to the MAPI state, each part
 // in its own commit, ahead of the writes queued.
 func (a *storeActor) applyJournal(c *actors.Context) {
+	for a.store != nil && a.store.JournalPending() && !a.draining {
+		if !a.applyJournalPart(c, journalMaxMessages) {
+			return
+		}
+	}
+}
+
+// applyJournalPart applies the oldest journal records, up to limit messages
+// (at least one record), to the MAPI state in one commit, ahead of the
+// writes queued; false when that failed (logged; the journal stays, and is
+// tried again before the next request that needs it).
+func (a *storeActor) applyJournalPart(c *actors.Context, limit int) bool {
 	s := a.store
 	if s == nil || !s.JournalPending() || a.draining {
-		return
+		return false
 	}
 	a.draining = true
 	defer func() { a.draining = false }()
 	a.completeIndex(c, true) // midb's connection is free to read the journal
 	if err := s.writeOverlay(context.Background()); err != nil {
 		a.log.Error("flag journal: IMAP index", zap.String("dir", a.dir), zap.Error(err))
-		return
+		return false
 	}
-	for s.JournalPending() {
-		var last int64
-		applied := false
-		queued := a.pending
-		a.pending = []pendingWrite{{req: WriteFunc(func(tx *Tx) (any, error) {
-			var err error
-			last, err = tx.applyFlagJournal()
-			applied = err == nil
-			return nil, err
-		})}}
-		commits := s.commits
-		a.flush(c)
-		a.pending = queued
-		if n := s.journal.malformed; n > 0 {
-			s.journal.malformed = 0
-			a.log.Error("flag journal records unreadable, skipped", zap.String("dir", a.dir), zap.Int("records", n))
-		}
-		if !applied || s.commits == commits {
-			// Logged by flush; the journal stays, and is tried again
-			// before the next request that needs it.
-			return
-		}
-		a.completeIndex(c, true) // this commit's index update and notifications
-		if err := s.dropJournal(context.Background(), last); err != nil {
-			a.log.Error("flag journal", zap.String("dir", a.dir), zap.Error(err))
-			return
-		}
+	var last int64
+	applied := false
+	queued := a.pending
+	a.pending = []pendingWrite{{req: WriteFunc(func(tx *Tx) (any, error) {
+		var err error
+		last, err = tx.applyFlagJournal(limit)
+		applied = err == nil
+		return nil, err
+	})}}
+	commits := s.commits
+	a.flush(c)
+	a.pending = queued
+	if n := s.journal.malformed; n > 0 {
+		s.journal.malformed = 0
+		a.log.Error("flag journal records unreadable, skipped", zap.String("dir", a.dir), zap.Int("records", n))
 	}
+	if !applied || s.commits == commits {
+		return false // logged by flush
+	}
+	a.completeIndex(c, true) // this commit's index update and notifications
+	if err := s.dropJournal(context.Background(), last); err != nil {
+		a.log.Error("flag journal", zap.String("dir", a.dir), zap.Error(err))
+		return false
+	}
+	return true
 }
 
 // journalNeed tells what a message to the store actor needs of the flag

@@ -473,3 +473,44 @@ func TestFlagJournalOverlay(t *testing.T) {
 		t.Error("the MAPI state lacks the STORE after the store closed")
 	}
 }
+
+// The journal is applied in parts, oldest records first, at least one
+// record a commit; the records applied are dropped, the others stay.
+func TestFlagJournalInParts(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	ctx := context.Background()
+	s := openIMAPStore(t, dir)
+	tx := beginIMAP(t, s)
+	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
+	tx.Rollback()
+	a, b := plain[0].MessageID, plain[1].MessageID
+	for _, mid := range []uint64{a, b} {
+		if _, _, err := s.journalIMAPFlags(ctx, []SetIMAPFlagsBatch{{FolderID: fidInbox, Changes: []SetIMAPFlags{{MessageID: mid, Add: FlagSeen}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.writeOverlay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := tx.applyFlagJournal(1) // one message: the first record only
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.dropJournal(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	if n := journalRecords(t, dir); n != 1 || !s.JournalPending() {
+		t.Fatalf("%d records left, want 1", n)
+	}
+	tx = beginIMAP(t, s)
+	if va, vb := readVersion(t, tx, a), readVersion(t, tx, b); !va.read || vb.read {
+		t.Errorf("after the first part: a read %v (want true), b read %v (want false)", va.read, vb.read)
+	}
+}
