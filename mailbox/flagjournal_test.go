@@ -39,6 +39,16 @@ func plainInboxMessages(t *testing.T, scan func(func(IMAPMessage) error) error) 
 	return out
 }
 
+// openPlain opens the store in dir with its IMAP index and answers its
+// plain INBOX messages.
+func openPlain(t *testing.T, dir string) (*Store, []IMAPMessage) {
+	t.Helper()
+	s := openIMAPStore(t, dir)
+	tx := beginIMAP(t, s)
+	defer tx.Rollback()
+	return s, plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
+}
+
 // journalRecords counts the flag journal's records through a connection
 // of its own (the store's actor keeps its own).
 func journalRecords(t *testing.T, dir string) int {
@@ -61,10 +71,7 @@ func journalRecords(t *testing.T, dir string) int {
 func TestFlagJournalAppliedAtOpen(t *testing.T) {
 	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
 	ctx := context.Background()
-	s := openIMAPStore(t, dir)
-	tx := beginIMAP(t, s)
-	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
-	tx.Rollback()
+	s, plain := openPlain(t, dir)
 	mid := plain[0].MessageID
 	results, events, err := s.journalIMAPFlags(ctx, []SetIMAPFlagsBatch{{FolderID: fidInbox,
 		Changes: []SetIMAPFlags{{MessageID: mid, Add: FlagSeen | FlagFlagged, AddKeywords: []string{"$Work"}}}}})
@@ -92,7 +99,7 @@ func TestFlagJournalAppliedAtOpen(t *testing.T) {
 	if n := journalRecords(t, dir); n != 0 || s.JournalPending() {
 		t.Fatalf("%d journal records after the open", n)
 	}
-	tx = beginIMAP(t, s)
+	tx := beginIMAP(t, s)
 	v := readVersion(t, tx, mid)
 	if !v.read || v.props[mapi.PrFlagStatus] != int32(followupFlagged) {
 		t.Errorf("MAPI state after the open: read %v, props %v", v.read, v.props)
@@ -346,10 +353,7 @@ func flagKillChild(dir string) {
 // folder, and the journal keeps the net change of each message.
 func TestFlagJournalGroup(t *testing.T) {
 	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
-	s := openIMAPStore(t, dir)
-	tx := beginIMAP(t, s)
-	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
-	tx.Rollback()
+	s, plain := openPlain(t, dir)
 	a := plain[0].MessageID
 	res, events, err := s.journalIMAPFlags(context.Background(), []SetIMAPFlagsBatch{
 		{FolderID: fidInbox, Changes: []SetIMAPFlags{{MessageID: a, Add: FlagFlagged}}},
@@ -479,10 +483,7 @@ func TestFlagJournalOverlay(t *testing.T) {
 func TestFlagJournalInParts(t *testing.T) {
 	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
 	ctx := context.Background()
-	s := openIMAPStore(t, dir)
-	tx := beginIMAP(t, s)
-	plain := plainInboxMessages(t, func(fn func(IMAPMessage) error) error { return tx.IMAPScan(fidInbox, 1, fn) })
-	tx.Rollback()
+	s, plain := openPlain(t, dir)
 	a, b := plain[0].MessageID, plain[1].MessageID
 	for _, mid := range []uint64{a, b} {
 		if _, _, err := s.journalIMAPFlags(ctx, []SetIMAPFlagsBatch{{FolderID: fidInbox, Changes: []SetIMAPFlags{{MessageID: mid, Add: FlagSeen}}}}); err != nil {
