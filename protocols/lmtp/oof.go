@@ -50,6 +50,17 @@ func (s *Server) autoReply(ctx context.Context, out outbound.Sender, window time
 	if !replyableSender(peer) || strings.EqualFold(peer, t.username) {
 		return false, nil
 	}
+	// The OOF state first: it is off for nearly every delivery, and the
+	// checks of the message after it parse its header and look its
+	// addresses up in the directory.
+	now := time.Now()
+	oof, err := mailbox.ReadOOF(t.maildir)
+	if err != nil {
+		return false, err
+	}
+	if !oof.Active(now) {
+		return false, nil
+	}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		return false, nil // no readable header: nothing to decide on
@@ -58,14 +69,6 @@ func (s *Server) autoReply(ctx context.Context, out outbound.Sender, window time
 		return false, nil
 	}
 	if !s.directlyAddressed(ctx, msg.Header, t) {
-		return false, nil
-	}
-	now := time.Now()
-	oof, err := mailbox.ReadOOF(t.maildir)
-	if err != nil {
-		return false, err
-	}
-	if !oof.Active(now) {
 		return false, nil
 	}
 	me, _ := s.dir.Resolve(ctx, t.username)
