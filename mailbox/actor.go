@@ -156,6 +156,10 @@ type storeActor struct {
 	timer   *time.Timer
 	passive bool
 
+	batchOpen *openBatch // a batch waiting for its content files
+	gen       uint64     // the last batch's number
+	lastBatch int        // the requests the last batch committed
+
 	draining     bool          // applying the flag journal
 	journalTimer bool          // a journalTick is on its way
 	stores       []queuedStore // STOREs to answer from the IMAP index (flagjournal.go)
@@ -171,11 +175,13 @@ func newStoreActor(dir string, opts *Options, log *zap.Logger) actors.Actor {
 
 func (a *storeActor) Receive(c *actors.Context) {
 	switch c.Message().(type) {
-	case Writer, flushNow, indexDone:
-		// Writes go on while the last commit's IMAP index commits.
+	case Writer, flushNow, indexDone, contentSynced:
+		// Writes go on while the last commit's IMAP index commits, and
+		// join a batch waiting for its content files.
 	default:
-		// Everything else sees every committed change published, and
+		// Everything else sees every write committed and published, and
 		// what reads the MAPI state sees the IMAP flag changes in it.
+		a.finishOpen(c)
 		a.completeIndex(c, true)
 		a.prepareJournal(c, c.Message())
 	}
@@ -228,7 +234,11 @@ func (a *storeActor) Receive(c *actors.Context) {
 		a.journalDue(c)
 	case flushNow:
 		a.flushQueue = false
-		a.flush(c)
+		a.flushOpen(c)
+	case contentSynced:
+		if a.batchOpen != nil && a.batchOpen.gen == m.gen {
+			a.finishOpen(c)
+		}
 	case Subscribe:
 		a.lastUse = time.Now()
 		if m.Subscriber == nil {
@@ -342,37 +352,96 @@ func (a *storeActor) read(r Reader) any {
 	return res
 }
 
+// openBatch is a write transaction whose requests have run and whose
+// content files are being made durable. Writes that arrive meanwhile join
+// it (their requests run while the first ones' files are fsynced), and it
+// commits once the files of its first requests are durable, or as soon as
+// anything else needs the store (finishOpen).
+type openBatch struct {
+	tx       *Tx
+	batch    []pendingWrite
+	results  []any
+	panicked any           // the first panic of a request in it
+	applied  time.Duration // time spent running its requests
+	gen      uint64
+	waiting  bool // a goroutine waits for its first content files
+}
+
+// contentSynced: the content files an open batch waited for are durable.
+type contentSynced struct{ gen uint64 }
+
 // flush commits every pending write in one transaction, answers each
 // caller after the commit and then notifies subscribers.
 func (a *storeActor) flush(c *actors.Context) {
+	a.applyPending(c)
+	a.finishOpen(c)
+}
+
+// flushOpen runs the pending writes and, when their content files take
+// time to become durable, leaves the batch open for the writes that arrive
+// meanwhile; it commits at once when there is nothing to wait for.
+func (a *storeActor) flushOpen(c *actors.Context) {
+	a.applyPending(c)
+	o := a.batchOpen
+	if o == nil || o.waiting {
+		return
+	}
+	// A lone write after a lone write (one client at a time) commits at
+	// once: nobody would join its batch, and the wait would only add the
+	// hop of a message.
+	pending := o.tx.pendingContent()
+	if len(pending) == 0 || a.opts.NoGroupCommit || len(o.batch) >= a.opts.MaxBatch || (len(o.batch) == 1 && a.lastBatch <= 1) {
+		a.finishOpen(c)
+		return
+	}
+	o.waiting = true
+	sys, self, gen := c.System(), c.Self(), o.gen
+	go func() {
+		for _, p := range pending {
+			p.wait()
+		}
+		sys.Send(self, contentSynced{gen: gen})
+	}()
+}
+
+// applyPending runs the pending writes in the open batch, or in a new one.
+func (a *storeActor) applyPending(c *actors.Context) {
 	if len(a.pending) == 0 || a.store == nil {
 		return
 	}
-	// The IMAP flag changes journalled before these writes were queued
-	// come first.
-	a.applyJournal(c)
+	if a.batchOpen == nil {
+		// The IMAP flag changes journalled before these writes were
+		// queued come first. (A batch is never open while the journal
+		// has records: a STORE commits the open batch first, and the
+		// journal is applied before the next batch opens.)
+		a.applyJournal(c)
+	}
 	batch := a.pending
 	a.pending = nil
 	results := make([]any, len(batch))
-	m := a.opts.metrics
-	m.observeBatch(len(batch))
 	t0 := time.Now()
-	tx, err := a.store.Begin(context.Background())
-	if err != nil {
-		a.replyAll(c, batch, fmt.Errorf("mailbox: begin: %w", err))
-		return
+	o := a.batchOpen
+	if o == nil {
+		tx, err := a.store.Begin(context.Background())
+		if err != nil {
+			a.replyAll(c, batch, fmt.Errorf("mailbox: begin: %w", err))
+			return
+		}
+		a.gen++
+		o = &openBatch{tx: tx, gen: a.gen}
+		a.batchOpen = o
 	}
+	tx := o.tx
 	// A request that panics is a bug: its savepoint is undone and its
 	// caller gets an actors.ErrFailed error, the rest of the batch
 	// commits, and then the actor restarts with fresh state.
-	var panicked any
 	// A batch of one runs without a savepoint: if it fails, the whole
 	// transaction is rolled back instead. (Inside a savepoint SQLite keeps
 	// every changed page in a sub-journal and walks it at the end of each
 	// statement: a request changing many rows would cost time quadratic in
-	// its size.)
+	// its size.) Requests that join a batch run in savepoints.
 	run := tx.Do
-	solo := len(batch) == 1
+	solo := len(o.batch) == 0 && len(batch) == 1
 	if solo {
 		run = func(fn func(*Tx) error) error { return fn(tx) }
 	}
@@ -381,8 +450,8 @@ func (a *storeActor) flush(c *actors.Context) {
 		err := run(func(tx *Tx) (err error) {
 			defer func() {
 				if r := recover(); r != nil {
-					if panicked == nil {
-						panicked = r
+					if o.panicked == nil {
+						o.panicked = r
 						a.log.Error("store request panicked", zap.String("dir", a.dir),
 							zap.String("request", fmt.Sprintf("%T", p.req)), zap.Any("reason", r),
 							zap.ByteString("stack", debug.Stack()))
@@ -404,22 +473,43 @@ func (a *storeActor) flush(c *actors.Context) {
 	}
 	if solo {
 		if err, failed := results[0].(error); failed {
+			a.batchOpen = nil
 			tx.dropContent()
 			tx.Rollback()
 			if batch[0].sender != nil {
 				c.Send(batch[0].sender, err)
 			}
-			if panicked != nil {
-				panic(panicked)
+			if o.panicked != nil {
+				panic(o.panicked)
 			}
 			return
 		}
 	}
-	if panicked != nil {
-		defer panic(panicked)
+	o.batch = append(o.batch, batch...)
+	o.results = append(o.results, results...)
+	o.applied += time.Since(t0)
+	if o.panicked != nil {
+		a.finishOpen(c) // commits the rest, then panics
 	}
-	m.observe("apply", t0)
-	t0 = time.Now()
+}
+
+// finishOpen commits the open batch: it waits for its content files,
+// commits, answers each caller and then notifies subscribers.
+func (a *storeActor) finishOpen(c *actors.Context) {
+	o := a.batchOpen
+	if o == nil {
+		return
+	}
+	a.batchOpen = nil
+	if o.panicked != nil {
+		defer panic(o.panicked)
+	}
+	tx, batch, results := o.tx, o.batch, o.results
+	a.lastBatch = len(batch)
+	m := a.opts.metrics
+	m.observeBatch(len(batch))
+	m.observeDuration("apply", o.applied)
+	t0 := time.Now()
 	if err := tx.syncContent(); err != nil {
 		tx.dropContent()
 		tx.Rollback()

@@ -150,6 +150,15 @@ func (t *Tx) readContent(cid string, unicode bool) ([]byte, error) {
 	return ReadContent(t.s.Dir, cid, unicode)
 }
 
+// pendingContent answers the content files the transaction writes.
+func (t *Tx) pendingContent() []*pendingContent {
+	out := make([]*pendingContent, 0, len(t.content))
+	for _, p := range t.content {
+		out = append(out, p)
+	}
+	return out
+}
+
 // syncContent makes the transaction's content files durable: it waits for
 // their writers (each fsyncs its file), then fsyncs every directory that
 // gained one, in parallel. It runs before COMMIT.

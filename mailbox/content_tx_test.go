@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/gromox-go/gromox/mapi"
 )
@@ -15,21 +14,9 @@ import (
 // on (the next write commits). The file writers run beside the SQL, so
 // the failure shows at commit, not in the request.
 func TestContentWriteFailureFailsCommit(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "user")
-	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
-		t.Fatal(err)
-	}
-	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	dir, r := newPrivateStore(t)
 	ctx := tctx(t)
-	count := func() int {
-		n, err := Do[int64](ctx, r, dir, ReadFunc(func(tx *Tx) (any, error) {
-			return tx.queryInt("SELECT COUNT(*) FROM messages WHERE parent_fid=?", int64(mapi.PrivateFIDInbox))
-		}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return int(n)
-	}
+	count := func() int { return inboxCount(t, r, dir) }
 	write := func(i int) error {
 		raw := []byte("Subject: s\r\n\r\nbody\r\n")
 		_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {

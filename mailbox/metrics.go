@@ -39,6 +39,12 @@ func (m *commitMetrics) observe(phase string, since time.Time) {
 	}
 }
 
+func (m *commitMetrics) observeDuration(phase string, d time.Duration) {
+	if m != nil {
+		m.phase.WithLabelValues(phase).Observe(d.Seconds())
+	}
+}
+
 func (m *commitMetrics) observeBatch(n int) {
 	if m != nil {
 		m.batch.Observe(float64(n))

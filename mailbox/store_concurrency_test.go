@@ -3,11 +3,13 @@ package mailbox
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -300,4 +302,99 @@ func TestHardDeleteUnlinksSearchFolder(t *testing.T) {
 	if len(evs) != 1 || evs[0].FolderID != sf || evs[0].MessageID != mid {
 		t.Fatalf("search folder subscriber got %+v", evs)
 	}
+}
+
+// Writes that arrive while a batch waits for its content files join it:
+// concurrent writers, each message with a body of its own (a content file
+// to fsync), some writes failing after they wrote, and readers between
+// them. Every write answered as done is there and readable, every failed
+// one left nothing, and a read after an answered write sees it.
+func TestWritesJoinWaitingBatch(t *testing.T) {
+	dir, r := newPrivateStore(t)
+	ctx := tctx(t)
+	count := func() int { return inboxCount(t, r, dir) }
+	errFail := errors.New("this write fails after writing")
+	var mu sync.Mutex
+	var done []uint64
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				n := g*1000 + i
+				mc := benchMessage(n)
+				mc.Props.Set(mapi.PrBody, fmt.Sprintf("a body of its own: %d %s", n, strings.Repeat("x", 500)))
+				fail := i%5 == 4
+				before := 0
+				if i%7 == 0 {
+					before = count()
+				}
+				mid, err := Do[uint64](ctx, r, dir, WriteFunc(func(tx *Tx) (any, error) {
+					mid, _, err := tx.WriteMessage(fidInbox, mc)
+					if err == nil && fail {
+						err = errFail
+					}
+					return mid, err
+				}))
+				switch {
+				case fail && !errors.Is(err, errFail):
+					t.Errorf("failing write: %v", err)
+				case !fail && err != nil:
+					t.Errorf("write: %v", err)
+				case !fail:
+					mu.Lock()
+					done = append(done, mid)
+					mu.Unlock()
+					if i%7 == 0 {
+						if after := count(); after <= before {
+							t.Errorf("a read after an answered write sees %d messages, %d before it", after, before)
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := count(); n != len(done) {
+		t.Fatalf("%d messages for %d writes answered as done", n, len(done))
+	}
+	res, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) {
+		for _, mid := range done {
+			m, err := tx.ReadMessage(mid)
+			if err != nil {
+				return nil, err
+			}
+			if body, _ := m.Props.Get(mapi.PrBody); !strings.HasPrefix(fmt.Sprint(body), "a body of its own") {
+				return nil, fmt.Errorf("message %#x: body %.40q", mid, body)
+			}
+		}
+		return nil, nil
+	}))
+	if err != nil {
+		t.Fatal(err, res)
+	}
+}
+
+// newPrivateStore makes a new private store and a registry to reach it.
+func newPrivateStore(t *testing.T) (string, *Registry) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "user")
+	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	return dir, r
+}
+
+// inboxCount counts the messages of the store's Inbox (t.Error on a
+// failure: it may run in the test's goroutines).
+func inboxCount(t *testing.T, r *Registry, dir string) int {
+	n, err := Do[int64](tctx(t), r, dir, ReadFunc(func(tx *Tx) (any, error) {
+		return tx.queryInt("SELECT COUNT(*) FROM messages WHERE parent_fid=?", int64(mapi.PrivateFIDInbox))
+	}))
+	if err != nil {
+		t.Error(err)
+	}
+	return int(n)
 }
