@@ -225,7 +225,12 @@ func (a *storeActor) Receive(c *actors.Context) {
 		a.completeIndex(c, true)
 		c.Respond(reply(a.read(m)))
 	case indexDone:
-		a.completeIndex(c, false)
+		if a.batchOpen == nil {
+			// (With a batch open, its commit completes the index jobs:
+			// publishing and the backlog read the store outside the
+			// batch's transaction, which holds the one connection.)
+			a.completeIndex(c, false)
+		}
 	case journalFlushNow:
 		a.storeQueued = false
 		a.journalFlags(c)

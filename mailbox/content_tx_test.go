@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/gromox-go/gromox/mapi"
 )
@@ -14,7 +15,7 @@ import (
 // on (the next write commits). The file writers run beside the SQL, so
 // the failure shows at commit, not in the request.
 func TestContentWriteFailureFailsCommit(t *testing.T) {
-	dir, r := newPrivateStore(t)
+	dir, r := newPrivateStore(t, Options{Idle: time.Hour})
 	ctx := tctx(t)
 	count := func() int { return inboxCount(t, r, dir) }
 	write := func(i int) error {

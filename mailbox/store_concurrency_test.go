@@ -310,7 +310,9 @@ func TestHardDeleteUnlinksSearchFolder(t *testing.T) {
 // them. Every write answered as done is there and readable, every failed
 // one left nothing, and a read after an answered write sees it.
 func TestWritesJoinWaitingBatch(t *testing.T) {
-	dir, r := newPrivateStore(t)
+	// IMAP index commits slower than the store's: their completions
+	// (indexDone) arrive while batches are open.
+	dir, r := newPrivateStore(t, Options{Idle: time.Hour, indexDelay: 3 * time.Millisecond})
 	ctx := tctx(t)
 	count := func() int { return inboxCount(t, r, dir) }
 	errFail := errors.New("this write fails after writing")
@@ -377,13 +379,13 @@ func TestWritesJoinWaitingBatch(t *testing.T) {
 }
 
 // newPrivateStore makes a new private store and a registry to reach it.
-func newPrivateStore(t *testing.T) (string, *Registry) {
+func newPrivateStore(t *testing.T, opts Options) (string, *Registry) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "user")
 	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	r, _ := newRegistry(t, opts)
 	return dir, r
 }
 
