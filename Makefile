@@ -24,7 +24,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration config:FuzzParseSize \
 	mapi:FuzzReadPropVals mapi:FuzzReadRestriction mapi:FuzzDecodeMV mapi:FuzzParseStoreName \
 	mapi:FuzzReadRowsAndNames mapi:FuzzDecodeIDSet mapi:FuzzDecodePCL mapi:FuzzDecodeEntryID \
-	mailbox:FuzzDecodeBlobValue mailbox:FuzzFolderLang mailbox:FuzzHeaderField mailbox:FuzzJournalRecord mapi/oxcmail:FuzzImport mapi/oxcmail:FuzzDecodeBase64 mapi/oxcmail:FuzzExportRoundTrip protocols/pop3:FuzzCommandLine protocols/lmtp:FuzzUnstuff \
+	mailbox:FuzzDecodeBlobValue mailbox:FuzzFolderLang mailbox:FuzzHeaderField mailbox:FuzzJournalRecord mailbox:FuzzPendingPath mapi/oxcmail:FuzzImport mapi/oxcmail:FuzzDecodeBase64 mapi/oxcmail:FuzzExportRoundTrip protocols/pop3:FuzzCommandLine protocols/lmtp:FuzzUnstuff \
 	protocols/imap:FuzzCommands protocols/imap:FuzzIDConn protocols/imap/imapmsg:FuzzParse protocols/autodiscover:FuzzParseRequest \
 	protocols/mapihttp/wire:FuzzDecompress protocols/mapihttp/wire:FuzzCompressRoundTrip \
 	protocols/mapihttp/wire:FuzzParseExtended protocols/mapihttp/wire:FuzzParseRopBuffer \

@@ -9,16 +9,19 @@ import (
 	"sync"
 )
 
-// Content files written in a transaction are made durable together, just
-// before the transaction commits. Each is compressed (content files),
-// written under its final name and fsynced by a writer goroutine of its
-// own while the actor goes on with the transaction's SQL; before COMMIT the
-// transaction waits for every writer, then fsyncs in parallel every
-// directory that gained a name. A row naming a content file therefore
-// never commits before the file is on disk. A crash before the commit
-// leaves files no row names (orphans, removed by purge-datafiles),
-// possibly incomplete: a content-addressed file found under the name of a
-// value about to be stored is therefore verified before it is shared.
+// Content files written in a transaction are made durable with it. Each is
+// compressed (content files) and written under its final name by a writer
+// goroutine of its own while the actor goes on with the transaction's SQL.
+// A small file (deferred.go) is not fsynced: before COMMIT its bytes are
+// added to the transaction as a gx_pending_files row, made durable by the
+// commit's fsync, and a flusher makes the file durable afterwards. A large
+// one is fsynced by its writer, and before COMMIT the transaction waits for
+// every writer, then fsyncs in parallel every directory that gained such a
+// file. Either way a committed row never names a file that a crash can
+// lose. A crash before the commit leaves files no row names (orphans,
+// removed by purge-datafiles), possibly incomplete: a content-addressed
+// file found under the name of a value about to be stored is therefore
+// verified before it is shared.
 
 // pendingContent is one file a transaction writes.
 type pendingContent struct {
@@ -26,6 +29,11 @@ type pendingContent struct {
 	done   chan struct{} // closed when the writer is finished
 	err    error         // the writer's failure; read after done
 	newDir string        // a directory the writer had to make
+	// deferred: the file is not fsynced by its writer; its row in
+	// gx_pending_files (rel, data: the bytes written) commits instead.
+	deferred bool
+	rel      string
+	data     []byte
 }
 
 // wait waits for the file's writer and returns its error.
@@ -73,11 +81,18 @@ func (t *Tx) writeFileAtCommit(rel string, data []byte) error {
 // names it in the transaction. A write that fails fails the commit.
 func (t *Tx) stage(key, path string, data []byte, compressed bool) {
 	p := &pendingContent{path: path, done: make(chan struct{})}
+	if len(data) <= deferLimit {
+		if rel, err := filepath.Rel(t.s.Dir, path); err == nil {
+			p.deferred, p.rel = true, filepath.ToSlash(rel)
+		}
+	}
 	if t.content == nil {
 		t.content = map[string]*pendingContent{}
 	}
 	t.content[key] = p
-	t.syncDirAtCommit(filepath.Dir(path))
+	if !p.deferred {
+		t.syncDirAtCommit(filepath.Dir(path))
+	}
 	go func() {
 		defer close(p.done)
 		fileWriters <- struct{}{}
@@ -90,14 +105,17 @@ func (t *Tx) stage(key, path string, data []byte, compressed bool) {
 			}
 			data = z
 		}
-		p.newDir, p.err = writeDurable(path, data)
+		if p.deferred {
+			p.data = data
+		}
+		p.newDir, p.err = writeFile(path, data, !p.deferred)
 	}()
 }
 
-// writeDurable writes data as the file path and fsyncs it, making its
-// directory when there is none (newDir: then that directory's parent must
-// be fsynced too). On failure the file is removed.
-func writeDurable(path string, data []byte) (newDir string, err error) {
+// writeFile writes data as the file path, and with durable fsyncs it,
+// making its directory when there is none (newDir: then that directory's
+// parent must be fsynced too). On failure the file is removed.
+func writeFile(path string, data []byte, durable bool) (newDir string, err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if errors.Is(err, fs.ErrNotExist) {
 		dir := filepath.Dir(path)
@@ -110,7 +128,7 @@ func writeDurable(path string, data []byte) (newDir string, err error) {
 		return newDir, err
 	}
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -159,19 +177,24 @@ func (t *Tx) pendingContent() []*pendingContent {
 	return out
 }
 
-// syncContent makes the transaction's content files durable: it waits for
-// their writers (each fsyncs its file), then fsyncs every directory that
-// gained one, in parallel. It runs before COMMIT.
+// syncContent makes the transaction's content files durable, or their
+// rows part of it: it waits for their writers (each fsyncs a file whose
+// durability is not deferred), then fsyncs every directory that gained
+// such a file, in parallel, and adds the rows of the deferred ones. It runs
+// before COMMIT.
 func (t *Tx) syncContent() error {
 	if len(t.content) == 0 && len(t.dirs) == 0 {
-		return nil
+		return t.recordPending(nil)
 	}
 	var first error
+	var deferred []*pendingContent
 	for _, p := range t.content {
 		if err := p.wait(); err != nil && first == nil {
 			first = err
 		}
-		if p.newDir != "" {
+		if p.deferred {
+			deferred = append(deferred, p)
+		} else if p.newDir != "" {
 			// The new directory's name is durable with its parent.
 			t.syncDirAtCommit(filepath.Dir(p.newDir))
 		}
@@ -197,16 +220,19 @@ func (t *Tx) syncContent() error {
 	}
 	wg.Wait()
 	close(errs)
-	err := <-errs
-	if err == nil {
-		for key := range t.content {
-			if !strings.HasPrefix(key, "file:") {
-				t.s.intact.add(key) // a content file made durable here
-			}
+	if err := <-errs; err != nil {
+		return err
+	}
+	if err := t.recordPending(deferred); err != nil {
+		return err
+	}
+	for key := range t.content {
+		if !strings.HasPrefix(key, "file:") {
+			t.s.intact.add(key) // a content file durable here or by its row
 		}
 	}
 	t.content, t.dirs = nil, nil
-	return err
+	return nil
 }
 
 // cidSet remembers content ids whose files are known to be complete (made

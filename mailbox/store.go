@@ -14,6 +14,7 @@
 package mailbox
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -26,16 +27,17 @@ import (
 // Store is one open store directory. It is not safe for concurrent use:
 // its actor serialises every call.
 type Store struct {
-	Dir       string      // the maildir (users.maildir / domains.homedir)
-	db        *sql.DB     // exmdb/exchange.sqlite3, one connection
-	commits   int64       // transactions committed since open (group-commit stats)
-	midb      *sql.DB     // exmdb/midb.sqlite3, the IMAP state (private stores)
-	meta      storeMeta   // what Open read: kind, GUIDs, replica map (open.go)
-	stmts     stmtCache   // prepared statements (tx.go)
-	midbStmts stmtCache   // midb's
-	intact    cidSet      // content files known complete (content_tx.go)
-	rows      rowCache    // message rows read by tables (rowcache.go)
-	journal   flagJournal // IMAP flag changes not yet in the MAPI state (flagjournal.go)
+	Dir       string        // the maildir (users.maildir / domains.homedir)
+	db        *sql.DB       // exmdb/exchange.sqlite3, one connection
+	commits   int64         // transactions committed since open (group-commit stats)
+	midb      *sql.DB       // exmdb/midb.sqlite3, the IMAP state (private stores)
+	meta      storeMeta     // what Open read: kind, GUIDs, replica map (open.go)
+	stmts     stmtCache     // prepared statements (tx.go)
+	midbStmts stmtCache     // midb's
+	intact    cidSet        // content files known complete (content_tx.go)
+	rows      rowCache      // message rows read by tables (rowcache.go)
+	journal   flagJournal   // IMAP flag changes not yet in the MAPI state (flagjournal.go)
+	deferred  deferredFiles // files whose durability the database holds (deferred.go)
 	// readVia, while set, is the write transaction dbQuery and dbQueryRow
 	// read through (the IMAP index prepared before that transaction
 	// commits: the one connection is the transaction's).
@@ -75,8 +77,11 @@ func (s *Store) Close() error {
 	if s == nil || s.db == nil {
 		return nil
 	}
+	// The files whose rows hold their bytes are made durable, and the
+	// rows deleted: upstream finds the store as it knows it.
+	err := s.flushPending(context.Background(), false)
 	s.stmts.close()
-	err := s.db.Close()
+	err = errors.Join(err, s.db.Close())
 	s.db = nil
 	if s.midb != nil {
 		s.midbStmts.close()

@@ -18,7 +18,12 @@ type Tx struct {
 	events  []Event
 	content map[string]*pendingContent // content files to link at commit
 	dirs    map[string]bool            // directories to fsync at commit
-	sp      int                        // savepoint counter
+	// The gx_pending_files rows of the commit (deferred.go): the files it
+	// hands to the flusher, the rows it deletes, whether it made the table.
+	flushPaths []string
+	deleted    []string
+	madeTable  bool
+	sp         int // savepoint counter
 	// pre holds the property rows of a table range's messages, read by
 	// one query for all of them while Table.readRange reads that range.
 	pre *prefetched
@@ -52,11 +57,14 @@ func (s *Store) BeginRead(ctx context.Context) (*Tx, error) {
 func (t *Tx) Commit() ([]Event, error) {
 	if err := t.syncContent(); err != nil {
 		t.dropContent()
+		t.abandoned()
 		return nil, err
 	}
 	if err := t.tx.Commit(); err != nil {
+		t.abandoned()
 		return nil, err
 	}
+	t.committed()
 	t.s.commits++
 	t.s.stmts.prepareWanted(t.ctx, t.s.db)
 	return t.events, nil
@@ -229,6 +237,7 @@ func (s *Store) Commits() int64 { return s.commits }
 // Rollback abandons the transaction.
 func (t *Tx) Rollback() error {
 	t.dropContent()
+	t.abandoned()
 	err := t.tx.Rollback()
 	// Read transactions end here: their queries get prepared too (with
 	// the connection free again), or every read would parse its SQL anew.
