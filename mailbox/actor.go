@@ -125,6 +125,21 @@ type pendingWrite struct {
 	sender *actors.PID
 }
 
+// indexReader is a write whose caller reads the IMAP index as soon as it
+// is answered (the UIDs of the messages it made).
+type indexReader interface{ readsIndexAfter() }
+
+// readsIndexAfter tells whether a caller in batch reads the IMAP index as
+// soon as it is answered.
+func readsIndexAfter(batch []pendingWrite) bool {
+	for _, p := range batch {
+		if _, ok := p.req.(indexReader); ok {
+			return true
+		}
+	}
+	return false
+}
+
 type subscription struct {
 	id     uint64
 	pid    *actors.PID
@@ -536,8 +551,14 @@ func (a *storeActor) finishOpen(c *actors.Context) {
 	// after it when that one is done: the store goes on committing and
 	// answering instead of waiting for midb.sqlite3. So do changes of the
 	// folder list, which the index reads as committed.
+	//
+	// Only a batch with a caller that reads the index right after its
+	// answer (IMAP APPEND, COPY and MOVE ask for the new UIDs) prepares
+	// the index before the commit: the others are answered without the
+	// preparation's wait, and their index update starts right after the
+	// answers, from the backlog.
 	var job *indexJob
-	if len(a.backlog) == 0 && !a.indexBusy() && !foldersChanged(tx.events) {
+	if len(a.backlog) == 0 && !a.indexBusy() && !foldersChanged(tx.events) && readsIndexAfter(batch) {
 		job = a.index(c, tx.events, tx)
 	}
 	t0 = time.Now()

@@ -34,6 +34,8 @@ type IMAPAppend struct {
 	Content *MessageContent
 }
 
+func (IMAPAppend) readsIndexAfter() {} // the session asks for the new UID
+
 func (r IMAPAppend) Write(tx *Tx) (any, error) {
 	if err := tx.checkReceiveQuota(int64(len(r.Raw))); err != nil {
 		return nil, err

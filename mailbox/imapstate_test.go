@@ -348,6 +348,13 @@ func TestIMAPLookupDenseAndSparse(t *testing.T) {
 	}
 }
 
+// indexedWrite is a WriteFunc whose caller reads the IMAP index as soon as
+// it is answered.
+type indexedWrite func(*Tx) (any, error)
+
+func (w indexedWrite) Write(tx *Tx) (any, error) { return w(tx) }
+func (indexedWrite) readsIndexAfter()            {}
+
 // The IMAP index commits beside exchange.sqlite3's commit. When that
 // commit fails after the index's went through, the index is reconciled:
 // the message that was never stored has no row, nobody is told of it,
@@ -371,7 +378,10 @@ func TestIndexOfFailedCommitReconciled(t *testing.T) {
 	}
 	before := uidNext()
 	var lost uint64
-	_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+	// A write whose caller reads the index right after (as IMAP APPEND's
+	// does): its index update is prepared, and committed in midb, beside
+	// its commit, which fails.
+	_, err := r.Do(ctx, dir, indexedWrite(func(tx *Tx) (any, error) {
 		m := benchMessage(1)
 		m.Props.Set(mapi.PrMessageDeliveryTime, mapi.FileTimeOf(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)))
 		mid, _, err := tx.WriteMessage(fidInbox, m)
@@ -418,6 +428,50 @@ func TestIndexOfFailedCommitReconciled(t *testing.T) {
 	// its index row is its own, not the failed message's.
 	if old := uint64(mapi.FileTimeOf(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC))); got[0].Received == old {
 		t.Fatalf("index row of the stored message is the failed one's (received %d)", got[0].Received)
+	}
+}
+
+// A write whose caller does not read the index (a delivery, a MAPI save)
+// is answered before its index update is prepared: when its commit fails,
+// the index was never touched, and no UID was handed out.
+func TestFailedWriteLeavesIndex(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour})
+	ctx := tctx(t)
+	state := func() (uint32, int64) {
+		res, err := r.Do(ctx, dir, ReadFunc(func(tx *Tx) (any, error) { return tx.IMAPFolders() }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.([]IMAPFolder) {
+			if f.ID == fidInbox {
+				st, err := r.Do(ctx, dir, GetIMAPFolderStatus{FolderID: fidInbox})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f.UIDNext, st.(IMAPFolderStatus).Messages
+			}
+		}
+		t.Fatal("no INBOX")
+		return 0, 0
+	}
+	uidNext, count := state()
+	_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
+		mid, _, err := tx.WriteMessage(fidInbox, benchMessage(1))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.Exec("PRAGMA defer_foreign_keys=ON"); err != nil {
+			return nil, err
+		}
+		_, err = tx.Exec("INSERT INTO message_properties VALUES (?, ?, ?)", int64(0x7ffffffff), int64(mapi.PrSubject), "orphan")
+		return mid, err
+	}))
+	if err == nil {
+		t.Fatal("commit with a dangling foreign key succeeded")
+	}
+	if n, c := state(); n != uidNext || c != count {
+		t.Fatalf("after the failed commit UIDNEXT %d and %d messages, want %d and %d", n, c, uidNext, count)
 	}
 }
 

@@ -155,6 +155,8 @@ type MoveCopyMessages struct {
 	Copy     bool
 }
 
+func (MoveCopyMessages) readsIndexAfter() {} // IMAP sessions ask for the new UIDs
+
 // MoveCopyResult is the reply to MoveCopyMessages: the new ids, in the
 // order of the request's, and whether only some were moved.
 type MoveCopyResult struct {
