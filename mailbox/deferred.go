@@ -61,7 +61,7 @@ type deferredFiles struct {
 
 	mu      sync.Mutex
 	durable []string // rows whose files are durable now: deleted at the next commit
-	err     error    // the flusher's last failure (the rows stay)
+	err     error    // a failure of the flusher (the rows stay; the close writes the files again)
 }
 
 // takeDurable returns the paths of the rows to delete and forgets them.
@@ -262,13 +262,18 @@ func plainName(s string) bool {
 // flushPending makes the files of the store's gx_pending_files rows
 // durable and deletes the rows. At open (rewrite), each row's file is first
 // written again from the row when it is missing or differs (a power cut
-// lost it); at close the files are as written, and one syncfs is enough.
+// lost it); at close the files are as written, and one syncfs is enough,
+// unless a syncfs of the flusher failed (a writeback error may have lost
+// what was written): they are then written again too.
 func (s *Store) flushPending(ctx context.Context, rewrite bool) error {
 	d := &s.deferred
 	if !d.table || !d.rows {
 		return nil
 	}
-	if rewrite {
+	d.mu.Lock()
+	failed := d.err != nil
+	d.mu.Unlock()
+	if rewrite || failed {
 		if err := s.rewritePending(ctx); err != nil {
 			return err
 		}
@@ -281,6 +286,9 @@ func (s *Store) flushPending(ctx context.Context, rewrite bool) error {
 	}
 	d.rows = false
 	d.takeDurable()
+	d.mu.Lock()
+	d.err = nil
+	d.mu.Unlock()
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -259,4 +260,38 @@ func FuzzPendingPath(f *testing.F) {
 			t.Fatalf("%q names %s, not a file in a directory of cid/ or eml/", rel, path)
 		}
 	})
+}
+
+// When a syncfs of the flusher failed, what it was to make durable may be
+// lost (a writeback error): closing the store writes the files of the
+// rows again before it deletes the rows.
+func TestDeferredFilesAfterFlushFailure(t *testing.T) {
+	dir := newDeferredStore(t)
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeDeferred(t, s, benchMessage(4), []byte("Subject: flush failure\r\n\r\nbody\r\n"))
+	rels := pendingRows(t, dir)
+	if len(rels) == 0 {
+		t.Fatal("no rows")
+	}
+	path := filepath.Join(dir, filepath.FromSlash(rels[0]))
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 0); err != nil { // what the failed writeback lost
+		t.Fatal(err)
+	}
+	s.deferred.flushed(nil, errors.New("syncfs: input/output error"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s after the close: %d bytes (%v), want %d", rels[0], len(got), err, len(want))
+	}
+	if rows := pendingRows(t, dir); len(rows) != 0 {
+		t.Fatalf("rows after the close: %q", rows)
+	}
 }
