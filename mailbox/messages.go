@@ -428,12 +428,13 @@ func (t *Tx) messageFallback(o *objectRows, tag mapi.PropTag) any {
 
 // rtfBody answers PR_BODY (either string type) or PR_HTML of a message
 // whose only body is PR_RTF_COMPRESSED, as upstream's body autosynthesis
-// (exmdb_body_autosynthesis) does on read: the text of the RTF, or the
-// HTML it encapsulates (MS-OXRTFEX), as UTF-8. The value is answered, not
-// stored. It is nil for other tags, for a message that has a text or HTML
-// body, for RTF that does not decode and for PR_HTML of RTF that
-// encapsulates no HTML. has reports whether the message stores a
-// property; compressed reads its PR_RTF_COMPRESSED.
+// (exmdb_body_autosynthesis) does on read: for PR_BODY the text of the
+// RTF, for PR_HTML the HTML it encapsulates (MS-OXRTFEX) or else its
+// formatting rendered as HTML (rtf.ToHTML), as UTF-8. The value is
+// answered, not stored. It is nil for other tags, for a message that has
+// a text or HTML body and for RTF that does not decode. has reports
+// whether the message stores a property; compressed reads its
+// PR_RTF_COMPRESSED.
 func rtfBody(tag mapi.PropTag, has func(mapi.PropTag) bool, compressed func() []byte) any {
 	if tag != mapi.PrBody && tag != mapi.PrBodyA && tag != mapi.PrHTML ||
 		has(mapi.PrBody.WithType(mapi.PtUnspecified)) || has(mapi.PrHTML.WithType(mapi.PtUnspecified)) {
@@ -448,10 +449,14 @@ func rtfBody(tag mapi.PropTag, has func(mapi.PropTag) bool, compressed func() []
 		return nil
 	}
 	if tag == mapi.PrHTML {
-		if html, ok, err := rtf.HTML(raw); err == nil && ok {
-			return html
+		html, ok, err := rtf.HTML(raw)
+		if err == nil && !ok {
+			html, err = rtf.ToHTML(raw)
 		}
-		return nil
+		if err != nil {
+			return nil
+		}
+		return html
 	}
 	if text, err := rtf.Text(raw); err == nil {
 		return text

@@ -41,7 +41,8 @@ func TestRTFOnlyBodies(t *testing.T) {
 		hasBody, hasHTML bool
 	}{
 		{"html in rtf", htmlOnly, "Grüße\r\n", "<html><p>Grüße</p></html>", true, true},
-		{"rtf text", textOnly, "Hello ä\r\n", "", true, false},
+		{"rtf text", textOnly, "Hello ä\r\n", "<!DOCTYPE html>\r\n<html><head><meta charset=\"utf-8\"><style>p{margin:0}</style></head>\r\n" +
+			"<body style=\"font-family:'Arial',sans-serif;font-size:12pt\">\r\n<p>Hello ä</p>\r\n</body></html>\r\n", true, true},
 		{"stored body", withBody, "stored body", "", true, false},
 	} {
 		// The store's read path (tables, MessageProps) and an opened

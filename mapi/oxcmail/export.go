@@ -329,13 +329,17 @@ func (e *exporter) content(b *bytes.Buffer, m *Message, depth int) {
 	htmlBody := propBytes(props, mapi.PrHTML)
 	cp, _ := propInt(props, mapi.PrInternetCPID)
 	// A message without HTML but with an RTF body (Outlook's RTF format):
-	// the HTML the RTF encapsulates, or its text when there is no text
-	// body either (upstream's oxcmail and body autosynthesis).
+	// the HTML the RTF encapsulates or renders, and its text when there is
+	// no text body either (upstream's oxcmail and body autosynthesis), so
+	// that rich text is a text and an HTML alternative.
 	if c := propBytes(props, mapi.PrRTFCompressed); htmlBody == nil && c != nil {
-		if h, t, err := rtf.FromCompressed(c); err == nil && h != nil {
-			htmlBody, cp = h, 65001
-		} else if err == nil && !hasText {
-			text, hasText = t, true
+		if h, t, err := rtf.FromCompressed(c); err == nil {
+			if h != nil {
+				htmlBody, cp = h, 65001
+			}
+			if !hasText && (t != "" || h == nil) {
+				text, hasText = t, true
+			}
 		}
 	}
 	// A <pre> rendering made at import from a text body adds nothing.

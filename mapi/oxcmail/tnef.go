@@ -86,24 +86,29 @@ func (c *converter) applyTNEF(bs *bodyState, p *propList, m *Message) {
 }
 
 // setRTFBody sets the body of a TNEF message whose only body is its RTF
-// (Outlook's rich text format): the HTML the RTF encapsulates, or its
-// text, which replaces the MIME text and its HTML rendering as a TNEF
-// plain body does. RTF that does not decode sets nothing.
+// (Outlook's rich text format). The HTML the RTF encapsulates is PR_HTML,
+// beside the MIME text. Other RTF's text replaces the MIME text as a TNEF
+// plain body does, and, unless the MIME message had real HTML, the RTF's
+// rendering (or for text in RTF, the text's) is PR_HTML. RTF that does
+// not decode sets nothing.
 func setRTFBody(compressed []byte, bs *bodyState, p *propList) {
 	html, text, err := rtf.FromCompressed(compressed)
 	switch {
 	case err != nil:
-	case html != nil:
-		p.set(mapi.PrHTML, html)
-		p.set(mapi.PrInternetCPID, int32(65001))
+		return
+	case text == "" && html != nil: // encapsulated HTML
 	default:
 		text = normalizeNewlines(text)
 		p.set(mapi.PrBody, text)
-		if bs.html == nil {
-			p.set(mapi.PrHTML, textToHTML(text))
-			p.set(mapi.PrInternetCPID, int32(65001))
+		if bs.html != nil {
+			return
+		}
+		if html == nil {
+			html = textToHTML(text)
 		}
 	}
+	p.set(mapi.PrHTML, html)
+	p.set(mapi.PrInternetCPID, int32(65001))
 }
 
 // senderStoreOnly lists the ids of properties that describe the sender's

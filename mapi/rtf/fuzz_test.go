@@ -3,6 +3,7 @@ package rtf
 import (
 	"bytes"
 	"encoding/hex"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -45,6 +46,30 @@ func FuzzRTF(f *testing.F) {
 		html, ok, err := HTML(b)
 		if err == nil && ok && !utf8.Valid(html) {
 			t.Fatalf("HTML: invalid UTF-8 %q", html)
+		}
+	})
+}
+
+// FuzzToHTML checks that ToHTML never panics and that what it returns is
+// UTF-8 and balanced HTML with no script and no javascript: link, however
+// hostile the RTF.
+func FuzzToHTML(f *testing.F) {
+	for _, s := range []string{outlookRichText, plainRTF, outlookHTML, fromText,
+		richText(`\trowd\clbrdrt\cellx100\intbl {\b\cf1 a}\cell\row\qc\li720 {\field{\*\fldinst HYPERLINK "http://x/"}{\fldrslt y}}\par`),
+		richText(`{\field{\*\fldinst HYPERLINK "javascript:alert(1)"}{\fldrslt <script>}}{\f1\'cf\u8364?}`)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		html, err := ToHTML(b)
+		if err != nil {
+			return
+		}
+		if err := checkHTML(string(html)); err != nil {
+			t.Fatalf("%v in %q", err, html)
+		}
+		lower := strings.ToLower(string(html))
+		if strings.Contains(lower, "<script") || strings.Contains(lower, `href="javascript:`) {
+			t.Fatalf("script in %q", html)
 		}
 	})
 }

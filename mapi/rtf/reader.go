@@ -29,7 +29,7 @@ const maxDepth = 1000
 // fallback bytes after them). This serves any RTF: \fromtext and
 // \fromhtml1 encapsulations and the plain RTF of Outlook or WordPad.
 func Text(rtf []byte) (string, error) {
-	r, err := read(rtf, false)
+	r, err := read(rtf, modeText)
 	if err != nil {
 		return "", err
 	}
@@ -41,21 +41,32 @@ func Text(rtf []byte) (string, error) {
 // the content of the \*\htmltag destinations and the text outside them
 // that no \htmlrtf marks as RTF only, as UTF-8.
 func HTML(rtf []byte) (html []byte, ok bool, err error) {
-	r, err := read(rtf, true)
+	r, err := read(rtf, modeHTML)
 	if err != nil || !r.fromHTML {
 		return nil, false, err
 	}
 	return r.out.Bytes(), true, nil
 }
 
+// mode is what the reader makes of a document.
+type mode uint8
+
+const (
+	modeText   mode = iota // its plain text (Text)
+	modeHTML               // the HTML it encapsulates (HTML)
+	modeRender             // HTML rendering its formatting (ToHTML)
+)
+
 // destination says what the reader does with the text of a group.
 type destination uint8
 
 const (
-	destBody      destination = iota // text of the document
-	destSkip                         // not text: ignored
-	destFontTable                    // \fonttbl: font code pages are read
-	destHTMLTag                      // \*\htmltag: HTML (MS-OXRTFEX 2.1.3.1.2)
+	destBody       destination = iota // text of the document
+	destSkip                          // not text: ignored
+	destFontTable                     // \fonttbl: font code pages (and names when rendering) are read
+	destHTMLTag                       // \*\htmltag: HTML (MS-OXRTFEX 2.1.3.1.2)
+	destColorTable                    // \colortbl when rendering
+	destFieldInst                     // \fldinst when rendering: the field's instruction
 )
 
 // groupState is what a group changes and its end restores ([MSFT-RTF]
@@ -65,36 +76,74 @@ type groupState struct {
 	htmlrtf bool // inside \htmlrtf ... \htmlrtf0
 	uc      int  // \ucN: bytes after a \uN that stand for it
 	font    int  // \fN selected, -1 for \deffN
+	// What ToHTML renders.
+	chr  charFormat
+	para paraFormat
+	link string // target of the hyperlink field whose result this is
 }
 
 // reader interprets the tokens of one document.
 type reader struct {
 	html       bool // extracting encapsulated HTML rather than text
 	fromHTML   bool // \fromhtml seen in the header
+	fromText   bool // \fromtext seen in the header
 	st         groupState
 	stack      []groupState
 	groupStart bool // the previous token opened a group
 	starred    bool // the previous token began a \* destination in the body
 	ansiCP     int  // \ansicpg
 	defFont    int  // \deffN
-	fontCP     map[int]int
+	fonts      map[int]fontDef
 	tableFont  int // the font a font table entry defines
 	skipBytes  int // fallback bytes of a \uN still to skip
 	pending    []byte
 	pendingCP  int
 	highSur    rune // a UTF-16 high surrogate waiting for its pair
 	out        bytes.Buffer
+	render     *renderer  // modeRender: takes the text of out with its format
+	colors     []color    // \colortbl when rendering
+	nextColor  color      // the color table entry being read
+	fldinst    []byte     // the instruction of the last field when rendering
+	base       baseFormat // when rendering: the body's font and size
+	census     *census    // when rendering: counting what the base is, rendering nothing
 }
 
-func read(rtf []byte, html bool) (*reader, error) {
-	if !bytes.HasPrefix(bytes.TrimLeft(rtf, " \t\r\n"), []byte("{\\rtf")) {
-		return nil, ErrNotRTF
+// fontDef is what a font table entry says of a font.
+type fontDef struct {
+	cp     int    // code page of its \fcharset or \cpg
+	family string // CSS generic family of \froman, \fswiss...
+	name   []byte // when rendering: its name as written, up to its ';'
+	named  bool   // the name's ';' was seen
+}
+
+// read reads a document in mode m.
+func read(rtf []byte, m mode) (*reader, error) {
+	r := newReader(m)
+	if err := r.read(rtf); err != nil {
+		return nil, err
 	}
+	return r, nil
+}
+
+// newReader returns a reader in mode m, at the start of a document.
+func newReader(m mode) *reader {
 	r := &reader{
-		html:   html,
+		html:   m == modeHTML,
 		st:     groupState{dest: destSkip, uc: 1, font: -1},
 		ansiCP: defaultCodePage,
-		fontCP: map[int]int{},
+		fonts:  map[int]fontDef{},
+	}
+	if m == modeRender {
+		r.render = &renderer{}
+	}
+	return r
+}
+
+// read reads a document, its tokens and their effects on the reader's
+// state and output.
+func (r *reader) read(rtf []byte) error {
+	if !bytes.HasPrefix(bytes.TrimLeft(rtf, " \t\r\n"), []byte("{\\rtf")) {
+		return ErrNotRTF
 	}
 	l := lexer{src: rtf}
 	for {
@@ -104,10 +153,10 @@ func read(rtf []byte, html bool) (*reader, error) {
 		switch t.kind {
 		case tokEOF:
 			r.end()
-			return r, nil
+			return nil
 		case tokOpen:
 			if len(r.stack) == maxDepth {
-				return nil, ErrTooDeep
+				return ErrTooDeep
 			}
 			r.flush()
 			r.stack = append(r.stack, r.st)
@@ -120,14 +169,14 @@ func read(rtf []byte, html bool) (*reader, error) {
 			r.flush()
 			if len(r.stack) == 0 {
 				r.end()
-				return r, nil
+				return nil
 			}
 			r.st = r.stack[len(r.stack)-1]
 			r.stack = r.stack[:len(r.stack)-1]
 			r.skipBytes = 0
 			if len(r.stack) == 0 {
 				r.end() // the end of the document
-				return r, nil
+				return nil
 			}
 		case tokSymbol:
 			if t.b == '*' && starts {
@@ -146,6 +195,10 @@ func read(rtf []byte, html bool) (*reader, error) {
 				r.st.dest = destHTMLTag
 				continue
 			}
+			if starred && r.render != nil && string(t.word) == "fldinst" {
+				r.fieldInstruction()
+				continue
+			}
 			r.word(t)
 		case tokHex:
 			if !r.skipFallback() {
@@ -158,7 +211,7 @@ func read(rtf []byte, html bool) (*reader, error) {
 			r.text(run[n:])
 		}
 		if r.html && !r.fromHTML && (r.out.Len() > 0 || len(r.pending) > 0) {
-			return r, nil // text before any \fromhtml: no HTML to extract
+			return nil // text before any \fromhtml: no HTML to extract
 		}
 	}
 }
@@ -193,7 +246,7 @@ func (r *reader) codePage() int {
 		if f < 0 {
 			f = r.defFont
 		}
-		if cp := r.fontCP[f]; cp != 0 {
+		if cp := r.fonts[f].cp; cp != 0 {
 			return cp
 		}
 	}
@@ -204,6 +257,9 @@ func (r *reader) codePage() int {
 // byte character set's characters span two). A tab is a tab; other
 // control characters are not text.
 func (r *reader) text(run []byte) {
+	if r.render != nil && r.tableText(run) {
+		return
+	}
 	if !r.visible() {
 		return
 	}
@@ -222,18 +278,27 @@ func (r *reader) text(run []byte) {
 	}
 }
 
-// flush decodes the pending text bytes.
+// flush decodes the pending text bytes. When rendering, it then hands
+// the text of out to the renderer in the current format, which is the
+// format of all of it: the reader flushes before every change.
 func (r *reader) flush() {
-	if len(r.pending) == 0 {
-		return
+	if len(r.pending) > 0 {
+		if isASCII(r.pending) { // the same in every code page the reader knows
+			r.dropSurrogate()
+			r.out.Write(r.pending)
+		} else {
+			r.writeString(codepage.Decode(r.pending, uint32(r.pendingCP)))
+		}
+		r.pending = r.pending[:0]
 	}
-	if isASCII(r.pending) { // the same in every code page the reader knows
-		r.dropSurrogate()
-		r.out.Write(r.pending)
-	} else {
-		r.writeString(codepage.Decode(r.pending, uint32(r.pendingCP)))
+	if r.render != nil && r.out.Len() > 0 {
+		if r.census != nil {
+			r.census.count(r, r.out.Len())
+		} else {
+			r.render.text(r.out.Bytes(), r.spanStyle(), r.st.link)
+		}
+		r.out.Reset()
 	}
-	r.pending = r.pending[:0]
 }
 
 func isASCII(b []byte) bool {
@@ -249,6 +314,10 @@ func isASCII(b []byte) bool {
 func (r *reader) end() {
 	r.flush()
 	r.dropSurrogate()
+	if r.render != nil {
+		r.flush()
+		r.render.end(r.st.para)
+	}
 }
 
 // dropSurrogate writes a high surrogate no low one followed as U+FFFD.
@@ -333,6 +402,12 @@ var symbolWords = map[string]rune{
 // word handles a control word.
 func (r *reader) word(t token) {
 	w := string(t.word)
+	if r.render != nil {
+		r.flush() // the word may change the format
+		if r.renderDestination(w) {
+			return
+		}
+	}
 	switch w {
 	case "u":
 		if r.skipFallback() {
@@ -357,9 +432,10 @@ func (r *reader) word(t token) {
 		r.flush()
 		r.st.htmlrtf = !t.hasParam || t.param != 0
 		return
-	case "fromhtml":
+	case "fromhtml", "fromtext":
 		if len(r.stack) == 1 && r.out.Len() == 0 && len(r.pending) == 0 {
-			r.fromHTML = true
+			r.fromHTML = r.fromHTML || w == "fromhtml"
+			r.fromText = r.fromText || w == "fromtext"
 		}
 		return
 	case "ansicpg":
@@ -396,9 +472,7 @@ func (r *reader) word(t token) {
 			if w == "fcharset" {
 				cp = charsetCodePage(t.param)
 			}
-			if len(r.fontCP) < 1<<12 {
-				r.fontCP[r.tableFont] = cp
-			}
+			r.defineFont(func(f *fontDef) { f.cp = cp })
 		}
 		return
 	}
@@ -407,6 +481,9 @@ func (r *reader) word(t token) {
 		return
 	}
 	if r.skipFallback() {
+		return
+	}
+	if r.render != nil && r.renderWord(w, t) {
 		return
 	}
 	switch w {
@@ -422,9 +499,22 @@ func (r *reader) word(t token) {
 	}
 }
 
-// FromCompressed returns the body a PR_RTF_COMPRESSED value holds: the HTML
-// it encapsulates (html non-nil), or else its plain text. This is how a
-// message that has only an RTF body gets its PR_HTML or PR_BODY.
+// defineFont changes the font table entry being read, if the table has
+// room for it.
+func (r *reader) defineFont(change func(*fontDef)) {
+	f, ok := r.fonts[r.tableFont]
+	if !ok && len(r.fonts) >= maxTableEntries {
+		return
+	}
+	change(&f)
+	r.fonts[r.tableFont] = f
+}
+
+// FromCompressed returns the bodies a PR_RTF_COMPRESSED value holds: the
+// HTML it encapsulates (MS-OXRTFEX) with text "", or for other RTF its
+// plain text and its formatting rendered as HTML (ToHTML), or for RTF
+// made from plain text (\fromtext) only its text, html nil. This is how a
+// message that has only an RTF body gets its PR_HTML and PR_BODY.
 func FromCompressed(compressed []byte) (html []byte, text string, err error) {
 	raw, err := Decompress(compressed)
 	if err != nil {
@@ -433,6 +523,13 @@ func FromCompressed(compressed []byte) (html []byte, text string, err error) {
 	if html, ok, err := HTML(raw); err != nil || ok {
 		return html, "", err
 	}
-	text, err = Text(raw)
-	return nil, text, err
+	r, err := read(raw, modeText)
+	if err != nil {
+		return nil, "", err
+	}
+	if r.fromText {
+		return nil, r.out.String(), nil
+	}
+	html, err = ToHTML(raw)
+	return html, r.out.String(), err
 }

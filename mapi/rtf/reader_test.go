@@ -147,9 +147,16 @@ func TestFromCompressed(t *testing.T) {
 	if err != nil || text != "" || !strings.HasPrefix(string(html), "<html><head>") {
 		t.Errorf("HTML body: %.20q, %q, %v", html, text, err)
 	}
+	// Text encapsulated in RTF is text only.
 	html, text, err = FromCompressed(Compress([]byte(fromText)))
 	if err != nil || html != nil || text != "Hello,\r\n\r\nsecond line ä\r\n" {
 		t.Errorf("text body: %q, %q, %v", html, text, err)
+	}
+	// Rich text is its text and its rendering.
+	html, text, err = FromCompressed(Compress([]byte(outlookRichText)))
+	if err != nil || !strings.Contains(string(html), `<span style="font-weight:bold">ready</span>`) ||
+		!strings.HasPrefix(text, "Hello Anna,\r\n\r\nthe quarterly report is ready: sales are up 12% über plan.") {
+		t.Errorf("rich text body: %q, %q, %v", html, text, err)
 	}
 	if _, _, err := FromCompressed([]byte("junk")); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("junk: %v", err)
