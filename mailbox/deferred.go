@@ -295,29 +295,59 @@ func (s *Store) flushPending(ctx context.Context, rewrite bool) error {
 // rewritePending writes each row's file again when it is missing or
 // differs from the row. A row naming no file of the store is left alone.
 func (s *Store) rewritePending(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT path, data FROM gx_pending_files")
+	_, err := pendingFiles(ctx, s.db, s.Dir, true)
+	return err
+}
+
+// queryer is a database or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// pendingState is what the gx_pending_files rows of a store say of its
+// files.
+type pendingState struct {
+	rows    int             // rows naming a file of the store
+	lost    []string        // of those, files missing or different (written again when rewriting)
+	content map[string]bool // the content ids among the rows
+}
+
+// pendingFiles reads the gx_pending_files rows of the store in dir and
+// compares each with its file; with rewrite, a file that is missing or
+// differs is written again from its row (not fsynced).
+func pendingFiles(ctx context.Context, db queryer, dir string, rewrite bool) (pendingState, error) {
+	st := pendingState{content: map[string]bool{}}
+	rows, err := db.QueryContext(ctx, "SELECT path, data FROM gx_pending_files")
 	if err != nil {
-		return err
+		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var rel string
 		var data []byte
 		if err := rows.Scan(&rel, &data); err != nil {
-			return err
+			return st, err
 		}
-		path, err := pendingPath(s.Dir, rel)
+		path, err := pendingPath(dir, rel)
 		if err != nil {
 			continue
+		}
+		st.rows++
+		if cid, ok := strings.CutPrefix(rel, "cid/"); ok {
+			st.content[cid] = true
 		}
 		if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, data) {
 			continue
 		}
+		st.lost = append(st.lost, rel)
+		if !rewrite {
+			continue
+		}
 		if _, err := writeFile(path, data, false); err != nil {
-			return fmt.Errorf("mailbox: writing pending file %s again: %w", rel, err)
+			return st, fmt.Errorf("mailbox: writing pending file %s again: %w", rel, err)
 		}
 	}
-	return rows.Err()
+	return st, rows.Err()
 }
 
 // openPending finds out whether the store has gx_pending_files rows and,

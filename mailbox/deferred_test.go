@@ -295,3 +295,76 @@ func TestDeferredFilesAfterFlushFailure(t *testing.T) {
 		t.Fatalf("rows after the close: %q", rows)
 	}
 }
+
+// mbck of a store a server left with gx_pending_files rows (and a file a
+// power cut lost) reports them, not as content lost; its repair writes the
+// file back, makes it durable and deletes the rows.
+func TestMbckPendingFiles(t *testing.T) {
+	dir := newDeferredStore(t)
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeDeferred(t, s, benchMessage(5), []byte("Subject: mbck\r\n\r\nbody\r\n"))
+	s.db.Close() // the server ends without closing the store
+	s.db = nil
+	var lost string
+	for _, rel := range pendingRows(t, dir) {
+		if strings.HasPrefix(rel, "cid/") {
+			lost = rel
+		}
+	}
+	if lost == "" {
+		t.Fatal("no content file among the rows")
+	}
+	path := filepath.Join(dir, filepath.FromSlash(lost))
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	find := func(rep *CheckReport, check string) *CheckProblem {
+		for i, p := range rep.Problems {
+			if p.Check == check {
+				return &rep.Problems[i]
+			}
+		}
+		return nil
+	}
+	rep, err := Check(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := find(rep, "pending_files")
+	if p == nil || p.Severity != SeverityError || !strings.Contains(p.Detail, lost) {
+		t.Fatalf("pending_files finding: %+v (all: %+v)", p, rep.Problems)
+	}
+	if c := find(rep, "content"); c != nil && c.Severity == SeverityError {
+		t.Fatalf("a pending file reported as lost content: %+v", c)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the check without repair wrote the file")
+	}
+	rep, err = Check(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := find(rep, "pending_files"); p == nil || !p.Repaired {
+		t.Fatalf("repair: %+v", rep.Problems)
+	}
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s after the repair: %d bytes (%v), want %d", lost, len(got), err, len(want))
+	}
+	if rows := pendingRows(t, dir); len(rows) != 0 {
+		t.Fatalf("rows after the repair: %q", rows)
+	}
+	rep, err = Check(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := find(rep, "pending_files"); p != nil {
+		t.Fatalf("after the repair: %+v", p)
+	}
+}

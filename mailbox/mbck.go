@@ -212,6 +212,9 @@ type mbckChecker struct {
 	schema schemaKind
 
 	orphans []string // content files to remove after the commit
+	// pending: the content ids of gx_pending_files rows whose files are
+	// written back from them (by the next open, or this repair): not lost.
+	pending map[string]bool
 }
 
 // maxListed caps the ids or names one finding lists.
@@ -275,6 +278,7 @@ func (c *mbckChecker) run() error {
 		{"indexes", c.checkIndexes},
 		{"allocated_eids", c.checkEIDs},
 		{"change_numbers", c.checkChangeNumbers},
+		{"pending_files", c.checkPendingFiles},
 		{"content", c.checkContent},
 	}
 	for _, s := range steps {
@@ -938,8 +942,49 @@ func contentExists(dir, cid string) (bool, error) {
 	return false, nil
 }
 
+// checkPendingFiles looks at the gx_pending_files rows (deferred.go): a
+// server that ended without closing the store left them; the store's
+// next open writes back from them the files a power cut lost. Repair does
+// that now: the files are written again where they are missing or differ,
+// made durable, and the rows deleted.
+func (c *mbckChecker) checkPendingFiles() error {
+	n, _, err := c.one("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='gx_pending_files'")
+	if err != nil || n == 0 {
+		return err
+	}
+	st, err := pendingFiles(c.ctx, c.tx, c.dir, c.repair)
+	if err != nil {
+		return err
+	}
+	c.pending = st.content
+	if st.rows == 0 {
+		return nil
+	}
+	p := CheckProblem{Check: "pending_files", Severity: SeverityGarbage,
+		Detail: fmt.Sprintf("%d files kept in gx_pending_files until durable (the server ended without closing the store); all intact", st.rows),
+		Repair: "made durable when the store opens next"}
+	if len(st.lost) > 0 {
+		p.Severity = SeverityError
+		p.Detail = fmt.Sprintf("%d files kept in gx_pending_files until durable (the server ended without closing the store); %d missing or different on disk: %s",
+			st.rows, len(st.lost), listSome(st.lost, func(s string) string { return s }))
+		p.Repair = "written back from the rows when the store opens next"
+	}
+	if c.repair {
+		if err := syncFS(c.dir); err != nil {
+			return err
+		}
+		if err := c.exec("DELETE FROM gx_pending_files"); err != nil {
+			return err
+		}
+		p.Repaired, p.Repair = true, "written back where missing or different, made durable, rows deleted"
+	}
+	c.add(p)
+	return nil
+}
+
 // checkContent compares the content ids the rows refer to with the files
-// in cid/.
+// in cid/. A file gx_pending_files holds is not lost, whatever is on disk
+// (checkPendingFiles reports it).
 func (c *mbckChecker) checkContent() error {
 	refs, err := referencedContent(c.ctx, c.tx)
 	if err != nil {
@@ -950,6 +995,9 @@ func (c *mbckChecker) checkContent() error {
 	checked := map[string]bool{}
 	for _, r := range refs {
 		used[r.cid] = true
+		if c.pending[r.cid] {
+			continue
+		}
 		if ok, seen := checked[r.cid]; seen {
 			if !ok {
 				missing = append(missing, r)
