@@ -360,6 +360,13 @@ func (a *storeActor) shutdown(c *actors.Context) {
 }
 
 func (a *storeActor) read(r Reader) any {
+	if _, ok := r.(midbReader); ok {
+		res, err := r.Read(&Tx{s: a.store, ctx: context.Background(), readOnly: true})
+		if err != nil {
+			return err
+		}
+		return res
+	}
 	tx, err := a.store.BeginRead(context.Background())
 	if err != nil {
 		return err
@@ -371,6 +378,11 @@ func (a *storeActor) read(r Reader) any {
 	}
 	return res
 }
+
+// midbReader is a read of the IMAP index alone (midb.sqlite3): it runs
+// without a transaction of exchange.sqlite3, whose BEGIN and ROLLBACK
+// would cost more than the read (its Tx has none and must not use one).
+type midbReader interface{ readsMidbOnly() }
 
 // openBatch is a write transaction whose requests have run and whose
 // content files are being made durable. Writes that arrive meanwhile join

@@ -85,6 +85,8 @@ type IMAPUIDs struct {
 	MessageIDs []uint64
 }
 
+func (IMAPUIDs) readsMidbOnly() {}
+
 func (r IMAPUIDs) Read(tx *Tx) (any, error) {
 	if tx.s.midb == nil {
 		return nil, errors.New("mailbox: no IMAP index for this store")

@@ -200,3 +200,4 @@ func (r SetIMAPFlagsBatch) Write(tx *Tx) (any, error) {
 type ListIMAPFolders struct{}
 
 func (ListIMAPFolders) Read(tx *Tx) (any, error) { return tx.IMAPFolders() }
+func (ListIMAPFolders) readsMidbOnly()           {}
