@@ -274,7 +274,7 @@ func (s *Store) flushPending(ctx context.Context, rewrite bool) error {
 	failed := d.err != nil
 	d.mu.Unlock()
 	if rewrite || failed {
-		if err := s.rewritePending(ctx); err != nil {
+		if _, err := pendingFiles(ctx, s.db, s.Dir, true); err != nil {
 			return err
 		}
 	}
@@ -292,13 +292,6 @@ func (s *Store) flushPending(ctx context.Context, rewrite bool) error {
 	return nil
 }
 
-// rewritePending writes each row's file again when it is missing or
-// differs from the row. A row naming no file of the store is left alone.
-func (s *Store) rewritePending(ctx context.Context) error {
-	_, err := pendingFiles(ctx, s.db, s.Dir, true)
-	return err
-}
-
 // queryer is a database or a transaction.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -314,7 +307,8 @@ type pendingState struct {
 
 // pendingFiles reads the gx_pending_files rows of the store in dir and
 // compares each with its file; with rewrite, a file that is missing or
-// differs is written again from its row (not fsynced).
+// differs is written again from its row (not fsynced). A row naming no
+// file of the store is left alone.
 func pendingFiles(ctx context.Context, db queryer, dir string, rewrite bool) (pendingState, error) {
 	st := pendingState{content: map[string]bool{}}
 	rows, err := db.QueryContext(ctx, "SELECT path, data FROM gx_pending_files")

@@ -25,26 +25,11 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillNineLosesNothingAcknowledged$")
-	cmd.Env = append(os.Environ(), "GROMOX_KILL_CHILD="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	acked := map[int64]bool{}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() && len(acked) < 300 {
-		if id, err := strconv.ParseInt(sc.Text(), 10, 64); err == nil {
+	for _, line := range killAfter(t, "TestKillNineLosesNothingAcknowledged", []string{"GROMOX_KILL_CHILD=" + dir}, 300) {
+		if id, err := strconv.ParseInt(line, 10, 64); err == nil {
 			acked[id] = true
 		}
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
-	if len(acked) < 300 {
-		t.Fatalf("child acknowledged only %d writes", len(acked))
 	}
 	s, err := openScratch(dir)
 	if err != nil {
@@ -67,6 +52,34 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	if ok != "ok" {
 		t.Fatalf("integrity_check after kill -9: %s", ok)
 	}
+}
+
+// killAfter runs the test named test of this binary as a child process
+// with env added, collects the lines it prints (one per acknowledged
+// write) until it has printed n, kills it with SIGKILL and returns them.
+// The test fails when the child ended before n lines.
+func killAfter(t *testing.T, test string, env []string, n int) []string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	sc := bufio.NewScanner(out)
+	for len(lines) < n && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if len(lines) < n {
+		t.Fatalf("child acknowledged only %d writes, want %d", len(lines), n)
+	}
+	return lines
 }
 
 // killChild writes forever from 16 goroutines and prints each acknowledged

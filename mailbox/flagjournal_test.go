@@ -6,12 +6,10 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -273,30 +271,14 @@ func TestKillNineKeepsAcknowledgedFlags(t *testing.T) {
 		return
 	}
 	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillNineKeepsAcknowledgedFlags$")
-	cmd.Env = append(os.Environ(), "GROMOX_FLAGKILL_CHILD="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	acked := map[uint64][]string{} // message id: keywords added
-	sc := bufio.NewScanner(out)
-	n := 0
-	for sc.Scan() && n < 200 {
+	for _, line := range killAfter(t, "TestKillNineKeepsAcknowledgedFlags", []string{"GROMOX_FLAGKILL_CHILD=" + dir}, 200) {
 		var mid uint64
 		var kw string
-		if _, err := fmt.Sscan(sc.Text(), &mid, &kw); err == nil {
-			acked[mid] = append(acked[mid], kw)
-			n++
+		if _, err := fmt.Sscan(line, &mid, &kw); err != nil {
+			t.Fatalf("child printed %q", line)
 		}
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
-	if n < 200 {
-		t.Fatalf("child acknowledged only %d STOREs", n)
+		acked[mid] = append(acked[mid], kw)
 	}
 	tx := beginIMAP(t, openIMAPStore(t, dir))
 	ids, err := tx.NamedPropIDs([]mapi.PropName{keywordsName}, false)

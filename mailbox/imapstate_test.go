@@ -348,6 +348,21 @@ func TestIMAPLookupDenseAndSparse(t *testing.T) {
 	}
 }
 
+// writeFailingAtCommit writes m into the Inbox and then a row whose
+// foreign key is checked only at COMMIT: the request succeeds, and the
+// commit of its batch fails.
+func writeFailingAtCommit(tx *Tx, m *MessageContent) (uint64, error) {
+	mid, _, err := tx.WriteMessage(fidInbox, m)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec("PRAGMA defer_foreign_keys=ON"); err != nil {
+		return 0, err
+	}
+	_, err = tx.Exec("INSERT INTO message_properties VALUES (?, ?, ?)", int64(0x7ffffffff), int64(mapi.PrSubject), "orphan")
+	return mid, err
+}
+
 // indexedWrite is a WriteFunc whose caller reads the IMAP index as soon as
 // it is answered.
 type indexedWrite func(*Tx) (any, error)
@@ -384,17 +399,8 @@ func TestIndexOfFailedCommitReconciled(t *testing.T) {
 	_, err := r.Do(ctx, dir, indexedWrite(func(tx *Tx) (any, error) {
 		m := benchMessage(1)
 		m.Props.Set(mapi.PrMessageDeliveryTime, mapi.FileTimeOf(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)))
-		mid, _, err := tx.WriteMessage(fidInbox, m)
-		if err != nil {
-			return nil, err
-		}
+		mid, err := writeFailingAtCommit(tx, m)
 		lost = mid
-		// A foreign key checked only at COMMIT: the commit fails after
-		// the request succeeded.
-		if _, err := tx.Exec("PRAGMA defer_foreign_keys=ON"); err != nil {
-			return nil, err
-		}
-		_, err = tx.Exec("INSERT INTO message_properties VALUES (?, ?, ?)", int64(0x7ffffffff), int64(mapi.PrSubject), "orphan")
 		return mid, err
 	}))
 	if err == nil {
@@ -457,15 +463,7 @@ func TestFailedWriteLeavesIndex(t *testing.T) {
 	}
 	uidNext, count := state()
 	_, err := r.Do(ctx, dir, WriteFunc(func(tx *Tx) (any, error) {
-		mid, _, err := tx.WriteMessage(fidInbox, benchMessage(1))
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.Exec("PRAGMA defer_foreign_keys=ON"); err != nil {
-			return nil, err
-		}
-		_, err = tx.Exec("INSERT INTO message_properties VALUES (?, ?, ?)", int64(0x7ffffffff), int64(mapi.PrSubject), "orphan")
-		return mid, err
+		return writeFailingAtCommit(tx, benchMessage(1))
 	}))
 	if err == nil {
 		t.Fatal("commit with a dangling foreign key succeeded")

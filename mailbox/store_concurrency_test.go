@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -52,23 +50,11 @@ func TestPowerCutRealStore(t *testing.T) {
 	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillNineRealStore$")
-	cmd.Env = append(os.Environ(), "GROMOX_KILL_STORE="+dir, "GROMOX_KILL_UNIQUE=1")
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	acked := map[uint64]bool{}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() && len(acked) < 150 {
-		if id, err := strconv.ParseUint(sc.Text(), 10, 64); err == nil {
+	for _, line := range killAfter(t, "TestKillNineRealStore", []string{"GROMOX_KILL_STORE=" + dir, "GROMOX_KILL_UNIQUE=1"}, 150) {
+		if id, err := strconv.ParseUint(line, 10, 64); err == nil {
 			acked[id] = true
 		}
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
-	if len(acked) < 150 {
-		t.Fatalf("child acknowledged %d messages", len(acked))
 	}
 	lost := pendingRows(t, dir)
 	if len(lost) == 0 {
@@ -208,23 +194,11 @@ func TestKillNineRealStore(t *testing.T) {
 	if err := CreatePrivate(dir, PrivateParams{UserID: 5, Language: "en"}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillNineRealStore$")
-	cmd.Env = append(os.Environ(), "GROMOX_KILL_STORE="+dir)
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	var acked []uint64
-	sc := bufio.NewScanner(out)
-	for sc.Scan() && len(acked) < 150 {
-		if id, err := strconv.ParseUint(sc.Text(), 10, 64); err == nil {
+	for _, line := range killAfter(t, "TestKillNineRealStore", []string{"GROMOX_KILL_STORE=" + dir}, 150) {
+		if id, err := strconv.ParseUint(line, 10, 64); err == nil {
 			acked = append(acked, id)
 		}
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
-	if len(acked) < 150 {
-		t.Fatalf("child acknowledged %d messages", len(acked))
 	}
 	r, _ := newRegistry(t, Options{Idle: time.Hour})
 	res, err := r.Do(tctx(t), dir, ReadFunc(func(tx *Tx) (any, error) {
