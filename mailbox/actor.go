@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -159,6 +160,9 @@ type storeActor struct {
 	flushQueue bool
 	indexing   []*indexJob // IMAP index commits not yet published, in commit order
 	backlog    []Event     // events of commits whose index update has not started
+	// backlogReplies: the callers of the backlog's commits waiting for
+	// their UIDs (uidReply).
+	backlogReplies []uidReply
 
 	subs    map[uint64]*subscription
 	nextSub uint64
@@ -220,6 +224,15 @@ func (a *storeActor) Receive(c *actors.Context) {
 		if a.openErr != nil {
 			c.Respond(a.openErr)
 			return
+		}
+		if ap, ok := m.(IMAPAppend); ok && ap.FolderID == 0 {
+			fid, err := a.imapFolder(c, ap.Mailbox)
+			if err != nil {
+				c.Respond(err)
+				return
+			}
+			ap.FolderID = fid
+			m = ap
 		}
 		a.pending = append(a.pending, pendingWrite{req: m, sender: c.Sender()})
 		if a.opts.NoGroupCommit || len(a.pending) >= a.opts.MaxBatch {
@@ -591,18 +604,69 @@ func (a *storeActor) finishOpen(c *actors.Context) {
 		a.replyAll(c, batch, fmt.Errorf("mailbox: commit: %w", err))
 		return
 	}
+	if foldersChanged(events) {
+		a.store.imapNames = nil
+	}
 	// The callers are answered once exchange.sqlite3 has committed; they
 	// are notified once the IMAP index has too (an IMAP session told of
-	// new mail finds its UID).
+	// new mail finds its UID). A caller answered with UIDs is answered
+	// once the index has committed them.
+	var waiting []uidReply
 	for i, p := range batch {
-		if p.sender != nil {
-			c.Send(p.sender, reply(results[i]))
+		if p.sender == nil {
+			continue
 		}
+		if r, ok := results[i].(IMAPAppended); ok {
+			waiting = append(waiting, uidReply{to: p.sender, r: r})
+			continue
+		}
+		c.Send(p.sender, reply(results[i]))
 	}
 	if job == nil {
 		a.backlog = append(a.backlog, events...)
+		a.backlogReplies = append(a.backlogReplies, waiting...)
+	} else {
+		job.replies = waiting
 	}
 	a.completeIndex(c, false)
+}
+
+// uidReply is a caller to answer once the IMAP index holds the UID of the
+// message its request made.
+type uidReply struct {
+	to *actors.PID
+	r  IMAPAppended
+}
+
+// answerUIDs answers the callers of a job whose index commit is done, with
+// the UIDs it handed out (looked up when it did not hand one out itself).
+func (a *storeActor) answerUIDs(c *actors.Context, job *indexJob) {
+	for _, w := range job.replies {
+		uid, ok := job.uids[w.r.MessageID]
+		if !ok && a.store != nil && a.store.midb != nil {
+			var v sql.NullInt64
+			a.store.midbQueryRowDB(context.Background(), "SELECT uid FROM messages WHERE folder_id=? AND message_id=?",
+				w.r.FolderID, w.r.MessageID).Scan(&v)
+			uid = uint32(v.Int64)
+		}
+		w.r.UID = uid
+		c.Send(w.to, w.r)
+	}
+	job.replies = nil
+}
+
+// imapFolder resolves an IMAP folder name for IMAPAppend. The map of names
+// is reset by every commit that changes folders; reading it again first
+// commits what is queued and waits for the index, as a read would.
+func (a *storeActor) imapFolder(c *actors.Context, name string) (uint64, error) {
+	if a.store == nil {
+		return 0, errors.New("mailbox: store not open")
+	}
+	if a.store.imapNames == nil {
+		a.flush(c)
+		a.completeIndex(c, true)
+	}
+	return a.store.imapFolderByName(context.Background(), name)
 }
 
 // indexBusy tells whether an index commit is running.
@@ -625,6 +689,10 @@ func (a *storeActor) indexBusy() bool {
 type indexJob struct {
 	events []Event
 	done   chan struct{}
+	// uids: the UIDs the update handed out, by message id; replies: the
+	// callers to answer with them once it has committed.
+	uids    map[uint64]uint32
+	replies []uidReply
 	// aborted: exchange.sqlite3's commit failed after the index job was
 	// started; the index was reconciled and nobody is notified.
 	aborted bool
@@ -640,12 +708,15 @@ type indexDone struct{}
 func (a *storeActor) index(c *actors.Context, events []Event, via *Tx) *indexJob {
 	t0 := time.Now()
 	a.store.readVia = via
+	a.store.assigned = map[uint64]uint32{}
 	commit, err := a.store.prepareIndexIMAP(context.Background(), events)
-	a.store.readVia = nil
+	uids := a.store.assigned
+	a.store.readVia, a.store.assigned = nil, nil
 	if err != nil {
 		a.log.Warn("IMAP index update failed", zap.String("dir", a.dir), zap.Error(err))
+		uids = nil // rolled back
 	}
-	job := &indexJob{events: events, done: make(chan struct{})}
+	job := &indexJob{events: events, done: make(chan struct{}), uids: uids}
 	a.indexing = append(a.indexing, job)
 	if commit == nil {
 		close(job.done)
@@ -656,6 +727,7 @@ func (a *storeActor) index(c *actors.Context, events []Event, via *Tx) *indexJob
 		time.Sleep(delay)
 		if err := commit(); err != nil {
 			log.Warn("IMAP index commit failed", zap.String("dir", dir), zap.Error(err))
+			job.uids = nil // not handed out after all
 		}
 		m.observe("index", t0)
 		close(job.done)
@@ -688,17 +760,24 @@ func (a *storeActor) completeIndex(c *actors.Context, wait bool) {
 			if job.aborted {
 				continue // reconciled when its commit failed; nothing to tell
 			}
+			a.answerUIDs(c, job)
 			a.publish(c, job.events)
 			a.updateTables(c, job.events)
 		}
 		// No index commit runs: the backlog's starts (it reads
 		// exchange.sqlite3 as committed: no transaction is open).
-		if len(a.backlog) == 0 || a.store == nil {
+		if a.store == nil {
+			// Closed: nothing will index the backlog.
+			a.answerUIDs(c, &indexJob{replies: a.backlogReplies})
+			a.backlog, a.backlogReplies = nil, nil
 			return
 		}
-		events := a.backlog
-		a.backlog = nil
-		a.index(c, events, nil)
+		if len(a.backlog) == 0 {
+			return
+		}
+		events, replies := a.backlog, a.backlogReplies
+		a.backlog, a.backlogReplies = nil, nil
+		a.index(c, events, nil).replies = replies
 	}
 }
 

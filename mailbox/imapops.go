@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -21,9 +22,14 @@ import (
 // APPEND): converted to MAPI in the store's transaction, its original bytes
 // kept, the internal date (PR_MESSAGE_DELIVERY_TIME) set from Date (now
 // when zero), and its flags and keywords applied in the same transaction.
-// The receive quota applies. Reply: the new message id (uint64); its UID
-// follows from IMAPUIDs.
+// The receive quota applies. Reply: IMAPAppended, sent once the IMAP index
+// holds the message, with its UID.
 type IMAPAppend struct {
+	// Mailbox names the folder as IMAPFolder.Name does (INBOX in
+	// capitals, "/" between levels) when FolderID is 0: the store's actor
+	// looks it up, sparing the caller a request for the folder list.
+	// ErrNoIMAPFolder: IMAP shows no folder of that name.
+	Mailbox  string
 	FolderID uint64
 	Raw      []byte
 	Flags    IMAPFlags
@@ -34,7 +40,18 @@ type IMAPAppend struct {
 	Content *MessageContent
 }
 
-func (IMAPAppend) readsIndexAfter() {} // the session asks for the new UID
+// IMAPAppended is the reply to IMAPAppend.
+type IMAPAppended struct {
+	FolderID    uint64
+	UIDValidity uint32
+	MessageID   uint64
+	UID         uint32 // 0 when the IMAP index could not take the message
+}
+
+// ErrNoIMAPFolder: a request names a folder IMAP does not show.
+var ErrNoIMAPFolder = errors.New("mailbox: no such IMAP folder")
+
+func (IMAPAppend) readsIndexAfter() {} // its caller is answered with the new UID
 
 func (r IMAPAppend) Write(tx *Tx) (any, error) {
 	if err := tx.checkReceiveQuota(int64(len(r.Raw))); err != nil {
@@ -74,7 +91,41 @@ func (r IMAPAppend) Write(tx *Tx) (any, error) {
 			return nil, err
 		}
 	}
-	return mid, nil
+	return IMAPAppended{FolderID: r.FolderID, UIDValidity: uidValidity(r.FolderID), MessageID: mid}, nil
+}
+
+// imapFolderByName returns the id of the IMAP folder of that name, from
+// the store's map of names, which it reads from midb.sqlite3 when it has
+// none. The caller makes sure the index is committed and current.
+func (s *Store) imapFolderByName(ctx context.Context, name string) (uint64, error) {
+	if s.midb == nil {
+		return 0, errors.New("mailbox: no IMAP index for this store")
+	}
+	if s.imapNames == nil {
+		rows, err := s.midb.QueryContext(ctx, "SELECT folder_id, name FROM folders WHERE name IS NOT NULL")
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		names := map[string]uint64{}
+		for rows.Next() {
+			var id uint64
+			var n string
+			if err := rows.Scan(&id, &n); err != nil {
+				return 0, err
+			}
+			names[n] = id
+		}
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		s.imapNames = names
+	}
+	fid, ok := s.imapNames[name]
+	if !ok {
+		return 0, fmt.Errorf("%w: %q", ErrNoIMAPFolder, name)
+	}
+	return fid, nil
 }
 
 // IMAPUIDs answers the UIDs of messages of a folder, in the order of

@@ -280,6 +280,7 @@ func (s *Store) syncIMAP(ctx context.Context, contents bool) error {
 	}
 	rows.Close()
 	// Names are UNIQUE: clear them first so renames cannot collide.
+	s.imapNames = nil
 	if _, err := tx.ExecContext(ctx, "UPDATE folders SET name=NULL"); err != nil {
 		return err
 	}
@@ -497,6 +498,9 @@ func (s *Store) imapInsert(ctx context.Context, tx *sql.Tx, fid, mid uint64) err
 	var uid int64
 	if err := s.midbQueryRow(ctx, tx, "UPDATE folders SET uidnext=uidnext+1 WHERE folder_id=? RETURNING uidnext", fid).Scan(&uid); err != nil {
 		return fmt.Errorf("midb: folder %d: %w", fid, err)
+	}
+	if s.assigned != nil {
+		s.assigned[mid] = uint32(uid)
 	}
 	midStr := st.midString
 	if st.size < 0 {
@@ -811,13 +815,17 @@ func (t *Tx) IMAPFolders() ([]IMAPFolder, error) {
 			return nil, err
 		}
 		f.Name = name.String
-		f.UIDValidity = uint32(f.ID)
+		f.UIDValidity = uidValidity(f.ID)
 		f.UIDNext = uint32(last + 1)
 		f.Subscribed = unsub == 0
 		out = append(out, f)
 	}
 	return out, rows.Err()
 }
+
+// uidValidity is the UIDVALIDITY of a folder: its folder id, as upstream
+// (which never reuses one).
+func uidValidity(fid uint64) uint32 { return uint32(fid) }
 
 // IMAPScan calls fn for each message of folder fid with a UID of at least
 // fromUID, in UID order, without holding the folder in memory.

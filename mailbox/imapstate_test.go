@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -597,5 +598,56 @@ func TestIndexBacklogUnderConcurrentDelivery(t *testing.T) {
 		if i > 0 && (e.Seq <= events[i-1].Seq || e.MessageID <= events[i-1].MessageID || uids[i] <= uids[i-1]) {
 			t.Fatalf("notification %d out of commit order: %+v (UID %d) after %+v (UID %d)", i, e, uids[i], events[i-1], uids[i-1])
 		}
+	}
+}
+
+// IMAPAppend names its folder and is answered with the UID the index gave
+// the message, also while earlier index commits still run (the update
+// then waits in the backlog) and right after a commit that made the folder
+// (the names are read again, after the index has caught up).
+func TestIMAPAppendByName(t *testing.T) {
+	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
+	r, _ := newRegistry(t, Options{Idle: time.Hour, indexDelay: 20 * time.Millisecond})
+	ctx := tctx(t)
+	raw := []byte("From: a@example.net\r\nSubject: by name\r\n\r\nbody\r\n")
+	appendTo := func(name string) IMAPAppended {
+		t.Helper()
+		res, err := Do[IMAPAppended](ctx, r, dir, IMAPAppend{Mailbox: name, Raw: raw})
+		if err != nil {
+			t.Fatalf("APPEND to %s: %v", name, err)
+		}
+		uids, err := Do[[]uint32](ctx, r, dir, IMAPUIDs{FolderID: res.FolderID, MessageIDs: []uint64{res.MessageID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.UID == 0 || res.UID != uids[0] || res.UIDValidity != uint32(res.FolderID) {
+			t.Fatalf("APPEND to %s answered %+v; the index has UID %d", name, res, uids[0])
+		}
+		return res
+	}
+	first := appendTo("INBOX")
+	if first.FolderID != mapi.PrivateFIDInbox {
+		t.Fatalf("INBOX resolved to folder %#x", first.FolderID)
+	}
+	// A delivery leaves an index commit running (indexDelay); the folder
+	// made next goes to the backlog behind it.
+	mc, err := ImportRFC5322(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(ctx, dir, Deliver{Raw: raw, Content: mc}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(ctx, dir, CreateFolder{Parent: mapi.PrivateFIDIPMSubtree, Name: "Fresh", Class: "IPF.Note"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := appendTo("Fresh"); res.UID != 1 {
+		t.Errorf("first APPEND to a new folder: UID %d", res.UID)
+	}
+	if res := appendTo("INBOX"); res.UID != first.UID+2 {
+		t.Errorf("APPEND after a delivery: UID %d, want %d", res.UID, first.UID+2)
+	}
+	if _, err := Do[IMAPAppended](ctx, r, dir, IMAPAppend{Mailbox: "Stale", Raw: raw}); !errors.Is(err, ErrNoIMAPFolder) {
+		t.Errorf("APPEND to a missing folder: %v", err)
 	}
 }

@@ -38,6 +38,13 @@ type Store struct {
 	rows      rowCache      // message rows read by tables (rowcache.go)
 	journal   flagJournal   // IMAP flag changes not yet in the MAPI state (flagjournal.go)
 	deferred  deferredFiles // files whose durability the database holds (deferred.go)
+	// imapNames maps the IMAP folder names of midb.sqlite3 to folder ids
+	// (imapFolderByName); nil until read, and again whenever the folder
+	// list may have changed.
+	imapNames map[string]uint64
+	// assigned collects the UIDs imapInsert hands out while set (the
+	// index update of a commit whose callers are answered with them).
+	assigned map[uint64]uint32
 	// readVia, while set, is the write transaction dbQuery and dbQueryRow
 	// read through (the IMAP index prepared before that transaction
 	// commits: the one connection is the transaction's).

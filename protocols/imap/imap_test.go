@@ -518,7 +518,9 @@ func TestAppendCopyMove(t *testing.T) {
 	c.ok("SELECT Work")
 	u := c.ok("FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])")
 	has(t, u, fmt.Sprintf("* 1 FETCH (FLAGS (\\Seen $Forwarded ProjectX) INTERNALDATE \"15-Jun-2023 07:30:00 +0000\" RFC822.SIZE %d BODY[] {%d}\r\n%s)", len(msg), len(msg), msg))
-	c.cmd("NO", "APPEND Nowhere {1+}\r\nx")
+	if _, st := c.cmd("NO", "APPEND Nowhere {1+}\r\nx"); !strings.Contains(st, "[TRYCREATE]") {
+		t.Errorf("APPEND to a missing folder: %q", st)
+	}
 	// COPY keeps the internal date and the keywords, and says where the
 	// copies went.
 	_, st = c.cmd("OK", "COPY 1 INBOX")
@@ -540,6 +542,20 @@ func TestAppendCopyMove(t *testing.T) {
 	}
 	c.ok("SELECT Work")
 	has(t, c.ok("UID FETCH 2 (FLAGS)"), "* 2 FETCH (UID 2 FLAGS (Kw2))")
+	// After a rename the new name takes APPENDs, into the same folder,
+	// and the old one is gone.
+	c.ok("RENAME Work Play")
+	if _, st := c.cmd("OK", "APPEND Play {7+}\r\n\r\nhello"); st != fmt.Sprintf("OK [APPENDUID %s 4] APPEND completed", workValidity) {
+		t.Errorf("APPEND after RENAME: %q", st)
+	}
+	if _, st := c.cmd("NO", "APPEND Work {7+}\r\n\r\nhello"); !strings.Contains(st, "[TRYCREATE]") {
+		t.Errorf("APPEND to the old name: %q", st)
+	}
+	// INBOX is found in any case; APPENDUID names the next UID (4 went
+	// to the COPY).
+	if _, st := c.cmd("OK", "APPEND inbox {7+}\r\n\r\nhello"); st != fmt.Sprintf("OK [APPENDUID %d 5] APPEND completed", mapi.PrivateFIDInbox) {
+		t.Errorf("APPEND inbox: %q", st)
+	}
 }
 
 // TestLiveUpdates: a session sees what other sessions, other protocols

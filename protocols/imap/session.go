@@ -555,11 +555,9 @@ func (a *session) statusOf(f mailbox.IMAPFolder, options *imap.StatusOptions) (*
 }
 
 // appendMessage stores a message (RFC 9051 6.3.12, RFC 4315 APPENDUID).
+// The store's actor finds the folder by its name and answers with the UID,
+// in the one request.
 func (a *session) appendMessage(name string, raw []byte, options *imap.AppendOptions) (*imap.AppendData, error) {
-	f, err := a.folder(name)
-	if err != nil {
-		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeTryCreate, Text: "no such mailbox"}
-	}
 	flags, keywords := fromIMAPFlags(options.Flags)
 	date := options.Time
 	if date.IsZero() {
@@ -568,18 +566,17 @@ func (a *session) appendMessage(name string, raw []byte, options *imap.AppendOpt
 	// Converted here, in the session, not in the store's actor (which
 	// converts itself when this fails).
 	mc, _ := mailbox.ImportRFC5322(raw)
-	mid, err := storeDo[uint64](a, mailbox.IMAPAppend{FolderID: f.ID, Raw: raw, Flags: flags, Keywords: keywords, Date: date, Content: mc})
+	res, err := storeDo[mailbox.IMAPAppended](a, mailbox.IMAPAppend{Mailbox: canonical(name), Raw: raw, Flags: flags, Keywords: keywords, Date: date, Content: mc})
+	if errors.Is(err, mailbox.ErrNoIMAPFolder) {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeTryCreate, Text: "no such mailbox"}
+	}
 	if err != nil {
 		return nil, a.storeError(err)
 	}
-	uids, err := storeDo[[]uint32](a, mailbox.IMAPUIDs{FolderID: f.ID, MessageIDs: []uint64{mid}})
-	if err != nil {
-		return nil, a.storeError(err)
-	}
-	if a.sel != nil && a.sel.fid == f.ID {
+	if a.sel != nil && a.sel.fid == res.FolderID {
 		a.sel.checkNew = true
 	}
-	return &imap.AppendData{UID: imap.UID(uids[0]), UIDValidity: f.UIDValidity}, nil
+	return &imap.AppendData{UID: imap.UID(res.UID), UIDValidity: res.UIDValidity}, nil
 }
 
 // fromIMAPFlags splits IMAP flags into system flags and keywords.
