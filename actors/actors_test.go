@@ -85,32 +85,39 @@ func TestRequestReply(t *testing.T) {
 	}
 }
 
+// An inline session (run on its requester's goroutine) fails the same
+// way: the panic reaches the requester as ErrFailed, not the process.
 func TestPanickingSessionIsStoppedSiblingAnswers(t *testing.T) {
-	s, logs, _ := newTestSystem(t)
-	kids := spawnChildren(t, s, StopPolicy, Props{Kind: "session", Protocol: "imap", Session: true,
-		New: func() Actor { return echo{} }}, 2)
-	bad, good := kids[0], kids[1]
+	for _, inline := range []bool{false, true} {
+		t.Run(map[bool]string{false: "goroutine", true: "inline"}[inline], func(t *testing.T) {
+			s, logs, _ := newTestSystem(t)
+			kids := spawnChildren(t, s, StopPolicy, Props{Kind: "session", Protocol: "imap", Session: true, Inline: inline,
+				New: func() Actor { return echo{} }}, 2)
+			bad, good := kids[0], kids[1]
 
-	_, err := s.Request(ctxT(t), bad, boom{})
-	if !errors.Is(err, ErrFailed) {
-		t.Fatalf("request that panicked: err = %v, want ErrFailed", err)
-	}
-	if err := s.Wait(ctxT(t), bad); err != nil {
-		t.Fatalf("panicking session was not stopped: %v", err)
-	}
-	if _, err := s.Request(ctxT(t), bad, ping{1}); !errors.Is(err, ErrStopped) {
-		t.Fatalf("request to stopped session: err = %v, want ErrStopped", err)
-	}
-	if got, err := Ask[int](ctxT(t), s, good, ping{1}); err != nil || got != 2 {
-		t.Fatalf("sibling: %v, %v", got, err)
-	}
-	entries := logs.FilterMessage("actor panic").All()
-	if len(entries) != 1 {
-		t.Fatalf("%d panic log lines, want 1", len(entries))
-	}
-	stack := entries[0].ContextMap()["stack"]
-	if st, _ := stack.(string); !strings.Contains(st, "actors.echo.Receive") {
-		t.Fatalf("panic log has no stack through the handler: %v", stack)
+			_, err := s.Request(ctxT(t), bad, boom{})
+			if !errors.Is(err, ErrFailed) {
+				t.Fatalf("request that panicked: err = %v, want ErrFailed", err)
+			}
+			if err := s.Wait(ctxT(t), bad); err != nil {
+				t.Fatalf("panicking session was not stopped: %v", err)
+			}
+			if _, err := s.Request(ctxT(t), bad, ping{1}); !errors.Is(err, ErrStopped) {
+				t.Fatalf("request to stopped session: err = %v, want ErrStopped", err)
+			}
+			if got, err := Ask[int](ctxT(t), s, good, ping{1}); err != nil || got != 2 {
+				t.Fatalf("sibling: %v, %v", got, err)
+			}
+			entries := logs.FilterMessage("actor panic").All()
+			if len(entries) != 1 {
+				t.Fatalf("%d panic log lines, want 1", len(entries))
+			}
+			stack := entries[0].ContextMap()["stack"]
+			if st, _ := stack.(string); !strings.Contains(st, "actors.echo.Receive") {
+				t.Fatalf("panic log has no stack through the handler: %v", stack)
+			}
+
+		})
 	}
 }
 

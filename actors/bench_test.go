@@ -10,16 +10,21 @@ import (
 
 // BenchmarkRequest measures one request round trip through the wrapper
 // (middleware, listing, reply process) to an echo actor.
+// With inline, the echo actor runs on the requester's goroutine.
 func BenchmarkRequest(b *testing.B) {
-	s := NewSystem(zap.NewNop(), nil)
-	defer s.Shutdown()
-	pid := s.Spawn(Props{Kind: "echo", New: func() Actor { return echo{} }})
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Request(ctx, pid, ping{1}); err != nil {
-			b.Fatal(err)
-		}
+	for _, inline := range []bool{false, true} {
+		b.Run(map[bool]string{false: "goroutine", true: "inline"}[inline], func(b *testing.B) {
+			s := NewSystem(zap.NewNop(), nil)
+			defer s.Shutdown()
+			pid := s.Spawn(Props{Kind: "echo", Inline: inline, New: func() Actor { return echo{} }})
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Request(ctx, pid, ping{1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

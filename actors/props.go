@@ -17,7 +17,22 @@ type Props struct {
 	// Children is the policy this actor applies to its own children's
 	// failures. The zero value stops a failing child (StopPolicy).
 	Children Policy
+	// Inline runs the actor's messages on the goroutine that sends one
+	// while the actor is idle (the others wait in its mailbox as usual),
+	// instead of on a goroutine started for them. A request then costs no
+	// goroutine hand-over in either direction: in a VM, waking another
+	// thread for each command is most of the cost of a short one. Only for
+	// an actor whose senders wait for it anyway or can afford to run it:
+	// a session actor whose messages come from its connection goroutine
+	// and its supervisors, and which sends nothing other actors run
+	// inline. An actor that receives from actors it also asks must not be
+	// inline: a sender running it would wait for itself.
+	Inline bool
 }
+
+// inlineDispatcher runs a mailbox on the goroutine that schedules it,
+// yielding the processor after as many messages as the default one does.
+var inlineDispatcher = actor.NewSynchronizedDispatcher(300)
 
 func (p Props) prefix() string {
 	if p.Name != "" {
@@ -46,11 +61,15 @@ func (p Props) build(sys *System, parent *Info) (*actor.Props, *Info) {
 		return &adapter{impl: newActor(), sys: sys, info: info}
 	}
 	depth := &depthGauge{info: info}
-	return actor.PropsFromProducer(producer,
+	opts := []actor.PropsOption{
 		actor.WithReceiverMiddleware(sys.middleware(info)),
 		actor.WithSupervisor(p.Children.strategy(sys)),
 		actor.WithMailbox(actor.Unbounded(depth)),
-	), info
+	}
+	if p.Inline {
+		opts = append(opts, actor.WithDispatcher(inlineDispatcher))
+	}
+	return actor.PropsFromProducer(producer, opts...), info
 }
 
 // adapter runs our Actor inside protoactor.

@@ -80,6 +80,7 @@ type Server struct {
 	stores   *mailbox.Registry
 	log      *zap.Logger
 	sizes    sizeCache // wire sizes of message files (loadMaildrop)
+	testHook func(command string) // called before each command (tests)
 }
 
 // New makes a server.
@@ -171,6 +172,10 @@ func (s *Server) handle(raw net.Conn, implicitTLS bool) {
 		Kind:     "pop3-session",
 		Protocol: "pop3",
 		Session:  true,
+		// Its messages are the connection goroutine's commands, which it
+		// waits for, and its supervisors' stops: they run on the sender.
+		// It sends nothing an actor runs inline.
+		Inline: true,
 		New: func() actors.Actor {
 			return &session{s: s, conn: c, remote: remote, tls: implicitTLS}
 		},

@@ -7,12 +7,14 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,6 +45,7 @@ type env struct {
 	logs          *observer.ObservedLogs
 	tls           *tls.Config // client side
 	sys           *actors.System
+	srv           *Server
 }
 
 func newEnv(t testing.TB, withTLS bool, tune ...func(*Config)) *env {
@@ -63,6 +66,7 @@ func newEnv(t testing.TB, withTLS bool, tune ...func(*Config)) *env {
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
 	srv := New(cfg, pe.Sys, pe.Spawner, pe.Auth, pe.Stores, pe.Log)
+	e.srv = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -561,6 +565,36 @@ func TestIdleTimeout(t *testing.T) {
 	if st := c.cmd("+OK", "STAT"); !strings.HasPrefix(st, "+OK 3 ") {
 		t.Fatalf("STAT after autologout: %q", st)
 	}
+}
+
+// TestPanicEndsOneSession: a panic while serving one client ends that
+// session only (its actor runs on the connection's goroutine, which the
+// panic must not take down with the process).
+func TestPanicEndsOneSession(t *testing.T) {
+	e := newEnv(t, false)
+	var boom atomic.Bool
+	e.srv.testHook = func(cmd string) {
+		if cmd == "NOOP" && boom.CompareAndSwap(true, false) {
+			panic("test panic")
+		}
+	}
+	a := e.dial(t)
+	a.login()
+	b := e.dial(t)
+	b.login()
+	boom.Store(true)
+	a.send("NOOP")
+	a.nc.SetReadDeadline(time.Now().Add(20 * time.Second))
+	rest, err := io.ReadAll(a.r)
+	if err != nil || strings.Contains(string(rest), "+OK") {
+		t.Errorf("the panicking session: %q, %v", rest, err)
+	}
+	if st := b.cmd("+OK", "STAT"); !strings.HasPrefix(st, "+OK 3 ") {
+		t.Errorf("STAT of the other session: %q", st)
+	}
+	c := e.dial(t)
+	c.login()
+	c.cmd("+OK", "NOOP")
 }
 
 func TestServerShutdown(t *testing.T) {

@@ -125,6 +125,9 @@ func fail(format string, args ...any) response {
 }
 
 func (a *session) command(cmd command) response {
+	if a.s.testHook != nil {
+		a.s.testHook(cmd.Name)
+	}
 	switch cmd.Name {
 	case "CAPA": // RFC 2449 5
 		var b strings.Builder
