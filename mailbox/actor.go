@@ -616,7 +616,7 @@ func (a *storeActor) finishOpen(c *actors.Context) {
 		if p.sender == nil {
 			continue
 		}
-		if r, ok := results[i].(IMAPAppended); ok {
+		if r, ok := results[i].(uidAnswer); ok {
 			waiting = append(waiting, uidReply{to: p.sender, r: r})
 			continue
 		}
@@ -631,26 +631,35 @@ func (a *storeActor) finishOpen(c *actors.Context) {
 	a.completeIndex(c, false)
 }
 
-// uidReply is a caller to answer once the IMAP index holds the UID of the
-// message its request made.
+// uidAnswer is a write's result whose caller is answered once the IMAP
+// index has committed the UIDs of the messages it made, with them
+// (IMAP APPEND, COPY and MOVE report them).
+type uidAnswer interface {
+	withUIDs(uid func(fid, mid uint64) uint32) any
+}
+
+// uidReply is a caller to answer with the UIDs of its result.
 type uidReply struct {
 	to *actors.PID
-	r  IMAPAppended
+	r  uidAnswer
 }
 
 // answerUIDs answers the callers of a job whose index commit is done, with
 // the UIDs it handed out (looked up when it did not hand one out itself).
 func (a *storeActor) answerUIDs(c *actors.Context, job *indexJob) {
-	for _, w := range job.replies {
-		uid, ok := job.uids[w.r.MessageID]
-		if !ok && a.store != nil && a.store.midb != nil {
-			var v sql.NullInt64
-			a.store.midbQueryRowDB(context.Background(), "SELECT uid FROM messages WHERE folder_id=? AND message_id=?",
-				w.r.FolderID, w.r.MessageID).Scan(&v)
-			uid = uint32(v.Int64)
+	uid := func(fid, mid uint64) uint32 {
+		if u, ok := job.uids[mid]; ok {
+			return u
 		}
-		w.r.UID = uid
-		c.Send(w.to, w.r)
+		if a.store == nil || a.store.midb == nil {
+			return 0
+		}
+		var v sql.NullInt64
+		a.store.midbQueryRowDB(context.Background(), "SELECT uid FROM messages WHERE folder_id=? AND message_id=?", fid, mid).Scan(&v)
+		return uint32(v.Int64)
+	}
+	for _, w := range job.replies {
+		c.Send(w.to, w.r.withUIDs(uid))
 	}
 	job.replies = nil
 }

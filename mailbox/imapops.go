@@ -48,6 +48,11 @@ type IMAPAppended struct {
 	UID         uint32 // 0 when the IMAP index could not take the message
 }
 
+func (r IMAPAppended) withUIDs(uid func(fid, mid uint64) uint32) any {
+	r.UID = uid(r.FolderID, r.MessageID)
+	return r
+}
+
 // ErrNoIMAPFolder: a request names a folder IMAP does not show.
 var ErrNoIMAPFolder = errors.New("mailbox: no such IMAP folder")
 

@@ -604,7 +604,8 @@ func TestIndexBacklogUnderConcurrentDelivery(t *testing.T) {
 // IMAPAppend names its folder and is answered with the UID the index gave
 // the message, also while earlier index commits still run (the update
 // then waits in the backlog) and right after a commit that made the folder
-// (the names are read again, after the index has caught up).
+// (the names are read again, after the index has caught up); COPY is
+// answered with the copies' UIDs.
 func TestIMAPAppendByName(t *testing.T) {
 	dir := copyTree(t, filepath.Join(fixtureDir, "fixture-store"))
 	r, _ := newRegistry(t, Options{Idle: time.Hour, indexDelay: 20 * time.Millisecond})
@@ -649,5 +650,21 @@ func TestIMAPAppendByName(t *testing.T) {
 	}
 	if _, err := Do[IMAPAppended](ctx, r, dir, IMAPAppend{Mailbox: "Stale", Raw: raw}); !errors.Is(err, ErrNoIMAPFolder) {
 		t.Errorf("APPEND to a missing folder: %v", err)
+	}
+	// COPY is answered with the copies' UIDs too.
+	fresh, err := Do[IMAPAppended](ctx, r, dir, IMAPAppend{Mailbox: "Fresh", Raw: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Do[MoveCopyResult](ctx, r, dir, MoveCopyMessages{From: first.FolderID, To: fresh.FolderID, IDs: []uint64{first.MessageID}, Copy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uids, err := Do[[]uint32](ctx, r, dir, IMAPUIDs{FolderID: fresh.FolderID, MessageIDs: res.NewIDs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.UIDs) != 1 || res.UIDs[0] != fresh.UID+1 || uids[0] != res.UIDs[0] {
+		t.Errorf("COPY answered UIDs %v; the index has %v, want %d", res.UIDs, uids, fresh.UID+1)
 	}
 }

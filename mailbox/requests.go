@@ -155,18 +155,32 @@ type MoveCopyMessages struct {
 	Copy     bool
 }
 
-func (MoveCopyMessages) readsIndexAfter() {} // IMAP sessions ask for the new UIDs
+func (MoveCopyMessages) readsIndexAfter() {} // its caller is answered with the new UIDs
 
-// MoveCopyResult is the reply to MoveCopyMessages: the new ids, in the
-// order of the request's, and whether only some were moved.
+// MoveCopyResult is the reply to MoveCopyMessages, sent once the IMAP index
+// holds the new messages: the new ids and their UIDs in the destination,
+// in the order of the request's (0 for one not made, or not in the
+// index), and whether only some were moved.
 type MoveCopyResult struct {
 	NewIDs  []uint64
+	UIDs    []uint32
 	Partial bool
+	to      uint64
 }
 
 func (r MoveCopyMessages) Write(tx *Tx) (any, error) {
 	ids, partial, err := tx.MoveCopyMessages(r.From, r.To, r.IDs, r.Copy)
-	return MoveCopyResult{ids, partial}, err
+	return MoveCopyResult{NewIDs: ids, Partial: partial, to: r.To}, err
+}
+
+func (r MoveCopyResult) withUIDs(uid func(fid, mid uint64) uint32) any {
+	r.UIDs = make([]uint32, len(r.NewIDs))
+	for i, mid := range r.NewIDs {
+		if mid != 0 {
+			r.UIDs[i] = uid(r.to, mid)
+		}
+	}
+	return r
 }
 
 // SetIMAPFlags changes a message's IMAP flags and keywords (IMAP STORE).

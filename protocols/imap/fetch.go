@@ -686,36 +686,27 @@ func (a *session) transfer(numSet imap.NumSet, dest string, copy bool) (*imap.Co
 	if err != nil {
 		return nil, nil, a.storeError(err)
 	}
+	// The reply carries the new messages' UIDs.
 	var kw []mailbox.SetIMAPFlags
-	var newMids []uint64
-	srcByNew := map[uint64]mailbox.IMAPMessage{}
+	type pair struct{ from, to uint32 }
+	var pairs []pair
+	moved := map[uint64]bool{}
 	for i, nid := range res.NewIDs {
 		if nid == 0 || i >= len(src) {
 			continue
 		}
-		newMids = append(newMids, nid)
-		srcByNew[nid] = src[i]
 		if len(src[i].Keywords) > 0 {
 			kw = append(kw, mailbox.SetIMAPFlags{MessageID: nid, AddKeywords: src[i].Keywords})
 		}
+		if i < len(res.UIDs) && res.UIDs[i] != 0 {
+			pairs = append(pairs, pair{src[i].UID, res.UIDs[i]})
+		}
+		moved[src[i].MessageID] = true
 	}
 	if len(kw) > 0 {
 		if _, err := a.setFlags(to.ID, kw); err != nil {
 			return nil, nil, err
 		}
-	}
-	newUIDs, err := storeDo[[]uint32](a, mailbox.IMAPUIDs{FolderID: to.ID, MessageIDs: newMids})
-	if err != nil {
-		return nil, nil, a.storeError(err)
-	}
-	type pair struct{ from, to uint32 }
-	var pairs []pair
-	moved := map[uint64]bool{}
-	for i, nid := range newMids {
-		if newUIDs[i] != 0 {
-			pairs = append(pairs, pair{srcByNew[nid].UID, newUIDs[i]})
-		}
-		moved[srcByNew[nid].MessageID] = true
 	}
 	if to.ID == a.sel.fid {
 		a.sel.checkNew = true

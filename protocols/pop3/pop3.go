@@ -79,7 +79,7 @@ type Server struct {
 	auth     Authenticator
 	stores   *mailbox.Registry
 	log      *zap.Logger
-	sizes    sizeCache // wire sizes of message files (loadMaildrop)
+	sizes    sizeCache            // wire sizes of message files (loadMaildrop)
 	testHook func(command string) // called before each command (tests)
 }
 
