@@ -42,6 +42,15 @@ func pendingRows(t *testing.T, dir string) []string {
 	return out
 }
 
+// noPendingRows fails the test when gx_pending_files has rows (after what
+// when says).
+func noPendingRows(t *testing.T, dir, when string) {
+	t.Helper()
+	if rows := pendingRows(t, dir); len(rows) != 0 {
+		t.Fatalf("rows after %s: %q", when, rows)
+	}
+}
+
 // writeDeferred writes a message with its original into the Inbox in one
 // transaction of s and returns its id.
 func writeDeferred(t *testing.T, s *Store, mc *MessageContent, raw []byte) uint64 {
@@ -143,9 +152,7 @@ func TestDeferredFilesRows(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if rows := pendingRows(t, dir); len(rows) != 0 {
-		t.Fatalf("rows after close: %q", rows)
-	}
+	noPendingRows(t, dir, "close")
 }
 
 // A power cut after the commit loses files not made durable yet (their
@@ -194,9 +201,7 @@ func TestDeferredFilesAfterPowerCut(t *testing.T) {
 			t.Fatalf("%s after the open: %d bytes (%v), want %d", rel, len(got), err, len(b))
 		}
 	}
-	if rows := pendingRows(t, dir); len(rows) != 0 {
-		t.Fatalf("rows after the open: %q", rows)
-	}
+	noPendingRows(t, dir, "the open")
 	tx, _ := s.Begin(context.Background())
 	defer tx.Rollback()
 	if got, err := tx.ReadOriginal(mid); err != nil || !bytes.Equal(got, raw) {
@@ -232,9 +237,7 @@ func TestDeferredFilesBadPaths(t *testing.T) {
 			t.Fatalf("%s was written", p)
 		}
 	}
-	if rows := pendingRows(t, dir); len(rows) != 0 {
-		t.Fatalf("rows after the open: %q", rows)
-	}
+	noPendingRows(t, dir, "the open")
 }
 
 // Whatever a gx_pending_files row's path says, the file it may write is in
@@ -291,9 +294,7 @@ func TestDeferredFilesAfterFlushFailure(t *testing.T) {
 	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("%s after the close: %d bytes (%v), want %d", rels[0], len(got), err, len(want))
 	}
-	if rows := pendingRows(t, dir); len(rows) != 0 {
-		t.Fatalf("rows after the close: %q", rows)
-	}
+	noPendingRows(t, dir, "the close")
 }
 
 // mbck of a store a server left with gx_pending_files rows (and a file a
@@ -357,9 +358,7 @@ func TestMbckPendingFiles(t *testing.T) {
 	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("%s after the repair: %d bytes (%v), want %d", lost, len(got), err, len(want))
 	}
-	if rows := pendingRows(t, dir); len(rows) != 0 {
-		t.Fatalf("rows after the repair: %q", rows)
-	}
+	noPendingRows(t, dir, "the repair")
 	rep, err = Check(dir, false)
 	if err != nil {
 		t.Fatal(err)
