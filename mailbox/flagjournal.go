@@ -644,7 +644,7 @@ func journalNeed(m any) journalLevel {
 		}
 	case GetIMAPFolderStatus:
 		return journalRows
-	case IMAPUIDs, IMAPView, IMAPUIDNext, ListIMAPFolders,
+	case IMAPView, IMAPUIDNext, ListIMAPFolders,
 		Subscribe, Unsubscribe, *actors.Terminated, *actors.Started, journalTick, journalFlushNow, idleCheck:
 		return journalNone
 	case *actors.Restarting, *actors.Stopping, *actors.Stopped:

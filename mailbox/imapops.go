@@ -133,32 +133,6 @@ func (s *Store) imapFolderByName(ctx context.Context, name string) (uint64, erro
 	return fid, nil
 }
 
-// IMAPUIDs answers the UIDs of messages of a folder, in the order of
-// MessageIDs (0 for a message the folder's index does not hold). Reply:
-// []uint32.
-type IMAPUIDs struct {
-	FolderID   uint64
-	MessageIDs []uint64
-}
-
-func (IMAPUIDs) readsMidbOnly() {}
-
-func (r IMAPUIDs) Read(tx *Tx) (any, error) {
-	if tx.s.midb == nil {
-		return nil, errors.New("mailbox: no IMAP index for this store")
-	}
-	out := make([]uint32, len(r.MessageIDs))
-	for i, mid := range r.MessageIDs {
-		var uid sql.NullInt64
-		err := tx.s.midbQueryRowDB(tx.ctx, "SELECT uid FROM messages WHERE folder_id=? AND message_id=?", r.FolderID, mid).Scan(&uid)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		out[i] = uint32(uid.Int64)
-	}
-	return out, nil
-}
-
 // IMAPLookup answers the IMAP state of messages of a folder by UID, in UID
 // order, skipping UIDs the folder no longer holds. Reply: []IMAPMessage.
 type IMAPLookup struct {
