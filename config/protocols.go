@@ -151,8 +151,9 @@ var emsmdbCfg = Table{File: "exchange_emsmdb.cfg", Directives: []Directive{
 	{Key: "max_rcpt_num", Default: "256", Type: Size},
 }}
 
-// protocolTables are the per-protocol files, read from config_file_path.
-var protocolTables = []*Table{&imapCfg, &pop3Cfg, &httpCfg, &smtpCfg, &emsmdbCfg}
+// protocolTables are the per-protocol and per-service files, read from
+// config_file_path.
+var protocolTables = []*Table{&imapCfg, &pop3Cfg, &httpCfg, &smtpCfg, &emsmdbCfg, &exmdbProviderCfg}
 
 // TLS is a protocol's TLS setup from its file (imap.cfg, pop3.cfg,
 // http.cfg): Config is nil when <proto>_support_tls is off; Force refuses

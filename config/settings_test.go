@@ -353,6 +353,10 @@ func TestCheck(t *testing.T) {
 		"imap.cfg":          "imap_auth_times = 3\nimap_typo = 1\n",
 		"delivery.cfg":      "work_threads_max = 5\n",
 		"http/gromox.cfg":   "ignored = 1\n", // per-program directories are not scanned
+		// The per-service files we read are no files "not read".
+		"exmdb_provider.cfg":  "exmdb_file_compression = no\ncache_interval = 5min\nlisten_port = 5000\n",
+		"smtp.cfg":            "smtp_max_mail_num = 10\n",
+		"exchange_emsmdb.cfg": "emsmdb_max_cxh_per_user = 50\n",
 	})
 	warns, err := Check(dir)
 	var ws []string

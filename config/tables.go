@@ -188,11 +188,11 @@ var authmgrCfg = Table{File: "authmgr.cfg", Directives: []Directive{
 }}
 
 // tables are the files we read, in the order Check reports them.
-var tables = []*Table{&gromoxCfg, &mysqlAdaptorCfg, &authmgrCfg, &imapCfg, &pop3Cfg, &httpCfg}
+var tables = append([]*Table{&gromoxCfg, &mysqlAdaptorCfg, &authmgrCfg}, protocolTables...)
 
 // Tables returns copies of the directive tables of every file this package
-// reads (gromox.cfg, mysql_adaptor.cfg, authmgr.cfg), e.g. for listing the
-// defaults.
+// reads (gromox.cfg, mysql_adaptor.cfg, authmgr.cfg and the per-service
+// files), e.g. for listing the defaults.
 func Tables() []Table {
 	out := make([]Table, len(tables))
 	for i, t := range tables {

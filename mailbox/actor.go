@@ -80,6 +80,10 @@ type Options struct {
 	Closed func(dir string)
 	// Metrics, when set, receives the group-commit metrics.
 	Metrics prometheus.Registerer
+	// FileCompression is the zstd level of new content files
+	// (exmdb_file_compression): 0 for DefaultCompression (upstream's
+	// zstd-6), CompressionOff for "no", else the level (see encoderLevel).
+	FileCompression int
 
 	metrics *commitMetrics
 	// indexDelay holds each IMAP index commit back (tests of the
@@ -334,6 +338,7 @@ func (a *storeActor) open() {
 		a.log.Warn("store unavailable", zap.String("dir", a.dir), zap.Error(err))
 		return
 	}
+	s.fileLevel = a.opts.FileCompression
 	a.store = s
 }
 

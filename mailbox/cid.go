@@ -31,7 +31,8 @@ import (
 //     code point count precedes the UTF-8 text) or "<n>" uncompressed (same
 //     4-byte prefix for PT_UNICODE). Upstream tries .zst, .v1z, then raw.
 //
-// New files are written content-addressed (Y-), compressed, through a
+// New files are written content-addressed (Y-), compressed at the level
+// exmdb_file_compression sets (Options.FileCompression), through a
 // temporary file in the store's tmp/ that is linked into place, so a
 // reader never sees a partial file; an existing file of that name is the
 // same content and is reused.
@@ -40,12 +41,17 @@ import (
 var ErrContentMissing = errors.New("mailbox: content file missing")
 
 var (
-	zstdOnce   sync.Once
-	zstdEnc    *zstd.Encoder // windowed frames, for large values
-	zstdEncOne *zstd.Encoder // single-segment frames, for small values
-	zstdDec    *zstd.Decoder
-	zstdErr    error
+	zstdOnce sync.Once
+	zstdDec  *zstd.Decoder
+	zstdErr  error
+
+	zstdEncMu sync.Mutex
+	zstdEncs  = map[zstd.EncoderLevel]*zstdEncoders{}
 )
+
+// zstdEncoders are the encoders of one level: windowed frames for large
+// values, single-segment frames for small ones.
+type zstdEncoders struct{ windowed, single *zstd.Encoder }
 
 // singleSegmentMax is the largest value written as a single-segment frame.
 // Such a frame always records its content size (libzstd, which upstream
@@ -54,32 +60,71 @@ var (
 // accepts whatever the value's size.
 const singleSegmentMax = 1 << 20
 
-func zstdCodec() (*zstd.Encoder, *zstd.Decoder, error) {
-	zstdOnce.Do(func() {
+// DefaultCompression is the zstd level of content files when nothing else
+// is configured: upstream's default, exmdb_file_compression=zstd-6.
+const DefaultCompression = 6
+
+// CompressionOff is the level of exmdb_file_compression=no: files are
+// still zstd frames (upstream writes them at ZSTD_minCLevel), at the
+// fastest level there is here.
+const CompressionOff = -1
+
+// encoderLevel is the encoder of a zstd level (Options.FileCompression):
+// levels 1–2 are SpeedFastest, 3–5 SpeedDefault, 6–9 SpeedBetterCompression
+// and 10 and above SpeedBestCompression, as zstd.EncoderLevelFromZstd maps
+// them; 0 is DefaultCompression, and CompressionOff SpeedFastest.
+func encoderLevel(level int) zstd.EncoderLevel {
+	switch {
+	case level == 0:
+		level = DefaultCompression
+	case level < 0:
+		return zstd.SpeedFastest
+	}
+	return zstd.EncoderLevelFromZstd(level)
+}
+
+// zstdEncoder returns the shared encoder of a level for a value of size
+// bytes, made on first use.
+func zstdEncoder(level, size int) (*zstd.Encoder, error) {
+	l := encoderLevel(level)
+	zstdEncMu.Lock()
+	defer zstdEncMu.Unlock()
+	e := zstdEncs[l]
+	if e == nil {
 		opts := []zstd.EOption{
-			zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(6)),
+			zstd.WithEncoderLevel(l),
 			zstd.WithEncoderCRC(true),
 			zstd.WithEncoderConcurrency(1),
 		}
-		if zstdEnc, zstdErr = zstd.NewWriter(nil, opts...); zstdErr != nil {
-			return
+		w, err := zstd.NewWriter(nil, opts...)
+		if err != nil {
+			return nil, err
 		}
-		if zstdEncOne, zstdErr = zstd.NewWriter(nil, append(opts, zstd.WithSingleSegment(true))...); zstdErr != nil {
-			return
+		one, err := zstd.NewWriter(nil, append(opts, zstd.WithSingleSegment(true))...)
+		if err != nil {
+			return nil, err
 		}
-		zstdDec, zstdErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(4<<30))
-	})
-	return zstdEnc, zstdDec, zstdErr
+		e = &zstdEncoders{windowed: w, single: one}
+		zstdEncs[l] = e
+	}
+	if size <= singleSegmentMax {
+		return e.single, nil
+	}
+	return e.windowed, nil
 }
 
-// compress makes the zstd file of a value.
-func compress(data []byte) ([]byte, error) {
-	enc, _, err := zstdCodec()
+func zstdDecoder() (*zstd.Decoder, error) {
+	zstdOnce.Do(func() {
+		zstdDec, zstdErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(4<<30))
+	})
+	return zstdDec, zstdErr
+}
+
+// compress makes the zstd file of a value at a level (see encoderLevel).
+func compress(data []byte, level int) ([]byte, error) {
+	enc, err := zstdEncoder(level, len(data))
 	if err != nil {
 		return nil, err
-	}
-	if len(data) <= singleSegmentMax {
-		enc = zstdEncOne
 	}
 	return enc.EncodeAll(data, nil), nil
 }
@@ -158,7 +203,7 @@ func readCompressed(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, dec, err := zstdCodec()
+	dec, err := zstdDecoder()
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +297,7 @@ func WriteContent(dir string, data []byte) (string, error) {
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 		return cid, nil
 	}
-	z, err := compress(data)
+	z, err := compress(data, DefaultCompression)
 	if err != nil {
 		return "", err
 	}

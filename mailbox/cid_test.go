@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/gromox-go/gromox/mapi"
 )
 
 // TestReadFixtureContentFiles reads every content file the upstream store
@@ -168,7 +170,7 @@ func TestWriteContent(t *testing.T) {
 func TestReadLegacyContent(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "cid", "S-ab"), 0o755)
-	z := func(b []byte) []byte { c, _ := compress(b); return c }
+	z := func(b []byte) []byte { c, _ := compress(b, DefaultCompression); return c }
 	text := []byte("Grüße aus dem alten Format")
 	prefixed := binary.LittleEndian.AppendUint32(nil, uint32(len([]rune(string(text)))))
 	prefixed = append(prefixed, text...)
@@ -209,4 +211,75 @@ func TestReadLegacyContent(t *testing.T) {
 	if got, _ := ReadContent(dir, "11", true); !bytes.Equal(got, text) {
 		t.Errorf(".zst not preferred: %q", got)
 	}
+}
+
+// TestFileCompressionLevel: a store writes its content files at the level
+// Options.FileCompression names (exmdb_file_compression): the file is
+// what that level's encoder makes of the value and not what another
+// level's would, it is a zstd frame with the content size and a checksum
+// (what upstream writes at every level, "no" included), and it reads back
+// as the value.
+func TestFileCompressionLevel(t *testing.T) {
+	// Text that the levels compress differently: words from a small
+	// vocabulary in a deterministic but irregular order.
+	words := strings.Fields("the store writes every body and attachment as a content file compressed with zstd at a level the operator picks upstream reads any frame")
+	var b strings.Builder
+	x := uint32(1)
+	for b.Len() < 200<<10 {
+		x = x*1664525 + 1013904223
+		b.WriteString(words[(x>>16)%uint32(len(words))])
+		b.WriteByte(" \n"[(x>>8)&1])
+	}
+	body := b.String()
+	levels := []struct {
+		name  string
+		level int
+	}{{"off", CompressionOff}, {"default", 0}, {"zstd-19", 19}}
+	sizes := map[string]int{}
+	files := map[string][]byte{}
+	for _, l := range levels {
+		dir, r := newPrivateStore(t, Options{FileCompression: l.level})
+		path, err := Do[string](tctx(t), r, dir, WriteFunc(func(tx *Tx) (any, error) {
+			mid, _, err := tx.WriteMessage(mapi.PrivateFIDInbox, &MessageContent{Props: Props{
+				{Tag: mapi.PrMessageClass, Value: "IPM.Note"},
+				{Tag: mapi.PrBody, Value: body},
+			}})
+			if err != nil {
+				return nil, err
+			}
+			var cid string
+			if err := tx.QueryRow("SELECT propval FROM message_properties WHERE message_id=? AND proptag=?", int64(mid), int64(mapi.PrBody)).Scan(&cid); err != nil {
+				return nil, err
+			}
+			return contentPath(dir, cid)
+		}))
+		if err != nil {
+			t.Fatal(l.name, err)
+		}
+		file, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(l.name, err)
+		}
+		var h zstd.Header
+		if err := h.Decode(file); err != nil || !h.HasFCS || h.FrameContentSize != uint64(len(body)) || !h.HasCheckSum {
+			t.Errorf("%s: frame header %+v (%v), want the content size %d and a checksum", l.name, h, err, len(body))
+		}
+		back, err := readCompressed(path)
+		if err != nil || string(back) != body {
+			t.Errorf("%s: reads back %d bytes (%v), want the %d of the body", l.name, len(back), err, len(body))
+		}
+		sizes[l.name], files[l.name] = len(file), file
+	}
+	for _, l := range levels {
+		for _, other := range levels {
+			want, _ := compress([]byte(body), other.level)
+			if same := bytes.Equal(files[l.name], want); same != (encoderLevel(l.level) == encoderLevel(other.level)) {
+				t.Errorf("store at %s: its file equal to the %s encoder's output: %v", l.name, other.name, same)
+			}
+		}
+	}
+	if !(sizes["off"] > sizes["default"] && sizes["default"] > sizes["zstd-19"]) {
+		t.Errorf("file sizes %v: want off > default (zstd-6) > zstd-19", sizes)
+	}
+	t.Logf("body %d bytes; file sizes %v", len(body), sizes)
 }

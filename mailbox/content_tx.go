@@ -98,7 +98,7 @@ func (t *Tx) stage(key, path string, data []byte, compressed bool) {
 		fileWriters <- struct{}{}
 		defer func() { <-fileWriters }()
 		if compressed {
-			z, err := compress(data)
+			z, err := compress(data, t.s.fileLevel)
 			if err != nil {
 				p.err = err
 				return

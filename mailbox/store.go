@@ -38,6 +38,9 @@ type Store struct {
 	rows      rowCache      // message rows read by tables (rowcache.go)
 	journal   flagJournal   // IMAP flag changes not yet in the MAPI state (flagjournal.go)
 	deferred  deferredFiles // files whose durability the database holds (deferred.go)
+	// fileLevel is the zstd level of the content files it writes
+	// (Options.FileCompression; 0 is DefaultCompression).
+	fileLevel int
 	// imapNames maps the IMAP folder names of midb.sqlite3 to folder ids
 	// (imapFolderByName); nil until read, and again whenever the folder
 	// list may have changed.

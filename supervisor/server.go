@@ -78,7 +78,9 @@ func Start(ctx context.Context, st *config.Settings, log *zap.Logger) (*Server, 
 		return nil, err
 	}
 
-	s.Stores = mailbox.NewRegistry(s.System, log.Named("store"), mailbox.Options{Metrics: s.Metrics})
+	opts := storeOptions(st, log)
+	opts.Metrics = s.Metrics
+	s.Stores = mailbox.NewRegistry(s.System, log.Named("store"), opts)
 
 	if err := s.startProtocols(); err != nil {
 		s.Shutdown(context.Background())
