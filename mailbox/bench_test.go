@@ -50,3 +50,17 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompressParallel: content files of many stores compressed at
+// once (every store's writer goroutines share the encoders of a level).
+func BenchmarkCompressParallel(b *testing.B) {
+	data := []byte(wordText(64 << 10))
+	b.SetBytes(int64(len(data)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := compress(data, DefaultCompression); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}

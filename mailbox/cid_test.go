@@ -220,17 +220,7 @@ func TestReadLegacyContent(t *testing.T) {
 // (what upstream writes at every level, "no" included), and it reads back
 // as the value.
 func TestFileCompressionLevel(t *testing.T) {
-	// Text that the levels compress differently: words from a small
-	// vocabulary in a deterministic but irregular order.
-	words := strings.Fields("the store writes every body and attachment as a content file compressed with zstd at a level the operator picks upstream reads any frame")
-	var b strings.Builder
-	x := uint32(1)
-	for b.Len() < 200<<10 {
-		x = x*1664525 + 1013904223
-		b.WriteString(words[(x>>16)%uint32(len(words))])
-		b.WriteByte(" \n"[(x>>8)&1])
-	}
-	body := b.String()
+	body := wordText(200 << 10)
 	levels := []struct {
 		name  string
 		level int
@@ -282,4 +272,19 @@ func TestFileCompressionLevel(t *testing.T) {
 		t.Errorf("file sizes %v: want off > default (zstd-6) > zstd-19", sizes)
 	}
 	t.Logf("body %d bytes; file sizes %v", len(body), sizes)
+}
+
+// wordText is n bytes or a little more of text that zstd's levels
+// compress differently: words of a small vocabulary in a deterministic but
+// irregular order.
+func wordText(n int) string {
+	words := strings.Fields("the store writes every body and attachment as a content file compressed with zstd at a level the operator picks upstream reads any frame")
+	var b strings.Builder
+	x := uint32(1)
+	for b.Len() < n {
+		x = x*1664525 + 1013904223
+		b.WriteString(words[(x>>16)%uint32(len(words))])
+		b.WriteByte(" \n"[(x>>8)&1])
+	}
+	return b.String()
 }
