@@ -3,6 +3,8 @@ package mailbox
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -59,6 +61,27 @@ func BenchmarkCompressParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := compress(data, DefaultCompression); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecompressParallel: content files of many stores read at once.
+func BenchmarkDecompressParallel(b *testing.B) {
+	data := []byte(wordText(64 << 10))
+	path := filepath.Join(b.TempDir(), "cid")
+	z, err := compress(data, DefaultCompression)
+	if err == nil {
+		err = os.WriteFile(path, z, 0o600)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := readCompressed(path); err != nil {
 				b.Error(err)
 			}
 		}

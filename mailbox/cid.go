@@ -123,7 +123,8 @@ func zstdEncoder(level, size int) (*zstd.Encoder, error) {
 
 func zstdDecoder() (*zstd.Decoder, error) {
 	zstdOnce.Do(func() {
-		zstdDec, zstdErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(4<<30))
+		// Like the encoders: reads of several stores decompress at once.
+		zstdDec, zstdErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(min(runtime.GOMAXPROCS(0), 4)), zstd.WithDecoderMaxMemory(4<<30))
 	})
 	return zstdDec, zstdErr
 }
