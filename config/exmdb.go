@@ -7,9 +7,11 @@ import (
 
 // exmdbProviderCfg is exmdb_provider.cfg, the file of upstream's store
 // service (doc/exmdb_provider.4gx and the service's default table). Of its
-// directives, exmdb_file_compression and cache_interval are ours too
-// (FileCompression, and how long an unused store stays open); the others
-// are accepted, as upstream documents them, and have no effect here.
+// directives, exmdb_file_compression (FileCompression), cache_interval
+// (how long an unused store stays open), exmdb_body_autosynthesis (PR_BODY
+// and PR_HTML made from an RTF-only body on read) and max_rule_number are
+// ours too; the others are accepted, as upstream documents them, and have
+// no effect here.
 var exmdbProviderCfg = Table{File: "exmdb_provider.cfg", Directives: []Directive{
 	// cache_interval: a store nobody has used for this long is closed.
 	{Key: "cache_interval", Default: "1min", Type: Seconds, Min: "1s"},

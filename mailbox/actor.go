@@ -84,6 +84,13 @@ type Options struct {
 	// (exmdb_file_compression): 0 for DefaultCompression (upstream's
 	// zstd-6), CompressionOff for "no", else the level (see encoderLevel).
 	FileCompression int
+	// NoBodySynthesis turns off what upstream's exmdb_body_autosynthesis
+	// does (on by default): a message whose only body is RTF answers
+	// PR_BODY and PR_HTML made from it.
+	NoBodySynthesis bool
+	// MaxRules is how many rules one folder may have (max_rule_number);
+	// 0 for MaxRules.
+	MaxRules int
 
 	metrics *commitMetrics
 	// indexDelay holds each IMAP index commit back (tests of the
@@ -338,7 +345,7 @@ func (a *storeActor) open() {
 		a.log.Warn("store unavailable", zap.String("dir", a.dir), zap.Error(err))
 		return
 	}
-	s.fileLevel = a.opts.FileCompression
+	s.fileLevel, s.noBodySynthesis, s.maxRules = a.opts.FileCompression, a.opts.NoBodySynthesis, a.opts.MaxRules
 	a.store = s
 }
 

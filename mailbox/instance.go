@@ -67,6 +67,7 @@ type Instance struct {
 	parent  *AttachmentInstance
 	baseVer uint64 // the parent's embedded-message version this copy was made from
 	streams streamSet
+	noSynth bool // exmdb_body_autosynthesis is off: bodies are answered as stored
 }
 
 // AttachmentInstance is an attachment being edited: a copy of one
@@ -251,7 +252,7 @@ func (t *Tx) OpenInstance(fid, mid uint64, isNew bool) (*Instance, error) {
 		} else if !isNotFound(err) {
 			return nil, err
 		}
-		return &Instance{msg: &MessageContent{}, fid: fid, mid: mid, isNew: true, changed: map[mapi.PropTag]bool{}}, nil
+		return &Instance{msg: &MessageContent{}, fid: fid, mid: mid, isNew: true, changed: map[mapi.PropTag]bool{}, noSynth: t.s.noBodySynthesis}, nil
 	}
 	r, err := t.messageRow(mid)
 	if err != nil {
@@ -277,7 +278,7 @@ func (t *Tx) OpenInstance(fid, mid uint64, isNew bool) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	inst := &Instance{msg: mc, fid: r.parentFID, mid: mid, assoc: r.associated, baseCN: r.cn, basePCL: pcl, changed: map[mapi.PropTag]bool{}}
+	inst := &Instance{msg: mc, fid: r.parentFID, mid: mid, assoc: r.associated, baseCN: r.cn, basePCL: pcl, changed: map[mapi.PropTag]bool{}, noSynth: t.s.noBodySynthesis}
 	inst.nextAtt = nextAttachNum(mc)
 	return inst, nil
 }
@@ -671,8 +672,8 @@ func (m *Instance) prop(tag mapi.PropTag) (mapi.PropVal, bool) {
 		}
 		return mapi.PropVal{}, false
 	case mapi.PrBody, mapi.PrBodyA, mapi.PrHTML:
-		if p, ok := findProp(m.msg.Props, tag); ok {
-			return p, true
+		if p, ok := findProp(m.msg.Props, tag); ok || m.noSynth {
+			return p, ok
 		}
 		has := func(tag mapi.PropTag) bool { _, ok := findProp(m.msg.Props, tag); return ok }
 		v := rtfBody(tag, has, func() []byte {
@@ -1057,10 +1058,10 @@ func (a *AttachmentInstance) OpenEmbedded(create bool) (*Instance, error) {
 		if !create {
 			return nil, fmt.Errorf("attachment %d has no embedded message: %w", a.num, ErrNotFound)
 		}
-		return &Instance{msg: &MessageContent{}, isNew: true, parent: a, baseVer: a.embVer, changed: map[mapi.PropTag]bool{}}, nil
+		return &Instance{msg: &MessageContent{}, isNew: true, parent: a, baseVer: a.embVer, changed: map[mapi.PropTag]bool{}, noSynth: a.parent.noSynth}, nil
 	}
 	mc := cloneContent(a.att.Embedded)
-	m := &Instance{msg: mc, parent: a, baseVer: a.embVer, changed: map[mapi.PropTag]bool{}}
+	m := &Instance{msg: mc, parent: a, baseVer: a.embVer, changed: map[mapi.PropTag]bool{}, noSynth: a.parent.noSynth}
 	if v, ok := mc.Props.Get(mapi.PrMID); ok {
 		x, _ := v.(int64)
 		m.mid = mapi.EID(x).GCV()

@@ -401,6 +401,9 @@ func (t *Tx) messageFallback(o *objectRows, tag mapi.PropTag) any {
 	case mapi.PrRTFInSync:
 		return false
 	case mapi.PrBody, mapi.PrBodyA, mapi.PrHTML:
+		if t.s.noBodySynthesis {
+			return nil
+		}
 		has := func(tag mapi.PropTag) bool { _, ok := o.find(tag); return ok }
 		return rtfBody(tag, has, func() []byte {
 			p, _ := t.stored(o, mapi.PrRTFCompressed)

@@ -14,15 +14,15 @@ import (
 // writes them with flags 0 (mapi.CodecStore: strings as UTF-8). This file
 // stores them; running them is the rule engine's job.
 
-// MaxRules is how many rules one folder may have (upstream
-// max_rule_number, default 1000).
+// MaxRules is how many rules one folder may have unless Options.MaxRules
+// says otherwise (upstream max_rule_number, default 1000).
 const MaxRules = 1000
 
 // maxRuleBlob bounds a serialized condition or action list (upstream's
 // buffers are 256 KiB).
 const maxRuleBlob = 256 << 10
 
-// ErrTooManyRules is returned when adding a rule would pass MaxRules;
+// ErrTooManyRules is returned when adding a rule would pass the limit;
 // upstream's RopModifyRules answers it with ecServerOOM.
 var ErrTooManyRules = fmt.Errorf("mailbox: too many rules in the folder: %w", mapi.EcServerOOM)
 
@@ -168,9 +168,9 @@ func (t *Tx) ClearRules(fid uint64) error {
 // ModifyRules applies the rows of RopModifyRules (MS-OXORULE 3.2.5.2) to
 // folder fid, as upstream's update_folder_rule: adds without a provider,
 // condition or actions, and modifications or removals of rules of other
-// folders, are skipped. Adding past MaxRules fails with ErrTooManyRules
-// (the caller's savepoint then undoes the whole request, as upstream
-// commits nothing).
+// folders, are skipped. Adding past the limit (Options.MaxRules) fails
+// with ErrTooManyRules (the caller's savepoint then undoes the whole
+// request, as upstream commits nothing).
 func (t *Tx) ModifyRules(fid uint64, changes []RuleChange) error {
 	if err := t.checkFolder(fid); err != nil {
 		return err
@@ -179,10 +179,14 @@ func (t *Tx) ModifyRules(fid uint64, changes []RuleChange) error {
 	if err != nil {
 		return err
 	}
+	limit := int64(t.s.maxRules)
+	if limit <= 0 {
+		limit = MaxRules
+	}
 	for _, c := range changes {
 		switch c.Op {
 		case RowAdd:
-			if count >= MaxRules {
+			if count >= limit {
 				return ErrTooManyRules
 			}
 			added, err := t.addRule(fid, c.Props)

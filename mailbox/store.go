@@ -41,6 +41,10 @@ type Store struct {
 	// fileLevel is the zstd level of the content files it writes
 	// (Options.FileCompression; 0 is DefaultCompression).
 	fileLevel int
+	// noBodySynthesis: Options.NoBodySynthesis.
+	noBodySynthesis bool
+	// maxRules: Options.MaxRules, 0 for MaxRules.
+	maxRules int
 	// imapNames maps the IMAP folder names of midb.sqlite3 to folder ids
 	// (imapFolderByName); nil until read, and again whenever the folder
 	// list may have changed.

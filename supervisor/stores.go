@@ -11,8 +11,9 @@ import (
 
 // storeOptions are the stores' settings from exmdb_provider.cfg, upstream's
 // file for its store service: cache_interval (how long an unused store
-// stays open) and exmdb_file_compression (the zstd level of new content
-// files).
+// stays open), exmdb_file_compression (the zstd level of new content
+// files), exmdb_body_autosynthesis (bodies made from RTF on read) and
+// max_rule_number (rules per folder).
 func storeOptions(st *config.Settings, log *zap.Logger) mailbox.Options {
 	var o mailbox.Options
 	v := st.Files["exmdb_provider.cfg"]
@@ -20,6 +21,8 @@ func storeOptions(st *config.Settings, log *zap.Logger) mailbox.Options {
 		return o
 	}
 	o.Idle = v.Duration("cache_interval")
+	o.NoBodySynthesis = !v.Bool("exmdb_body_autosynthesis")
+	o.MaxRules = int(v.Size("max_rule_number"))
 	level, err := config.FileCompression(v.String("exmdb_file_compression"))
 	if err != nil {
 		log.Warn("exmdb_provider.cfg", zap.Error(err))

@@ -14,21 +14,24 @@ import (
 	"github.com/gromox-go/gromox/mailbox"
 )
 
-// TestStoreOptions: the stores get exmdb_provider.cfg's compression level
-// and cache_interval; a scheme upstream would not understand turns
-// compression off with a warning, as upstream does.
+// TestStoreOptions: the stores get exmdb_provider.cfg's compression level,
+// cache_interval, exmdb_body_autosynthesis and max_rule_number; a
+// compression scheme upstream would not understand turns compression off
+// with a warning, as upstream does.
 func TestStoreOptions(t *testing.T) {
 	for _, c := range []struct {
-		file  string // exmdb_provider.cfg; "" for none
-		level int
-		idle  time.Duration
-		warns int
+		file    string // exmdb_provider.cfg; "" for none
+		level   int
+		idle    time.Duration
+		noSynth bool
+		rules   int
+		warns   int
 	}{
-		{"", mailbox.DefaultCompression, time.Minute, 0}, // upstream's defaults: zstd-6
-		{"exmdb_file_compression = zstd-6\n", 6, time.Minute, 0},
-		{"exmdb_file_compression = no\ncache_interval = 10min\n", mailbox.CompressionOff, 10 * time.Minute, 0},
-		{"exmdb_file_compression = zstd-19\n", 19, time.Minute, 0},
-		{"exmdb_file_compression = brotli\n", mailbox.CompressionOff, time.Minute, 1},
+		{"", mailbox.DefaultCompression, time.Minute, false, 1000, 0}, // upstream's defaults: zstd-6
+		{"exmdb_file_compression = zstd-6\n", 6, time.Minute, false, 1000, 0},
+		{"exmdb_file_compression = no\ncache_interval = 10min\n", mailbox.CompressionOff, 10 * time.Minute, false, 1000, 0},
+		{"exmdb_file_compression = zstd-19\nexmdb_body_autosynthesis = no\nmax_rule_number = 5\n", 19, time.Minute, true, 5, 0},
+		{"exmdb_file_compression = brotli\nmax_rule_number = 5000\n", mailbox.CompressionOff, time.Minute, false, 2000, 1}, // max_rule_number clamped to upstream's maximum
 	} {
 		dir := t.TempDir()
 		if c.file != "" {
@@ -42,8 +45,9 @@ func TestStoreOptions(t *testing.T) {
 		}
 		core, logs := observer.New(zapcore.InfoLevel)
 		o := storeOptions(st, zap.New(core))
-		if o.FileCompression != c.level || o.Idle != c.idle {
-			t.Errorf("%q: FileCompression %d, Idle %v; want %d, %v", c.file, o.FileCompression, o.Idle, c.level, c.idle)
+		if o.FileCompression != c.level || o.Idle != c.idle || o.NoBodySynthesis != c.noSynth || o.MaxRules != c.rules {
+			t.Errorf("%q: FileCompression %d, Idle %v, NoBodySynthesis %v, MaxRules %d; want %d, %v, %v, %d",
+				c.file, o.FileCompression, o.Idle, o.NoBodySynthesis, o.MaxRules, c.level, c.idle, c.noSynth, c.rules)
 		}
 		if n := logs.FilterLevelExact(zapcore.WarnLevel).Len(); n != c.warns {
 			t.Errorf("%q: %d warnings, want %d", c.file, n, c.warns)
