@@ -230,8 +230,10 @@ func load(path SearchPath, warn func(Warning), all bool) (*Settings, []error) {
 }
 
 // Check validates every file this package knows (gromox.cfg,
-// mysql_adaptor.cfg, authmgr.cfg, imap.cfg, pop3.cfg, http.cfg, smtp.cfg) in dir without starting anything, for
-// `gromox config check`. It goes on after a bad value to find every one:
+// mysql_adaptor.cfg, authmgr.cfg, imap.cfg, pop3.cfg, http.cfg, smtp.cfg,
+// exchange_emsmdb.cfg, exmdb_provider.cfg) in dir without starting
+// anything, for `gromox config check`. It goes on after a bad value to
+// find every one:
 // the error is nil or joins one *Error per problem. The warnings are the
 // unknown keys, clamped values and lax booleans, plus one for each *.cfg
 // file in dir that this server does not read.
@@ -518,8 +520,9 @@ func EmbeddedLoad(dataDir string, warn func(Warning)) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	// imap.cfg, pop3.cfg, http.cfg and smtp.cfg beside the overlay (certificates,
-	// limits), at their defaults when absent.
+	// The per-protocol and per-service files beside the overlay
+	// (certificates, limits, store settings), at their defaults when
+	// absent.
 	for _, t := range protocolTables {
 		v, err := t.Load(SearchPath{dataDir}, warn)
 		if err != nil {
