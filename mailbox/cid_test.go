@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,7 +221,14 @@ func TestReadLegacyContent(t *testing.T) {
 // (what upstream writes at every level, "no" included), and it reads back
 // as the value.
 func TestFileCompressionLevel(t *testing.T) {
-	body := wordText(200 << 10)
+	// A small value (a single-segment frame) and a large one (a windowed
+	// frame: zstd-6 keeps libzstd's 2 MiB window, zstd-19 a larger one).
+	for _, size := range []int{200 << 10, 3 << 20} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) { testFileCompressionLevel(t, wordText(size)) })
+	}
+}
+
+func testFileCompressionLevel(t *testing.T, body string) {
 	levels := []struct {
 		name  string
 		level int
@@ -253,6 +261,9 @@ func TestFileCompressionLevel(t *testing.T) {
 		var h zstd.Header
 		if err := h.Decode(file); err != nil || !h.HasFCS || h.FrameContentSize != uint64(len(body)) || !h.HasCheckSum {
 			t.Errorf("%s: frame header %+v (%v), want the content size %d and a checksum", l.name, h, err, len(body))
+		}
+		if len(body) > 2<<20 && l.level < 10 && (h.SingleSegment || h.WindowSize != 2<<20) {
+			t.Errorf("%s: single segment %v, window %d; want a frame with libzstd's 2 MiB window", l.name, h.SingleSegment, h.WindowSize)
 		}
 		back, err := readCompressed(path)
 		if err != nil || string(back) != body {
