@@ -23,7 +23,10 @@
 # model; with DOVE_HIBERNATE=1 (the default) IDLE sessions are handed to
 # imap-hibernate after 2 s, Dovecot's own answer to many idle clients.
 # The table's ratio is "times better": ours/Dovecot for rates, Dovecot/ours
-# for memory; above 1 means ours is ahead.
+# for memory; above 1 means ours is ahead. Its last column is the CPU time
+# the machine spent outside the client per message (imapbench's
+# server-cpu-us: /proc/stat's busy time less the client's own), which
+# tells a row limited by the client from one limited by the server.
 set -euo pipefail
 exec </dev/null
 
@@ -282,7 +285,8 @@ field() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) 
 best() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) { v = substr($i, length(k) + 2) + 0; if (!n++ || v > m) { m = v; l = $0 } } } END { print l }' "$2"; }
 echo
 echo "$MESSAGES messages; best of $ROUNDS round(s); ratio: times better, ours/Dovecot for rates, Dovecot/ours for memory (>1: ours ahead)"
-printf '%-20s %4s %-12s %12s %12s %7s  %-21s %-21s\n' row conc metric ours dovecot ratio "ours p50/p99" "dovecot p50/p99"
+echo "server CPU: µs of the machine's CPU outside the client per message the row counts (select: of the folder; search: per SEARCH), in that best round; not for store, whose undoing runs in the row"
+printf '%-20s %4s %-12s %12s %12s %7s  %-21s %-21s %s\n' row conc metric ours dovecot ratio "ours p50/p99" "dovecot p50/p99" "server CPU ours/dovecot"
 IFS=, read -ra concs <<<"$CONC"
 for r in "${rows[@]}"; do
 	cs=("${concs[@]}")
@@ -304,7 +308,11 @@ for r in "${rows[@]}"; do
 		fi
 		olat="$(field p50 <<<"$o")/$(field p99 <<<"$o")"
 		dlat="$(field p50 <<<"$d")/$(field p99 <<<"$d")"
-		printf '%-20s %4s %-12s %12s %12s %7s  %-21s %-21s\n' "$r" "${c:-}" "$m" "${ov:--}" "${dv:--}" "$ratio" "$olat" "$dlat"
+		ocpu=$(field server-cpu-us <<<"$o")
+		dcpu=$(field server-cpu-us <<<"$d")
+		cpu="${ocpu:--}/${dcpu:--}"
+		[ "$cpu" = "-/-" ] && cpu=
+		printf '%-20s %4s %-12s %12s %12s %7s  %-21s %-21s %s\n' "$r" "${c:-}" "$m" "${ov:--}" "${dv:--}" "$ratio" "$olat" "$dlat" "$cpu"
 		if [ "$r" = idle ]; then
 			ov=$(field pss-KiB/session <<<"$o")
 			dv=$(field pss-KiB/session <<<"$d")

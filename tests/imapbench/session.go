@@ -146,7 +146,11 @@ type Result struct {
 	// operations by number (rows of 100 operations or more): an APPEND
 	// that slows down as the folder grows shows here.
 	First, Last time.Duration
-	Extra       string // row-specific key=value pairs
+	// ServerCPU is the CPU time the rest of the machine spent during the
+	// row (see cpuSample), when it could be measured.
+	ServerCPU time.Duration
+	HaveCPU   bool
+	Extra     string // row-specific key=value pairs
 }
 
 func (r Result) String() string {
@@ -160,6 +164,14 @@ func (r Result) String() string {
 		fmtDur(r.P50), fmtDur(r.P99))
 	if r.First > 0 {
 		s += fmt.Sprintf(" p50-first10%%=%s p50-last10%%=%s", fmtDur(r.First), fmtDur(r.Last))
+	}
+	if r.HaveCPU && r.Ops > 0 {
+		// Per message where the row counts messages, else per operation.
+		n := r.Msgs
+		if n == 0 {
+			n = r.Ops
+		}
+		s += fmt.Sprintf(" server-cpu-us=%.1f", float64(r.ServerCPU.Microseconds())/float64(n))
 	}
 	if r.Extra != "" {
 		s += " " + r.Extra
@@ -209,7 +221,7 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 		// taken off the row's time divided by the workers.
 		excluded atomic.Int64
 	)
-	start := time.Now()
+	start, cpu0 := time.Now(), sampleCPU()
 	for w := 0; w < conc; w++ {
 		wg.Add(1)
 		go func() {
@@ -266,6 +278,11 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 		}()
 	}
 	wg.Wait()
+	if wk.After == nil {
+		// (With After, the undoing runs in the row's time, beside other
+		// workers' operations: its CPU cannot be told apart.)
+		res.ServerCPU, res.HaveCPU = serverCPU(cpu0, sampleCPU())
+	}
 	res.Elapsed = time.Since(start) - time.Duration(excluded.Load()/int64(conc))
 	res.Ops = len(lat)
 	res.Msgs = int(msgs.Load())
