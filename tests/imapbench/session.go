@@ -147,10 +147,11 @@ type Result struct {
 	// that slows down as the folder grows shows here.
 	First, Last time.Duration
 	// ServerCPU is the CPU time the rest of the machine spent during the
-	// row (see cpuSample), when it could be measured.
-	ServerCPU time.Duration
-	HaveCPU   bool
-	Extra     string // row-specific key=value pairs
+	// row (see cpuSample), ClientCPU this process's, when they could be
+	// measured.
+	ServerCPU, ClientCPU time.Duration
+	HaveCPU              bool
+	Extra                string // row-specific key=value pairs
 }
 
 func (r Result) String() string {
@@ -171,7 +172,7 @@ func (r Result) String() string {
 		if n == 0 {
 			n = r.Ops
 		}
-		s += fmt.Sprintf(" server-cpu-us=%.1f", float64(r.ServerCPU.Microseconds())/float64(n))
+		s += fmt.Sprintf(" server-cpu-us=%.1f client-cpu-us=%.1f", float64(r.ServerCPU.Microseconds())/float64(n), float64(r.ClientCPU.Microseconds())/float64(n))
 	}
 	if r.Extra != "" {
 		s += " " + r.Extra
@@ -281,7 +282,9 @@ func run[S any](ctx context.Context, row string, conc, total int, wk Worker[S]) 
 	if wk.After == nil {
 		// (With After, the undoing runs in the row's time, beside other
 		// workers' operations: its CPU cannot be told apart.)
-		res.ServerCPU, res.HaveCPU = serverCPU(cpu0, sampleCPU())
+		cpu1 := sampleCPU()
+		res.ServerCPU, res.HaveCPU = serverCPU(cpu0, cpu1)
+		res.ClientCPU = cpu1.self - cpu0.self
 	}
 	res.Elapsed = time.Since(start) - time.Duration(excluded.Load()/int64(conc))
 	res.Ops = len(lat)
