@@ -116,7 +116,6 @@ func TestPanickingSessionIsStoppedSiblingAnswers(t *testing.T) {
 			if st, _ := stack.(string); !strings.Contains(st, "actors.echo.Receive") {
 				t.Fatalf("panic log has no stack through the handler: %v", stack)
 			}
-
 		})
 	}
 }

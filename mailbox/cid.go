@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -107,9 +108,9 @@ func zstdEncoder(level, size int) (*zstd.Encoder, error) {
 		// window log 21) rather than this library's 8 MiB: an encoder
 		// keeps 8.4 instead of 20.4 MiB at zstd-6. Levels 10 and above
 		// keep the larger window for their ratio.
-		wopts := opts
+		wopts := slices.Clip(opts)
 		if l < zstd.SpeedBestCompression {
-			wopts = append(wopts[:len(opts):len(opts)], zstd.WithWindowSize(2<<20))
+			wopts = append(wopts, zstd.WithWindowSize(2<<20))
 		}
 		w, err := zstd.NewWriter(nil, wopts...)
 		if err != nil {
@@ -118,7 +119,7 @@ func zstdEncoder(level, size int) (*zstd.Encoder, error) {
 		// A single-segment frame holds at most singleSegmentMax bytes: a
 		// window of that size makes the same frames as the default 8 MiB
 		// one, and the encoder keeps 6.4 MiB instead of 20 at zstd-6.
-		one, err := zstd.NewWriter(nil, append(opts, zstd.WithSingleSegment(true), zstd.WithWindowSize(singleSegmentMax))...)
+		one, err := zstd.NewWriter(nil, append(slices.Clip(opts), zstd.WithSingleSegment(true), zstd.WithWindowSize(singleSegmentMax))...)
 		if err != nil {
 			return nil, err
 		}
