@@ -142,10 +142,22 @@ var fetchRowNames = map[fetchKind]string{
 	fetchBodyStructure: "fetch-bodystructure",
 }
 
+// leanItems are the items of each kind as the lean client asks for them,
+// and the name each response must carry.
+var leanItems = map[fetchKind][2]string{
+	fetchEnvelope:      {"UID FLAGS ENVELOPE", "ENVELOPE ("},
+	fetchBody:          {"UID BODY.PEEK[]", "BODY[] "},
+	fetchBodyStructure: {"UID BODYSTRUCTURE", "BODYSTRUCTURE ("},
+}
+
 // fetchRow is UID FETCH 1:* of one kind of item on the selected mailbox,
 // repeat times per client; msgs counts the FETCH responses, payload the
-// BODY[] literal bytes.
-func fetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, repeat, conc int) (Result, error) {
+// BODY[] literal bytes. The lean client reads the responses (see
+// lean.go); with goIMAP, go-imap's client parses them.
+func fetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, repeat, conc int, goIMAP bool) (Result, error) {
+	if !goIMAP {
+		return leanFetchRow(ctx, t, mailbox, kind, repeat, conc)
+	}
 	opt := &imap.FetchOptions{UID: true}
 	switch kind {
 	case fetchEnvelope:
@@ -201,7 +213,33 @@ func fetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, re
 			return n, payload, nil
 		},
 	})
-	res.Extra = fmt.Sprintf("msgs/fetch=%d", msgsPerFetch.Load())
+	res.Extra = fmt.Sprintf("msgs/fetch=%d client=go-imap", msgsPerFetch.Load())
+	return res, err
+}
+
+// leanFetchRow is fetchRow with the lean client.
+func leanFetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind, repeat, conc int) (Result, error) {
+	items := leanItems[kind]
+	var msgsPerFetch atomic.Int64
+	res, err := run(ctx, fetchRowNames[kind], conc, repeat*conc, Worker[*leanConn]{
+		Open:  func(ctx context.Context, w *Wire) (*leanConn, error) { return t.leanLogin(ctx, w, mailbox) },
+		Close: (*leanConn).logout,
+		Op: func(ctx context.Context, c *leanConn, i int) (int, int64, error) {
+			n, payload, missing, err := c.fetch(items[0], items[1])
+			if kind != fetchBody {
+				payload = 0 // literals in an ENVELOPE are not message bytes
+			}
+			if err != nil {
+				return n, payload, err
+			}
+			if missing > 0 {
+				return n, payload, fmt.Errorf("%d of %d FETCH responses lack %q or are not whole", missing, n, items[1])
+			}
+			msgsPerFetch.Store(int64(n))
+			return n, payload, nil
+		},
+	})
+	res.Extra = fmt.Sprintf("msgs/fetch=%d client=lean", msgsPerFetch.Load())
 	return res, err
 }
 
