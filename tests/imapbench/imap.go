@@ -235,6 +235,9 @@ func leanFetchRow(ctx context.Context, t *Target, mailbox string, kind fetchKind
 			if missing > 0 {
 				return n, payload, fmt.Errorf("%d of %d FETCH responses lack %q or are not whole", missing, n, items[1])
 			}
+			if n != c.exists {
+				return n, payload, fmt.Errorf("%d FETCH responses for %d messages", n, c.exists)
+			}
 			msgsPerFetch.Store(int64(n))
 			return n, payload, nil
 		},

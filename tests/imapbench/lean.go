@@ -30,6 +30,8 @@ type leanConn struct {
 	// text is the response being read, its literals left out (their
 	// {N} markers stay).
 	text []byte
+	// exists is the selected mailbox's message count.
+	exists int
 }
 
 // leanLogin connects, logs in and, with mailbox set, SELECTs it.
@@ -52,12 +54,31 @@ func (t *Target) leanLogin(ctx context.Context, w *Wire, mailbox string) (*leanC
 		return nil, fmt.Errorf("LOGIN: %w", err)
 	}
 	if mailbox != "" {
-		if err := c.simple("SELECT " + quote(mailbox)); err != nil {
+		if err := c.selectBox(mailbox); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("SELECT %s: %w", mailbox, err)
 		}
 	}
 	return c, nil
+}
+
+// selectBox SELECTs mailbox and notes its EXISTS.
+func (c *leanConn) selectBox(mailbox string) error {
+	tag, err := c.send("SELECT " + quote(mailbox))
+	if err != nil {
+		return err
+	}
+	for {
+		done, err := c.next(tag, nil)
+		if err != nil || done {
+			return err
+		}
+		if f := bytes.Fields(c.text); len(f) == 3 && string(f[0]) == "*" && string(f[2]) == "EXISTS" {
+			if c.exists, err = strconv.Atoi(string(f[1])); err != nil {
+				return fmt.Errorf("%q", c.text)
+			}
+		}
+	}
 }
 
 // quote is s as an IMAP quoted string.

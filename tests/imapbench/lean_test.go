@@ -118,3 +118,13 @@ func TestPOP3Multiline(t *testing.T) {
 		t.Error("no error for a bare LF")
 	}
 }
+
+func TestLeanSelect(t *testing.T) {
+	c := canned("* FLAGS (\\Seen)\r\n* 2000 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 7] x\r\nL1 OK [READ-WRITE] done\r\n")
+	if err := c.selectBox("INBOX"); err != nil || c.exists != 2000 {
+		t.Errorf("selectBox: exists %d, %v; want 2000", c.exists, err)
+	}
+	if err := canned("L1 NO [NONEXISTENT] no\r\n").selectBox("x"); err == nil {
+		t.Error("no error for NO")
+	}
+}
