@@ -49,7 +49,7 @@ func (t *Target) leanLogin(ctx context.Context, w *Wire, mailbox string) (*leanC
 		conn.Close()
 		return nil, fmt.Errorf("greeting: %q", c.text)
 	}
-	if err := c.simple("LOGIN " + quote(t.User) + " " + quote(t.Password)); err != nil {
+	if err := c.command("LOGIN "+quote(t.User)+" "+quote(t.Password), nil); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("LOGIN: %w", err)
 	}
@@ -64,21 +64,16 @@ func (t *Target) leanLogin(ctx context.Context, w *Wire, mailbox string) (*leanC
 
 // selectBox SELECTs mailbox and notes its EXISTS.
 func (c *leanConn) selectBox(mailbox string) error {
-	tag, err := c.send("SELECT " + quote(mailbox))
-	if err != nil {
-		return err
-	}
-	for {
-		done, err := c.next(tag, nil)
-		if err != nil || done {
-			return err
-		}
+	return c.command("SELECT "+quote(mailbox), func() error {
 		if f := bytes.Fields(c.text); len(f) == 3 && string(f[0]) == "*" && string(f[2]) == "EXISTS" {
-			if c.exists, err = strconv.Atoi(string(f[1])); err != nil {
+			n, err := strconv.Atoi(string(f[1]))
+			if err != nil {
 				return fmt.Errorf("%q", c.text)
 			}
+			c.exists = n
 		}
-	}
+		return nil
+	})
 }
 
 // quote is s as an IMAP quoted string.
@@ -103,8 +98,9 @@ func (c *leanConn) send(cmd string) (string, error) {
 	return tag, c.w.Flush()
 }
 
-// simple runs a command whose untagged responses are of no interest.
-func (c *leanConn) simple(cmd string) error {
+// command runs a command, with untagged (when set) called for each
+// response before the completion, which is in c.text.
+func (c *leanConn) command(cmd string, untagged func() error) error {
 	tag, err := c.send(cmd)
 	if err != nil {
 		return err
@@ -114,12 +110,17 @@ func (c *leanConn) simple(cmd string) error {
 		if err != nil || done {
 			return err
 		}
+		if untagged != nil {
+			if err := untagged(); err != nil {
+				return err
+			}
+		}
 	}
 }
 
 // next reads one response; onLiteral, when set, is given the size of each
-// literal in it (which it leaves unread in c.r for onLiteral to consume,
-// or skips when onLiteral returns false). It reports whether the response
+// literal in it, whose bytes it must consume from c.r (without it they are
+// skipped). It reports whether the response
 // was the tagged completion of tag, which must be OK.
 func (c *leanConn) next(tag string, onLiteral func(n int64) error) (done bool, err error) {
 	c.text = c.text[:0]
