@@ -27,9 +27,9 @@
 # the machine spent outside the client per message (imapbench's
 # server-cpu-us: /proc/stat's busy time less the client's own), which
 # tells a row limited by the client from one limited by the server. The
-# FETCH rows read responses with imapbench's lean reader;
-# EXTRA_ARGS=-go-imap-fetch has go-imap's client parse them instead (it
-# then limits those rows on a 2-core machine).
+# APPEND and FETCH rows speak through imapbench's lean client;
+# EXTRA_ARGS=-go-imap has go-imap's client do them instead (it then limits
+# the FETCH rows on a 2-core machine).
 set -euo pipefail
 exec </dev/null
 

@@ -89,13 +89,15 @@ func (c *leanConn) logout() {
 
 // send writes one tagged command and returns its tag.
 func (c *leanConn) send(cmd string) (string, error) {
-	c.tag++
-	tag := "L" + strconv.Itoa(c.tag)
-	c.w.WriteString(tag)
-	c.w.WriteByte(' ')
-	c.w.WriteString(cmd)
-	c.w.WriteString("\r\n")
+	tag := c.nextTag()
+	c.w.WriteString(tag + " " + cmd + "\r\n")
 	return tag, c.w.Flush()
+}
+
+// nextTag is the tag of the next command.
+func (c *leanConn) nextTag() string {
+	c.tag++
+	return "L" + strconv.Itoa(c.tag)
 }
 
 // command runs a command, with untagged (when set) called for each
@@ -233,6 +235,35 @@ func balanced(t []byte) bool {
 		}
 	}
 	return depth == 0 && !quoted && closed
+}
+
+// append APPENDs m to mailbox with its date and \Seen when it has it, in
+// one write (a LITERAL+ literal, which both servers offer), and checks its
+// completion reports the new UID (UIDPLUS).
+func (c *leanConn) append(mailbox string, m Message) error {
+	tag := c.nextTag()
+	c.w.WriteString(tag + " APPEND " + quote(mailbox))
+	if m.Seen {
+		c.w.WriteString(` (\Seen)`)
+	}
+	c.w.WriteString(` "` + m.Date.Format("_2-Jan-2006 15:04:05 -0700") + `" {` + strconv.Itoa(len(m.Raw)) + "+}\r\n")
+	c.w.Write(m.Raw)
+	c.w.WriteString("\r\n")
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	for {
+		done, err := c.next(tag, nil)
+		if err != nil {
+			return err
+		}
+		if done {
+			if !bytes.Contains(c.text, []byte("[APPENDUID ")) {
+				return fmt.Errorf("APPEND: no APPENDUID: %q", c.text)
+			}
+			return nil
+		}
+	}
 }
 
 // fetch runs UID FETCH 1:* (items) and reads its responses: n counts the

@@ -2,16 +2,22 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
-// canned is a leanConn reading the server's side from s; what it sends is
-// dropped. Its first command gets the tag L1.
+// canned is a leanConn reading the server's side from s; what it sends
+// goes to sent. Its first command gets the tag L1.
 func canned(s string) *leanConn {
-	return &leanConn{r: bufio.NewReaderSize(strings.NewReader(s), 16), w: bufio.NewWriter(io.Discard)}
+	return cannedTo(s, io.Discard)
+}
+
+func cannedTo(s string, sent io.Writer) *leanConn {
+	return &leanConn{r: bufio.NewReaderSize(strings.NewReader(s), 16), w: bufio.NewWriter(sent)}
 }
 
 func TestLeanFetch(t *testing.T) {
@@ -126,5 +132,29 @@ func TestLeanSelect(t *testing.T) {
 	}
 	if err := canned("L1 NO [NONEXISTENT] no\r\n").selectBox("x"); err == nil {
 		t.Error("no error for NO")
+	}
+}
+
+func TestLeanAppend(t *testing.T) {
+	m := Message{Raw: []byte("Subject: a\r\n\r\nb\r\n"), Date: time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("", -(2*3600+1800))), Seen: true}
+	var sent bytes.Buffer
+	c := cannedTo("* 3 EXISTS\r\nL1 OK [APPENDUID 9 3] done\r\n", &sent)
+	if err := c.append(`a "b"`, m); err != nil {
+		t.Fatal(err)
+	}
+	want := "L1 APPEND \"a \\\"b\\\"\" (\\Seen) \" 4-Mar-2026 05:06:07 -0230\" {17+}\r\nSubject: a\r\n\r\nb\r\n\r\n"
+	if sent.String() != want {
+		t.Errorf("sent %q, want %q", sent.String(), want)
+	}
+	m.Seen = false
+	for stream, ok := range map[string]bool{
+		"L1 OK [APPENDUID 9 4] done\r\n": true,
+		"L1 OK done\r\n":                 false, // no UID reported
+		"L1 NO [TRYCREATE] no\r\n":       false,
+		"* BYE\r\n":                      false,
+	} {
+		if err := canned(stream).append("x", m); (err == nil) != ok {
+			t.Errorf("%q: %v", stream, err)
+		}
 	}
 }

@@ -20,12 +20,14 @@
 //	idle                 -idle-sessions logged-in sessions in IDLE on -mailbox; server memory
 //	                     (RSS and PSS of -pid and its children) before and with them open
 //
-// The FETCH rows read the responses with a lean reader (lean.go) that
-// checks each response is whole and carries the item, without building
-// Go values of it: go-imap's client spent more per message than either
-// server, and the rows measured the client. -go-imap-fetch parses them
-// with go-imap's client instead. The POP3 row reads its lines from a
-// buffered reader for the same reason.
+// The APPEND and FETCH rows speak through a lean client (lean.go): it
+// sends each APPEND in one write (a LITERAL+ literal) and checks the
+// APPENDUID of its completion, and it checks each FETCH response is whole
+// and carries the item, without building Go values of it. go-imap's
+// client spent more per message than either server on FETCH (7 to 11 µs)
+// and 0.34 to 0.42 ms per APPEND, and the rows measured the client;
+// -go-imap has go-imap's client do them instead. The POP3 row reads its
+// lines from a buffered reader for the same reason.
 //
 // Messages are generated (plain, alternative and with attachments, one in
 // 20 holding the default search term, so the hit count is checked) or taken
@@ -72,7 +74,7 @@ func main() {
 	dialers := flag.Int("idle-dialers", 50, "sessions the idle row opens at a time")
 	pid := flag.Int("pid", 0, "server process id, for the idle row's memory reading")
 	settle := flag.Duration("settle", 3*time.Second, "wait before each memory reading")
-	goIMAP := flag.Bool("go-imap-fetch", false, "FETCH rows parse the responses with go-imap's client instead of the lean reader")
+	flag.BoolVar(&t.GoIMAP, "go-imap", false, "the APPEND and FETCH rows use go-imap's client instead of the lean one")
 	localAddrs := flag.Int("local-addrs", 8, "spread connections to a loopback server over 127.0.0.1..127.0.0.N")
 	flag.Parse()
 	if t.User == "" || t.Password == "" {
@@ -155,7 +157,7 @@ func main() {
 		}
 		for _, k := range []fetchKind{fetchEnvelope, fetchBody, fetchBodyStructure} {
 			if want[fetchRowNames[k]] {
-				report(fetchRow(ctx, t, *mailbox, k, *repeat, conc, *goIMAP))
+				report(fetchRow(ctx, t, *mailbox, k, *repeat, conc))
 			}
 		}
 		if want["search"] {

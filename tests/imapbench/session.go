@@ -22,6 +22,9 @@ type Target struct {
 	// run out of one address's ephemeral ports; empty for the default.
 	LocalAddrs []net.IP
 	Timeout    time.Duration
+	// GoIMAP: the APPEND and FETCH rows use go-imap's client, not the
+	// lean one.
+	GoIMAP bool
 
 	next atomic.Uint64
 }
