@@ -95,14 +95,36 @@ func (m *Message) headerText(e *entity, needle []byte) bool {
 }
 
 // TextContains reports whether the header or the body contains substr
-// (SEARCH TEXT, RFC 9051 6.4.4), with the matching rules of HeaderContains
-// and BodyContains.
+// (SEARCH TEXT, RFC 9051 6.4.4: "in the header (including MIME header
+// fields) or body of the message"), with the matching rules of
+// HeaderContains and BodyContains. The MIME header fields are those of
+// every body part, so that an attachment's file name or type is found.
 func (m *Message) TextContains(substr string) bool {
 	needle := foldString(substr)
 	if needle == "" {
 		return true
 	}
-	return m.headerText(m.root, []byte(needle)) || m.bodyContains(m.tree(), []byte(needle))
+	return m.textContains(m.tree(), []byte(needle))
+}
+
+// textContains reports whether the header of e (a message's, or a body
+// part's MIME header fields) or its body contains the folded needle.
+func (m *Message) textContains(e *entity, needle []byte) bool {
+	if m.headerText(e, needle) {
+		return true
+	}
+	switch e.kind {
+	case kindMultipart:
+		for _, c := range e.children {
+			if m.textContains(c, needle) {
+				return true
+			}
+		}
+		return false
+	case kindMessage:
+		return m.textContains(e.msg, needle)
+	}
+	return m.bodyContains(e, needle)
 }
 
 // foldRune maps r to one representative of its simple case folding orbit

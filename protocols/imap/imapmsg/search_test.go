@@ -19,6 +19,7 @@ Content-Transfer-Encoding: quoted-printable
 <p>Kelvin=20=E2=84=AA</p>
 --b
 Content-Type: application/octet-stream
+Content-Disposition: attachment; filename*=utf-8''%E2%82%AC-Bericht.pdf
 
 attachment-only-word
 --b
@@ -59,6 +60,13 @@ func TestSearch(t *testing.T) {
 		{"text: body", m.TextContains, "the € SIGN", true},
 		{"text: field name", m.TextContains, "content-type: multipart", true},
 		{"text: absent", m.TextContains, "nowhere", false},
+		// RFC 9051 6.4.4: TEXT includes the MIME header fields of the parts.
+		{"text: a part's MIME header", m.TextContains, "Bericht.PDF", true},
+		{"text: a part's field name", m.TextContains, "content-disposition: ATTACHMENT", true},
+		{"text: a part's transfer encoding", m.TextContains, "quoted-printable", true},
+		{"text: encapsulated header", m.TextContains, "inner-subject-word", true},
+		{"text skips non-text bodies", m.TextContains, "attachment-only-word", false},
+		{"body is not a part's MIME header", m.BodyContains, "Bericht.pdf", false},
 		{"body empty", m.BodyContains, "", true},
 	}
 	for _, tc := range tests {
