@@ -10,6 +10,7 @@
 #
 #   tests/clients/against-dovecot.sh            # all checks
 #   tests/clients/against-dovecot.sh curl       # one
+#   tests/clients/against-dovecot.sh compare    # our answers next to Dovecot's (compare_check.sh)
 set -uo pipefail
 exec </dev/null
 PATH=$PATH:/usr/sbin
