@@ -32,7 +32,8 @@ ITEMS = [
     "BINARY.PEEK[1]", "BINARY.SIZE[1]", "BINARY.PEEK[2]", "BINARY.SIZE[2]", "BINARY.PEEK[1.1]",
     "BODY.PEEK[2.HEADER]", "BODY.PEEK[2.TEXT]", "BODY.PEEK[3]", "BODY.PEEK[1.TEXT]",
     "BODY.PEEK[1.HEADER]", "RFC822.HEADER", "RFC822.TEXT", "BODY.PEEK[2.1.MIME]",
-    "BODY.PEEK[1.2.MIME]",
+    "BODY.PEEK[1.2.MIME]", "BODY.PEEK[2.HEADER.FIELDS (Subject)]", "BODY.PEEK[]<100000000.10>",
+    "BODY.PEEK[TEXT]<0.0>", "BINARY.PEEK[1]<2.5>", "BINARY.SIZE[1.1]", "BODY.PEEK[HEADER.FIELDS (X-Absent)]",
 ]
 SEARCHES = [
     "ALL", "SEEN", "UNSEEN", "KEYWORD $Label1", 'FROM "example"', 'SUBJECT "test"', 'BODY "the"',
@@ -41,6 +42,11 @@ SEARCHES = [
     "OR FROM a TO b", 'CC "@"', 'HEADER X-Mailer ""', 'TEXT "attachment"', 'BODY "attachment"',
     'TEXT "filename"', 'TEXT "notes.txt"', 'TEXT "Content-Transfer-Encoding"', 'TEXT "base64"',
     'BODY "Grüße"', 'SUBJECT "ü"', 'BODY "€"', 'TEXT "Straße"',
+    "ON 1-Jan-2020", "SINCE 2-Jan-2020", "SENTON 16-Nov-2023", "SENTSINCE 1-Dec-2023",
+    'HEADER Message-ID ""', 'NOT HEADER Message-ID ""', "ANSWERED", "UNKEYWORD $Label1", "NEW", "OLD",
+    "RECENT", "DRAFT", "UNDELETED", "1:5", "UID 3:*", "LARGER 100000", "NOT SMALLER 5000",
+    'OR SUBJECT "fwd" SUBJECT "Re:"', 'SUBJECT ""', 'FROM "Erika Mustermann"', 'TO "fixture@example.org"',
+    'BCC "bcc"', 'HEADER From "<erika@partner.example>"', 'BODY "snowman"', 'TEXT "Übersicht"',
 ]
 
 
