@@ -23,5 +23,5 @@ gx_start "$GROMOX" "$WORK/data"
 DIRS=$HERE/messages:$HERE/tricky
 CORPUS=$ROOT/../shared/fixtures/upstream-3.10/corpus
 [ -d "$CORPUS" ] && DIRS=$CORPUS:$DIRS
-OURS_ADDR=$(gx_listener imap) OURS_USER=compare@gromox.test OURS_PASSWORD=compare-password \
+OURS_ADDR=$(gx_listener imap) OURS_POP3=$(gx_listener pop3) OURS_USER=compare@gromox.test OURS_PASSWORD=compare-password \
 	MESSAGE_DIRS=$DIRS EXPECTED=$HERE/compare-dovecot.expected python3 "$HERE/compare_dovecot.py"

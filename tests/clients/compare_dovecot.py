@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Our IMAP server's answers next to Dovecot's, for the same messages.
 
-Environment: IMAP_ADDR, IMAP_USER, IMAP_PASSWORD (Dovecot), OURS_ADDR,
-OURS_USER, OURS_PASSWORD (ours), MESSAGE_DIRS (directories of *.eml,
+Environment: IMAP_ADDR, POP3_ADDR, IMAP_USER, IMAP_PASSWORD (Dovecot),
+OURS_ADDR, OURS_POP3, OURS_USER, OURS_PASSWORD (ours), MESSAGE_DIRS (directories of *.eml,
 separated by ":"), EXPECTED (the file of accepted differences).
 
 Each message is APPENDed to a fresh folder on both servers, with the same
 flags and date, and then asked the same FETCH items (every section and
-partial form) and SEARCH keys. Differences of form that RFC 9051 leaves to
+partial form) and SEARCH keys; then the INBOX holds them alone, and POP3
+LIST, RETR and TOP of each are compared. Differences of form that RFC 9051 leaves to
 the server are evened out first (see norm). Each remaining difference must
 be listed in EXPECTED as "ITEM MESSAGE  # reason" ("ITEM *" for every
-message, "SEARCH KEY  # reason" for a search): the ones listed print as "accepted", any other as "DIFF" with
+message, "SEARCH KEY  # reason" for a search, "POP3-RETR MESSAGE" and the
+like for POP3): the ones listed print as "accepted", any other as "DIFF" with
 both answers, and a listed one that no longer differs as "GONE". The exit
 status is 1 when there is a DIFF or a GONE.
 """
@@ -19,6 +21,7 @@ import email.utils
 import glob
 import imaplib
 import os
+import poplib
 import re
 import sys
 
@@ -157,6 +160,40 @@ def main():
             found.append([msgs[uids.index(int(u))][0] for u in data[0].split()] if typ == "OK" else [typ, data])
         if found[0] != found[1]:
             report("SEARCH " + key, found[0], found[1])
+    # POP3 serves the INBOX: it gets the same messages on both, alone.
+    pops = []
+    for m, addr, user, password in ((ours, env["OURS_POP3"], env["OURS_USER"], env["OURS_PASSWORD"]),
+                                    (dove, env["POP3_ADDR"], env["IMAP_USER"], env["IMAP_PASSWORD"])):
+        typ, data = m.select("INBOX")
+        if int(data[0]) > 0:  # "1:*" in an empty mailbox is a BAD (RFC 3501 9)
+            m.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
+            m.expunge()
+        for name, raw in msgs:
+            typ, data = m.append("INBOX", None, None, raw)
+            assert typ == "OK", ("APPEND INBOX", name, typ, data)
+        host, port = addr.rsplit(":", 1)
+        p = poplib.POP3(host, int(port))
+        p.user(user)
+        p.pass_(password)
+        pops.append(p)
+    assert pops[0].stat()[0] == pops[1].stat()[0] == len(msgs), (pops[0].stat(), pops[1].stat())
+    for i, (name, _) in enumerate(msgs, 1):
+        for cmd in ("LIST", "RETR", "TOP 0", "TOP 3"):
+            got = []
+            for p in pops:
+                try:
+                    if cmd == "LIST":
+                        got.append(p.list(i))
+                    elif cmd == "RETR":
+                        got.append(p.retr(i)[1])
+                    else:
+                        got.append(p.top(i, int(cmd.split()[1]))[1])
+                except poplib.error_proto as e:
+                    got.append(repr(e))
+            if got[0] != got[1]:
+                report("POP3-" + cmd.replace(" ", "-") + " " + name, got[0], got[1])
+    for p in pops:
+        p.quit()
     gone = [k for k in expected if k not in seen]
     for k in gone:
         print("GONE: %s no longer differs: take it out of %s" % (k, env["EXPECTED"]))
@@ -164,8 +201,8 @@ def main():
         m.close()
         m.delete(FOLDER)
         m.logout()
-    print("%d messages, %d items and %d searches each: %d differences accepted, %d not, %d listed ones gone"
-          % (len(msgs), len(ITEMS), len(SEARCHES), accepted, diffs, len(gone)))
+    print("%d messages, %d items, %d searches and 4 POP3 commands each: %d differences accepted, %d not, "
+          "%d listed ones gone" % (len(msgs), len(ITEMS), len(SEARCHES), accepted, diffs, len(gone)))
     sys.exit(1 if diffs or gone else 0)
 
 
