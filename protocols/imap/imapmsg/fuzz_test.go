@@ -30,7 +30,8 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	files, _ := filepath.Glob(filepath.Join(fixtureDir, "corpus", "*.eml"))
-	for _, file := range files {
+	tricky, _ := filepath.Glob(filepath.Join("..", "..", "..", "tests", "clients", "tricky", "*.eml"))
+	for _, file := range append(files, tricky...) {
 		if b, err := os.ReadFile(file); err == nil && len(b) < 64<<10 {
 			f.Add(b)
 		}
