@@ -31,7 +31,8 @@ FUZZ_TARGETS = config:FuzzParseCfg config:FuzzParseIni config:FuzzParseDuration 
 	protocols/mapihttp/wire:FuzzMailboxBodies protocols/mapihttp/wire:FuzzAddressBookBodies \
 	protocols/mapihttp/wire:FuzzReadResponseStream protocols/mapihttp/rops:FuzzParseRequests \
 	protocols/mapihttp/rops:FuzzParseResponse protocols/mapihttp:FuzzExecute protocols/nspi:FuzzRequest protocols/nspi:FuzzTemplatePak \
-	mapi/tnef:FuzzDecode mapi/rtf:FuzzDecompress mapi/rtf:FuzzRTF mapi/rtf:FuzzToHTML
+	mapi/tnef:FuzzDecode mapi/rtf:FuzzDecompress mapi/rtf:FuzzRTF mapi/rtf:FuzzToHTML \
+	tests/imapbench:FuzzLeanFetch
 fuzz:
 	for t in $(FUZZ_TARGETS); do \
 		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
