@@ -21,7 +21,8 @@ var plainAddr = regexp.MustCompile(`^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$`)
 // converts back to the same values.
 func FuzzImport(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(fixtureDir, "corpus/*.eml"))
-	for _, file := range files {
+	tricky, _ := filepath.Glob(filepath.Join("..", "..", "tests", "clients", "tricky", "*.eml"))
+	for _, file := range append(files, tricky...) {
 		if b, err := os.ReadFile(file); err == nil && len(b) < 64<<10 {
 			f.Add(b)
 		}
