@@ -299,7 +299,9 @@ func TestListFolders(t *testing.T) {
 	c.cmd("NO", "CREATE Projects/Alpha")
 	c.cmd("NO", "CREATE inbox")
 	c.cmd("NO", `CREATE "a//b"`)
-	c.cmd("NO", "DELETE Projects") // has children
+	if _, st := c.cmd("NO", "DELETE Projects"); !strings.HasPrefix(st, "NO [HASCHILDREN]") {
+		t.Errorf("DELETE of a folder with children: %q, want NO [HASCHILDREN] (RFC 9051 7.1)", st)
+	}
 	c.cmd("NO", `DELETE "Sent Items"`)
 	c.ok("RENAME Projects/Alpha Projects/Beta")
 	u = c.ok(`LIST "" "Projects*"`)
@@ -307,6 +309,22 @@ func TestListFolders(t *testing.T) {
 	c.ok("DELETE Projects/Beta")
 	c.ok("DELETE Projects")
 	c.cmd("NO", "SELECT Projects")
+	// A mail folder holding a calendar (made by Outlook): IMAP shows no
+	// child and cannot delete the calendar, so DELETE can never succeed.
+	ctx := context.Background()
+	keep, err := mailbox.Do[uint64](ctx, e.Stores, e.maildir, mailbox.CreateFolder{Parent: mapi.PrivateFIDIPMSubtree, Name: "Keep", Class: "IPF.Note"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mailbox.Do[uint64](ctx, e.Stores, e.maildir, mailbox.CreateFolder{Parent: keep, Name: "Team calendar", Class: "IPF.Appointment"}); err != nil {
+		t.Fatal(err)
+	}
+	has(t, c.ok(`LIST "" "Keep*"`), `* LIST (\HasNoChildren) "/" "Keep"`)
+	if _, st := c.cmd("NO", "DELETE Keep"); !strings.HasPrefix(st, "NO [CANNOT]") {
+		t.Errorf("DELETE of a folder holding a calendar: %q, want NO [CANNOT]", st)
+	}
+	c.ok("SELECT Keep")
+	c.ok("UNSELECT")
 	// Subscriptions: only INBOX at first (as upstream), then what the
 	// client asks.
 	u = c.ok(`LSUB "" "*"`)

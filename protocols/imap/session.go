@@ -346,7 +346,9 @@ func (a *session) delete(name string) error {
 		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeCannot, Text: "special mailboxes cannot be deleted"}
 	}
 	if hasChildren(fs, f.ID) {
-		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeInUse, Text: "mailbox has children; delete them first"}
+		// RFC 9051 7.1: HASCHILDREN, the code of its own example. (A
+		// MAPI folder cannot become \Noselect, so the folder stays.)
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeHasChildren, Text: "mailbox has children; delete them first"}
 	}
 	if a.sel != nil && a.sel.fid == f.ID {
 		a.unselect()
@@ -362,7 +364,9 @@ func (a *session) delete(name string) error {
 	})
 	if _, err := a.do(del); err != nil {
 		if errors.Is(err, mailbox.ErrFolderInUse) {
-			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeInUse, Text: "the folder holds folders IMAP does not show"}
+			// Children of another class, which no IMAP command can
+			// delete.
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeCannot, Text: "the folder holds folders IMAP does not show"}
 		}
 		return a.storeError(err)
 	}
