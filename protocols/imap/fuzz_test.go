@@ -25,6 +25,7 @@ func FuzzCommands(f *testing.F) {
 		"a FETCH 4294967295 (FLAGS)",
 		"a FETCH 1 (BODY[1.2.3.4.5.6.MIME]<0.4294967295>)",
 		"a SELECT {99999999}",
+		"a MOVE 1:* \"Deleted Items\"", // empties the Inbox: it is filled again
 		"a ID (\"name\" \"x\" \"os\" NIL)\r\nb id nil\r\nc ID (",
 	} {
 		f.Add([]byte(s))
@@ -45,6 +46,16 @@ func FuzzCommands(f *testing.F) {
 		io.Copy(io.Discard, nc)
 		control.t = t
 		control.ok("NOOP")
+		// Earlier inputs may have moved or expunged every message: the
+		// Inbox gets messages back, so that later inputs have some to
+		// work on and the FETCH below names one (in an empty mailbox
+		// "1:*" is a BAD, RFC 3501 9).
+		if st := control.ok("STATUS INBOX (MESSAGES)"); len(st) == 1 && strings.HasSuffix(st[0], "(MESSAGES 0)") {
+			for _, raw := range []string{raw1, raw2, raw3} {
+				e.deliver(t, raw)
+			}
+			control.ok("NOOP")
+		}
 		control.ok("FETCH 1:* (FLAGS)")
 	})
 }
