@@ -19,7 +19,8 @@ import (
 // more than either server spends making one, so the FETCH rows measured
 // the client. This one spends well under a microsecond on a response
 // outside the bytes it reads, and still checks that each response is
-// whole and carries the item asked for.
+// whole and carries the item asked for. It also sends the APPEND rows'
+// messages, each in one write.
 
 // leanConn is an IMAP session spoken over a buffered connection.
 type leanConn struct {
@@ -122,8 +123,8 @@ func (c *leanConn) command(cmd string, untagged func() error) error {
 
 // next reads one response; onLiteral, when set, is given the size of each
 // literal in it, whose bytes it must consume from c.r (without it they are
-// skipped). It reports whether the response
-// was the tagged completion of tag, which must be OK.
+// skipped). It reports whether the response was the tagged completion of
+// tag, which must be OK.
 func (c *leanConn) next(tag string, onLiteral func(n int64) error) (done bool, err error) {
 	c.text = c.text[:0]
 	for {
