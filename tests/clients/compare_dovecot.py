@@ -7,7 +7,8 @@ separated by ":"), EXPECTED (the file of accepted differences).
 
 Each message is APPENDed to a fresh folder on both servers, with the same
 flags and date, and then asked the same FETCH items (every section and
-partial form) and SEARCH keys; then the INBOX holds them alone, and POP3
+partial form) and SEARCH keys, and COPYed and MOVEd (flags, internal
+date and size must come along); then the INBOX holds them alone, and POP3
 LIST, RETR and TOP of each are compared. Differences of form that RFC 9051 leaves to
 the server are evened out first (see norm). Each remaining difference must
 be listed in EXPECTED as "ITEM MESSAGE  # reason" ("ITEM *" for every
@@ -26,6 +27,7 @@ import re
 import sys
 
 FOLDER = "compare-dovecot"
+imaplib.Commands.setdefault("MOVE", ("SELECTED",))  # RFC 6851, unknown to Python 3.11
 ITEMS = [
     "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE", "BODY",
     "BODY.PEEK[]", "BODY.PEEK[HEADER]", "BODY.PEEK[TEXT]", "BODY.PEEK[1]", "BODY.PEEK[1.MIME]",
@@ -69,6 +71,11 @@ def fill(m, msgs):
         assert typ == "OK", ("APPEND", name, typ, data)
     typ, data = m.select(FOLDER)
     assert typ == "OK", ("SELECT", typ, data)
+    return uids(m)
+
+
+def uids(m):
+    """The UIDs of the selected folder's messages, in order."""
     typ, data = m.uid("SEARCH", "ALL")
     return [int(u) for u in data[0].split()]
 
@@ -155,11 +162,32 @@ def main():
         if not key.isascii():
             args = ["CHARSET", "UTF-8", key.encode()]
         found = []
-        for m, uids in ((ours, uo), (dove, ud)):
+        for m, us in ((ours, uo), (dove, ud)):
             typ, data = m.uid("SEARCH", *args)
-            found.append([msgs[uids.index(int(u))][0] for u in data[0].split()] if typ == "OK" else [typ, data])
+            found.append([msgs[us.index(int(u))][0] for u in data[0].split()] if typ == "OK" else [typ, data])
         if found[0] != found[1]:
             report("SEARCH " + key, found[0], found[1])
+    # COPY and MOVE keep each message's flags, internal date and size.
+    for verb in ("COPY", "MOVE"):
+        got = []
+        for m in (ours, dove):
+            m.select(FOLDER)
+            m.delete(FOLDER + "-" + verb)
+            m.create(FOLDER + "-" + verb)
+            typ, data = m.uid(verb, "1:*", FOLDER + "-" + verb)
+            assert typ == "OK", (verb, typ, data)
+            m.select(FOLDER + "-" + verb)
+            typ, data = m.fetch("1:*", "(FLAGS INTERNALDATE RFC822.SIZE)")
+            got.append([norm("FLAGS", "OK", [d]) for d in data])
+            assert len(got[-1]) == len(msgs), (verb, len(got[-1]), len(msgs))
+            if verb == "MOVE":  # the messages go back for the searches below
+                m.uid("MOVE", "1:*", FOLDER)
+            m.select(FOLDER)
+            m.delete(FOLDER + "-" + verb)
+        if got[0] != got[1]:
+            report(verb + " *", got[0], got[1])
+        uo, ud = uids(ours), uids(dove)
+
     # POP3 serves the INBOX: it gets the same messages on both, alone.
     pops = []
     for m, addr, user, password in ((ours, env["OURS_POP3"], env["OURS_USER"], env["OURS_PASSWORD"]),
@@ -201,7 +229,7 @@ def main():
         m.close()
         m.delete(FOLDER)
         m.logout()
-    print("%d messages, %d items, %d searches and 4 POP3 commands each: %d differences accepted, %d not, "
+    print("%d messages, %d items, %d searches, COPY, MOVE and 4 POP3 commands each: %d differences accepted, %d not, "
           "%d listed ones gone" % (len(msgs), len(ITEMS), len(SEARCHES), accepted, diffs, len(gone)))
     sys.exit(1 if diffs or gone else 0)
 
