@@ -108,6 +108,12 @@ func (c *leanConn) command(cmd string, untagged func() error) error {
 	if err != nil {
 		return err
 	}
+	return c.wait(tag, untagged)
+}
+
+// wait reads the responses to the command tagged tag up to its completion,
+// which must be OK, with untagged as for command.
+func (c *leanConn) wait(tag string, untagged func() error) error {
 	for {
 		done, err := c.next(tag, nil)
 		if err != nil || done {
@@ -253,18 +259,13 @@ func (c *leanConn) append(mailbox string, m Message) error {
 	if err := c.w.Flush(); err != nil {
 		return err
 	}
-	for {
-		done, err := c.next(tag, nil)
-		if err != nil {
-			return err
-		}
-		if done {
-			if !bytes.Contains(c.text, []byte("[APPENDUID ")) {
-				return fmt.Errorf("APPEND: no APPENDUID: %q", c.text)
-			}
-			return nil
-		}
+	if err := c.wait(tag, nil); err != nil {
+		return err
 	}
+	if !bytes.Contains(c.text, []byte("[APPENDUID ")) {
+		return fmt.Errorf("APPEND: no APPENDUID: %q", c.text)
+	}
+	return nil
 }
 
 // fetch runs UID FETCH 1:* (items) and reads its responses: n counts the
