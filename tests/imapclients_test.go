@@ -34,6 +34,8 @@ var clientChecks = []clientCheck{
 	{name: "imaplib-starttls", program: "python3", args: []string{"clients/imaplib_check.py"}, env: []string{"IMAP_STARTTLS=1"}},
 	{name: "curl", program: "curl", args: []string{"clients/curl_check.sh"}, usable: curlProtocols},
 	{name: "mbsync", program: "mbsync", args: []string{"clients/mbsync_check.sh"}, usable: needPython},
+	{name: "offlineimap", program: "offlineimap", args: []string{"clients/offlineimap_check.sh"}, usable: needPython},
+	{name: "fetchmail", program: "fetchmail", args: []string{"clients/fetchmail_check.sh"}, usable: needPython},
 }
 
 // curlProtocols: the curl found must speak imap and pop3 (some builds
@@ -54,8 +56,8 @@ func curlProtocols() error {
 	return needPython()
 }
 
-// needPython: the mbsync check changes and reads the server's flags with
-// python3's imaplib.
+// needPython: the mbsync, offlineimap and fetchmail checks change and read
+// the server's side with python3's imaplib (and poplib, smtplib).
 func needPython() error {
 	_, err := exec.LookPath("python3")
 	return err
@@ -63,8 +65,10 @@ func needPython() error {
 
 // TestIMAPClients runs the clients people use against the real server:
 // Python's imaplib (LOGIN, LIST, SELECT, FETCH, STORE, SEARCH, CREATE,
-// COPY, APPEND, EXPUNGE), curl (imap:// and pop3://) and mbsync (a two-way
-// sync of the INBOX with a Maildir, then a sync that changes nothing). Each
+// COPY, APPEND, EXPUNGE), curl (imap:// and pop3://), mbsync (a two-way
+// sync of the INBOX with a Maildir, then a sync that changes nothing),
+// OfflineIMAP (the same for every folder, with non-ASCII folder names both
+// ways) and fetchmail (collecting over IMAP and POP3, with UIDL). Each
 // client has a user of its own whose INBOX holds clients/messages/*.eml,
 // delivered over LMTP; the scripts compare what they read with those files
 // byte for byte. A client that is not installed is skipped; so is the whole
@@ -128,7 +132,7 @@ func TestIMAPClients(t *testing.T) {
 				cmd = exec.CommandContext(ctx, "bash", c.args...)
 			}
 			cmd.Env = append(os.Environ(),
-				"IMAP_ADDR="+addr["imap"], "POP3_ADDR="+addr["pop3"],
+				"IMAP_ADDR="+addr["imap"], "POP3_ADDR="+addr["pop3"], "LMTP_ADDR="+addr["lmtp"],
 				"IMAP_USER="+c.name+"@gromox.test", "IMAP_PASSWORD="+password,
 				"EXPECT_DIR="+msgDir, "IMAP_DELIMITER=/")
 			cmd.Env = append(cmd.Env, c.env...)

@@ -6,7 +6,8 @@
 # (put there by APPEND). It shows that the checks pass against a
 # well-known server, so a failure against ours is ours. Run as root (Dovecot
 # will not otherwise switch to the mail user); installs nothing: it needs
-# dovecot-imapd, dovecot-pop3d, curl, isync and python3.
+# dovecot-imapd, dovecot-pop3d, dovecot-lmtpd, curl, isync, offlineimap3,
+# fetchmail and python3.
 #
 #   tests/clients/against-dovecot.sh            # all checks
 #   tests/clients/against-dovecot.sh curl       # one
@@ -16,7 +17,7 @@ exec </dev/null
 PATH=$PATH:/usr/sbin
 cd "$(dirname "$0")"
 HERE=$PWD
-CHECKS=("${@:-imaplib curl mbsync}")
+CHECKS=("${@:-imaplib curl mbsync offlineimap fetchmail}")
 read -ra CHECKS <<<"${CHECKS[*]}"
 
 WORK=$(mktemp -d /tmp/clients-dovecot.XXXXXX)
@@ -41,6 +42,7 @@ free_port() {
 }
 IMAP_PORT=$(free_port 11530)
 POP3_PORT=$(free_port 11200)
+LMTP_PORT=$(free_port 11240)
 PASSWORD=clients-password
 mkdir -p "$DV/run" "$DV/home"
 chown nobody:nogroup "$DV/home"
@@ -51,7 +53,7 @@ cat >"$DV/dovecot.conf" <<EOF
 base_dir = $DV/run
 state_dir = $DV/state
 log_path = $DV/dovecot.log
-protocols = imap pop3
+protocols = imap pop3 lmtp
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -78,6 +80,12 @@ service imap-login {
     port = 0
   }
 }
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $LMTP_PORT
+  }
+}
 service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1
@@ -96,7 +104,7 @@ done
 
 rc=0
 for c in "${CHECKS[@]}"; do
-	export IMAP_ADDR=127.0.0.1:$IMAP_PORT POP3_ADDR=127.0.0.1:$POP3_PORT IMAP_USER=$c@clients.test \
+	export IMAP_ADDR=127.0.0.1:$IMAP_PORT POP3_ADDR=127.0.0.1:$POP3_PORT LMTP_ADDR=127.0.0.1:$LMTP_PORT IMAP_USER=$c@clients.test \
 		IMAP_PASSWORD=$PASSWORD EXPECT_DIR=$HERE/messages
 	python3 - <<'EOF' || exit 1
 import glob, imaplib, os

@@ -8,21 +8,9 @@
 # Prints "ok: ..." per check; on the first failure "FAIL: <request>:
 # expected ..., got ..." and exit 1. curl fetches with BODY[] (not PEEK):
 # the messages end up \Seen.
-set -uo pipefail
-exec </dev/null
-
-: "${IMAP_ADDR:?}" "${POP3_ADDR:?}" "${IMAP_USER:?}" "${IMAP_PASSWORD:?}" "${EXPECT_DIR:?}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+: "${IMAP_ADDR:?}" "${POP3_ADDR:?}" "${IMAP_USER:?}" "${IMAP_PASSWORD:?}"
+. "$(dirname "$0")/common.sh"
 CURL=(curl -sS --max-time 30 --user "$IMAP_USER:$IMAP_PASSWORD")
-mapfile -t FILES < <(ls -v "$EXPECT_DIR"/*.eml)
-N=${#FILES[@]}
-
-fail() {
-	echo "FAIL: $1: expected $2, got $3"
-	exit 1
-}
-ok() { echo "ok: $*"; }
 # run REQUEST-LABEL OUTFILE CURL-ARGS...: curl must succeed.
 run() {
 	local what=$1 out=$2

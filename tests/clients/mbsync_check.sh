@@ -15,25 +15,13 @@
 # (the INBOX's messages, 1.eml, 2.eml, ... in delivery order). Prints
 # "ok: ..." per check; on the first failure "FAIL: <step>: expected ...,
 # got ..." with mbsync's output, and exit 1.
-set -uo pipefail
-exec </dev/null
-
-: "${IMAP_ADDR:?}" "${IMAP_USER:?}" "${IMAP_PASSWORD:?}" "${EXPECT_DIR:?}"
-TMP=$(mktemp -d)
-trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-mapfile -t FILES < <(ls -v "$EXPECT_DIR"/*.eml)
-N=${#FILES[@]}
+: "${IMAP_ADDR:?}" "${IMAP_USER:?}" "${IMAP_PASSWORD:?}"
+CHECK_NAME=mbsync CHECK_LOG=mbsync.out
+. "$(dirname "$0")/common.sh"
 HOST=${IMAP_ADDR%:*}
 PORT=${IMAP_ADDR##*:}
 MD=$TMP/mail
 mkdir -p "$MD"
-
-fail() {
-	echo "FAIL: $1: expected $2, got $3"
-	[ -f "$TMP/mbsync.out" ] && sed 's/^/  mbsync: /' "$TMP/mbsync.out"
-	exit 1
-}
-ok() { echo "ok: $*"; }
 
 printf '%s' "$IMAP_PASSWORD" >"$TMP/pass"
 cat >"$TMP/mbsyncrc" <<EOF

@@ -1,0 +1,25 @@
+# Sourced by the client checks (*_check.sh) after they set CHECK_LOG (the
+# file whose lines a failure shows, or nothing) and checked their
+# environment: TMP, a scratch directory removed at exit unless KEEP_TMP is
+# set; FILES and N, the expected INBOX messages (EXPECT_DIR/1.eml, 2.eml, ...
+# in delivery order) and their number; fail and ok, the checks' report.
+set -uo pipefail
+exec </dev/null
+
+: "${EXPECT_DIR:?}"
+TMP=$(mktemp -d)
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+mapfile -t FILES < <(ls -v "$EXPECT_DIR"/*.eml)
+N=${#FILES[@]}
+
+# fail STEP EXPECTED GOT: reports the first failure, with the client's log
+# ($CHECK_LOG, each line prefixed with the client's name), and ends the
+# check.
+fail() {
+	echo "FAIL: $1: expected $2, got $3"
+	if [ -n "${CHECK_LOG:-}" ] && [ -f "$TMP/$CHECK_LOG" ]; then
+		sed "s/^/  ${CHECK_NAME:-client}: /" "$TMP/$CHECK_LOG"
+	fi
+	exit 1
+}
+ok() { echo "ok: $*"; }
