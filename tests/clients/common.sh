@@ -1,14 +1,14 @@
 # Sourced by the client checks (*_check.sh) after they set CHECK_LOG (the
 # file whose lines a failure shows, or nothing) and checked their
 # environment: TMP, a scratch directory removed at exit unless KEEP_TMP is
-# set; FILES and N, the expected INBOX messages (EXPECT_DIR/1.eml, 2.eml, ...
+# set (after the check's own on_exit, when it defines one); FILES and N, the expected INBOX messages (EXPECT_DIR/1.eml, 2.eml, ...
 # in delivery order) and their number; fail and ok, the checks' report.
 set -uo pipefail
 exec </dev/null
 
 : "${EXPECT_DIR:?}"
 TMP=$(mktemp -d)
-trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+trap 'declare -F on_exit >/dev/null && on_exit; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 mapfile -t FILES < <(ls -v "$EXPECT_DIR"/*.eml)
 N=${#FILES[@]}
 

@@ -11,6 +11,9 @@
 #   5. A message delivered over LMTP; POP3 again: that one only.
 #   6. POP3, all, no keep: everything fetched and DELEted; the maildrop
 #      is empty afterwards (STAT by python3's poplib, and the IMAP INBOX).
+#   7. IMAP with IDLE (fetchmail as a daemon polling every 300 s): a
+#      message delivered while it waits in IDLE is fetched within seconds,
+#      after the server's untagged EXISTS.
 #
 # Environment: IMAP_ADDR and POP3_ADDR and LMTP_ADDR (host:port),
 # IMAP_USER, IMAP_PASSWORD, EXPECT_DIR (the INBOX's messages, 1.eml,
@@ -32,11 +35,11 @@ chmod +x "$TMP/mda"
 # Quote for fetchmailrc's strings.
 q() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
 
-# fetch PROTO STEP WANT [OPTIONS...]: one fetchmail run of PROTO (IMAP or
-# POP3) that must end with status WANT (0: mail fetched, 1: no mail).
-fetch() {
-	local proto=$1 step=$2 want=$3 addr
-	shift 3
+# setup PROTO [OPTIONS...]: the run control file for PROTO (IMAP or POP3)
+# with these user options, and an empty out/.
+setup() {
+	local proto=$1 addr
+	shift
 	[ "$proto" = IMAP ] && addr=$IMAP_ADDR || addr=$POP3_ADDR
 	{
 		printf 'set no syslog\nset idfile %s\n' "$(q "$TMP/fetchids")"
@@ -47,6 +50,14 @@ fetch() {
 	chmod 600 "$TMP/rc"
 	rm -rf "$TMP/out"
 	mkdir "$TMP/out"
+}
+
+# fetch PROTO STEP WANT [OPTIONS...]: one fetchmail run of PROTO that must
+# end with status WANT (0: mail fetched, 1: no mail).
+fetch() {
+	local proto=$1 step=$2 want=$3
+	shift 3
+	setup "$proto" "$@"
 	fetchmail -f "$TMP/rc" -v >"$TMP/fm.out" 2>&1
 	local st=$?
 	[ $st = "$want" ] || fail "$step" "fetchmail status $want" "status $st"
@@ -95,16 +106,21 @@ fetch POP3 "second POP3 fetch" 1 keep
 want_files "second POP3 fetch"
 ok "POP3 again: no mail (the UIDLs did not change between sessions)"
 
-# --- 5. One new message.
-printf 'From: Late Sender <late@example.org>\r\nTo: %s\r\nSubject: Delivered between two fetches\r\nDate: Sat, 28 Nov 2026 11:00:00 +0000\r\nMessage-ID: <fetchmail-new-%s@example.org>\r\n\r\nOnly this one is new.\r\n' \
-	"$IMAP_USER" "$$" >"$TMP/new.eml"
-LMTP_HOST=${LMTP_ADDR%:*} LMTP_PORT=${LMTP_ADDR##*:} python3 - "$TMP/new.eml" <<'EOF' || fail "LMTP delivery" "250" "an error"
+# deliver FILE SUBJECT: a new message written to FILE and delivered over LMTP.
+deliver() {
+	printf 'From: Late Sender <late@example.org>\r\nTo: %s\r\nSubject: %s\r\nDate: Sat, 28 Nov 2026 11:00:00 +0000\r\nMessage-ID: <fetchmail-%s-%s@example.org>\r\n\r\nOnly this one is new.\r\n' \
+		"$IMAP_USER" "$2" "$(basename "$1" .eml)" "$$" >"$1"
+	LMTP_HOST=${LMTP_ADDR%:*} LMTP_PORT=${LMTP_ADDR##*:} python3 - "$1" <<'EOF' || fail "LMTP delivery of $2" "250" "an error"
 import os, smtplib, sys
 l = smtplib.LMTP(os.environ["LMTP_HOST"], int(os.environ["LMTP_PORT"]))
 l.ehlo("fetchmail-check")
 l.sendmail("late@example.org", [os.environ["IMAP_USER"]], open(sys.argv[1], "rb").read())
 l.quit()
 EOF
+}
+
+# --- 5. One new message.
+deliver "$TMP/new.eml" "Delivered between two fetches"
 fetch POP3 "POP3 fetch of the new message" 0 keep
 want_files "POP3 fetch of the new message" "$TMP/new.eml"
 ok "POP3 after a delivery: the new message only"
@@ -123,4 +139,32 @@ print("EXISTS", m.select("INBOX", readonly=True)[1][0].decode()); m.logout()
 EOF
 [ "$(cat "$TMP/left")" = "$(printf 'STAT 0\nEXISTS 0')" ] || fail "after the delete" "STAT 0 and an empty INBOX" "$(cat "$TMP/left")"
 ok "POP3 without keep: $((N + 1)) messages fetched and deleted; STAT 0 and the IMAP INBOX empty afterwards"
+
+# --- 7. IDLE.
+# within SECONDS CMD...: CMD succeeds within that many seconds.
+within() {
+	local n=$(($1 * 10))
+	shift
+	for _ in $(seq 1 $n); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+idling() { grep -A1 'IMAP> A[0-9]* IDLE$' "$TMP/fm.out" | grep -q 'IMAP< + '; }
+filed() { [ -s "$TMP/out/1.msg" ] && grep -q '^Subject: Delivered during IDLE' "$TMP/out/1.msg"; }
+on_exit() { [ -n "${FM:-}" ] && kill "$FM" 2>/dev/null; }
+setup IMAP keep idle
+fetchmail -f "$TMP/rc" -v -N -d 300 >"$TMP/fm.out" 2>&1 &
+FM=$!
+within 15 idling || fail "IDLE" "fetchmail waiting in IDLE within 15 s" "no IDLE continuation"
+deliver "$TMP/idle.eml" "Delivered during IDLE"
+within 15 filed || fail "IDLE" "the message delivered during IDLE fetched within 15 s" "$(ls "$TMP/out")"
+sed -n '/IMAP> A[0-9]* IDLE$/,$p' "$TMP/fm.out" | grep -q 'IMAP< \* 1 EXISTS' ||
+	fail "IDLE" "an untagged '* 1 EXISTS' while fetchmail was in IDLE" "none"
+kill "$FM"
+wait "$FM" 2>/dev/null
+FM=
+want_files "IDLE" "$TMP/idle.eml"
+ok "IMAP IDLE: a message delivered while fetchmail waited was announced (* 1 EXISTS) and fetched at once"
 echo "fetchmail: all checks passed"
