@@ -8,12 +8,15 @@ separated by ":"), EXPECTED (the file of accepted differences).
 Each message is APPENDed to a fresh folder on both servers, with the same
 flags and date, and then asked the same FETCH items (every section and
 partial form) and SEARCH keys, and COPYed and MOVEd (flags, internal
-date and size must come along); then the INBOX holds them alone, and POP3
-LIST, RETR and TOP of each are compared. Differences of form that RFC 9051 leaves to
+date and size must come along); then a session of commands (SESSION:
+STATUS, LIST forms, CREATE, RENAME, DELETE, ESEARCH, SEARCHRES, STORE
+forms, EXPUNGE, errors) runs on both, raw, and the responses are compared
+line by line; then the INBOX holds them alone, and POP3 LIST, RETR and TOP
+of each are compared. Differences of form that RFC 9051 leaves to
 the server are evened out first (see norm). Each remaining difference must
 be listed in EXPECTED as "ITEM MESSAGE  # reason" ("ITEM *" for every
-message, "SEARCH KEY  # reason" for a search, "POP3-RETR MESSAGE" and the
-like for POP3): the ones listed print as "accepted", any other as "DIFF" with
+message, "SEARCH KEY  # reason" for a search, "CMD COMMAND  # reason" for
+a command of the session, "POP3-RETR MESSAGE" and the like for POP3): the ones listed print as "accepted", any other as "DIFF" with
 both answers, and a listed one that no longer differs as "GONE". The exit
 status is 1 when there is a DIFF or a GONE.
 """
@@ -53,6 +56,141 @@ SEARCHES = [
     'OR SUBJECT "fwd" SUBJECT "Re:"', 'SUBJECT ""', 'FROM "Erika Mustermann"', 'TO "fixture@example.org"',
     'BCC "bcc"', 'HEADER From "<erika@partner.example>"', 'BODY "snowman"', 'TEXT "Übersicht"',
 ]
+
+# The session: each command's responses, tagged and untagged, on both
+# servers, in this order, with the compared folder selected at the start.
+F = '"' + FOLDER + '"'
+SESSION = [
+    "SELECT " + F,
+    "STATUS " + F + " (MESSAGES UIDNEXT UNSEEN)",
+    "STATUS " + F + " (MESSAGES RECENT UIDNEXT UNSEEN DELETED SIZE)",
+    "CREATE " + FOLDER + "/sub",
+    "CREATE " + FOLDER + "/sub/deeper/",
+    "CREATE " + FOLDER + "/sub",
+    'LIST "" ' + FOLDER + "*",
+    'LIST "" ' + FOLDER + "%",
+    'LIST "" ' + FOLDER + "/%",
+    "LIST " + FOLDER + '/ "%"',
+    'LIST "" ' + FOLDER + "/*/deeper",
+    'LIST "" ' + FOLDER + "* RETURN (CHILDREN)",
+    'LIST "" ' + FOLDER + "* RETURN (STATUS (MESSAGES UNSEEN))",
+    'LIST "" ""',
+    "STATUS " + FOLDER + "/sub (MESSAGES UIDNEXT)",
+    "RENAME " + FOLDER + "/sub " + FOLDER + "/sub2",
+    'LIST "" ' + FOLDER + "/*",
+    "RENAME " + FOLDER + "/sub2 " + F,
+    "RENAME " + FOLDER + "/absent " + FOLDER + "/x",
+    "DELETE " + FOLDER + "/sub2",
+    "DELETE " + FOLDER + "/sub2/deeper",
+    "DELETE " + FOLDER + "/sub2",
+    "DELETE " + FOLDER + "/sub2",
+    "SEARCH RETURN (MIN MAX COUNT) ALL",
+    "UID SEARCH RETURN (COUNT) SEEN",
+    "SEARCH RETURN () 1:4",
+    "SEARCH RETURN (MIN) KEYWORD absent",
+    "SEARCH RETURN (SAVE) 2:3",
+    "FETCH $ (FLAGS)",
+    "FETCH 3,1:2 (FLAGS)",
+    "FETCH 4:* (RFC822.SIZE)",
+    "UID FETCH 1:10 (FLAGS)",
+    "STORE 1 +FLAGS (\\Flagged)",
+    "STORE 1 -FLAGS.SILENT (\\Seen)",
+    "STORE 2 FLAGS ($Label2 \\Answered)",
+    "STORE 3 +FLAGS (Junk NonJunk)",
+    "STORE 3 -FLAGS (Junk)",
+    "FETCH 1:3 (FLAGS)",
+    "SEARCH KEYWORD NonJunk",
+    "SEARCH UNSEEN",
+    "SEARCH ANSWERED",
+    "STORE 1:2 +FLAGS.SILENT (\\Deleted)",
+    "SEARCH DELETED",
+    "EXPUNGE",
+    "STORE 2 +FLAGS.SILENT (\\Deleted)",
+    "COPY 1 " + FOLDER + "/absent",
+    "MOVE 1 " + FOLDER + "/absent",
+    "APPEND " + FOLDER + "/absent {3+}\r\nabc",
+    "STATUS " + FOLDER + "/absent (MESSAGES)",
+    "SELECT " + FOLDER + "/absent",
+    "EXAMINE " + F,
+    "STORE 1 +FLAGS (\\Seen)",
+    "EXPUNGE",
+    "FETCH 1 (FLAGS)",
+    "SELECT " + F,
+    "CLOSE",
+    "FETCH 1 (FLAGS)",
+    "SELECT " + F,
+    "SEARCH DELETED",
+    "UNSELECT",
+]
+
+
+def session(addr, user, password):
+    """The responses to SESSION of a fresh connection: one list of
+    normalized lines per command."""
+    import socket
+    host, port = addr.rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    f = sock.makefile("rb")
+
+    def read():
+        """One response line with its literals, or None at the end."""
+        line = f.readline()
+        while True:
+            m = re.search(rb"~?\{(\d+)\}\r\n$", line)
+            if not m:
+                return line
+            line += f.read(int(m.group(1))) + f.readline()
+
+    def command(text):
+        tag = b"c%d" % command.n
+        command.n += 1
+        sock.sendall(tag + b" " + text.encode() + b"\r\n")
+        out = []
+        while True:
+            line = read()
+            if not line:
+                return out + [b"(connection closed)"]
+            if line.startswith(tag + b" "):
+                return out + [line[len(tag) + 1:]]
+            if line.startswith(b"+ ") and text.endswith("}"):
+                continue
+            out.append(line)
+    command.n = 1
+    f.readline()  # the greeting
+    r = command("LOGIN %s %s" % (user, password))
+    assert r[-1].startswith(b"OK"), r
+    answers = []
+    for c in SESSION:
+        lines = [normline(l) for l in command(c)]
+        if c.startswith(("SELECT", "EXAMINE")):
+            # The untagged responses to SELECT come in any order (RFC 9051 6.3.2).
+            lines = sorted(lines[:-1]) + lines[-1:]
+        else:
+            # FLAGS and PERMANENTFLAGS announced by the way (Dovecot does when
+            # a command names a keyword new to the folder) are left out:
+            # the SELECTs compare them.
+            lines = [l for l in lines if not l.startswith((b"* FLAGS ", b"* OK [PERMANENTFLAGS "))]
+        answers.append(lines)
+    command("LOGOUT")
+    sock.close()
+    return answers
+
+
+def normline(l):
+    """A response line with what is each server's own evened out: the
+    text after the status and code, UIDVALIDITY values, \\Recent and
+    RECENT counts, the order of flags and of ESEARCH's items, and the
+    quotes around a string that could be an atom (a mailbox name)."""
+    l = l.rstrip(b"\r\n")
+    l = re.sub(rb"^((?:\* )?(?:OK|NO|BAD|BYE|PREAUTH))( \[[^\]]*\])?.*$", rb"\1\2", l)
+    l = re.sub(rb"(UIDVALIDITY|APPENDUID|COPYUID) \d+", rb"\1 v", l)
+    l = re.sub(rb" ?\\Recent", b"", l).replace(b"( ", b"(")
+    l = re.sub(rb" RECENT \d+", b"", l)
+    if re.match(rb"\* \d+ RECENT$", l):
+        return b"* n RECENT"
+    l = re.sub(rb"\(([^()]*)\)", lambda m: b"(" + b" ".join(sorted(m.group(1).split())) + b")", l)
+    l = re.sub(rb'"([A-Za-z0-9./_+-]+)"', rb"\1", l)
+    return l
 
 
 def connect(addr, user, password):
@@ -188,6 +326,16 @@ def main():
             report(verb + " *", got[0], got[1])
         uo, ud = uids(ours), uids(dove)
 
+    so = session(env["OURS_ADDR"], env["OURS_USER"], env["OURS_PASSWORD"])
+    sd = session(env["IMAP_ADDR"], env["IMAP_USER"], env["IMAP_PASSWORD"])
+    for cmd, a, b in zip(SESSION, so, sd):
+        if a != b:
+            report("CMD " + cmd, b"\n".join(a), b"\n".join(b))
+    for m in (ours, dove):  # the session's folders go
+        for sub in ("/sub2/deeper", "/sub2", "/sub/deeper", "/sub"):
+            m.delete(FOLDER + sub)
+        m.select(FOLDER)
+
     # POP3 serves the INBOX: it gets the same messages on both, alone.
     pops = []
     for m, addr, user, password in ((ours, env["OURS_POP3"], env["OURS_USER"], env["OURS_PASSWORD"]),
@@ -229,8 +377,9 @@ def main():
         m.close()
         m.delete(FOLDER)
         m.logout()
-    print("%d messages, %d items, %d searches, COPY, MOVE and 4 POP3 commands each: %d differences accepted, %d not, "
-          "%d listed ones gone" % (len(msgs), len(ITEMS), len(SEARCHES), accepted, diffs, len(gone)))
+    print("%d messages, %d items, %d searches, COPY, MOVE and 4 POP3 commands each, a session of %d commands: "
+          "%d differences accepted, %d not, %d listed ones gone" % (len(msgs), len(ITEMS), len(SEARCHES), len(SESSION),
+                                                                 accepted, diffs, len(gone)))
     sys.exit(1 if diffs or gone else 0)
 
 
