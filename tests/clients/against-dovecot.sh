@@ -106,16 +106,7 @@ rc=0
 for c in "${CHECKS[@]}"; do
 	export IMAP_ADDR=127.0.0.1:$IMAP_PORT POP3_ADDR=127.0.0.1:$POP3_PORT LMTP_ADDR=127.0.0.1:$LMTP_PORT IMAP_USER=$c@clients.test \
 		IMAP_PASSWORD=$PASSWORD EXPECT_DIR=$HERE/messages
-	python3 - <<'EOF' || exit 1
-import glob, imaplib, os
-host, port = os.environ["IMAP_ADDR"].rsplit(":", 1)
-M = imaplib.IMAP4(host, int(port))
-M.login(os.environ["IMAP_USER"], os.environ["IMAP_PASSWORD"])
-for p in sorted(glob.glob(os.environ["EXPECT_DIR"] + "/*.eml"), key=lambda p: int(os.path.basename(p).split(".")[0])):
-    typ, data = M.append("INBOX", None, None, open(p, "rb").read())
-    assert typ == "OK", (typ, data)
-M.logout()
-EOF
+	python3 "$HERE/fill_inbox.py" "$IMAP_ADDR" "$IMAP_USER" "$IMAP_PASSWORD" "$EXPECT_DIR" || exit 1
 	echo "== $c against Dovecot ($IMAP_ADDR, pop3 $POP3_ADDR)"
 	case $c in
 	imaplib) python3 "$HERE/imaplib_check.py" ;;

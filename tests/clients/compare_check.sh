@@ -20,6 +20,8 @@ WORK=$(mktemp -d /tmp/compare-dovecot.XXXXXX)
 trap 'gx_stop; rm -rf "$WORK"' EXIT
 gx_start "$GROMOX" "$WORK/data"
 "$GROMOX" user add compare@gromox.test --password compare-password --data-dir "$WORK/data" >/dev/null || exit 1
+# The INBOX gets what against-dovecot.sh APPENDs to Dovecot's (messages/).
+python3 "$HERE/fill_inbox.py" "$(gx_listener imap)" compare@gromox.test compare-password "$HERE/messages" || exit 1
 DIRS=$HERE/messages:$HERE/tricky
 CORPUS=$ROOT/../shared/fixtures/upstream-3.10/corpus
 [ -d "$CORPUS" ] && DIRS=$CORPUS:$DIRS
