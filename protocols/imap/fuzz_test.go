@@ -61,9 +61,16 @@ func FuzzCommands(f *testing.F) {
 }
 
 // FuzzIDConn passes arbitrary client bytes through idConn, in arbitrary
-// pieces, to a stand-in for go-imap that answers every line it gets with
-// the line's first word as its tag: idConn ends, and what reaches the
-// stand-in is the input less whole lines that are ID commands.
+// pieces, to a stand-in for go-imap: idConn ends, and what reaches the
+// stand-in is the input less whole lines. The stand-in answers each
+// command with its first word as the tag, as go-imap does, at the end of
+// the command (after its literals, asking for a synchronizing one with
+// "+"); then the lines left out are ID commands and empty lines, which
+// idConn answers itself (and an APPEND with a date that is no date, with
+// its literal: inputs with APPEND are not checked for this). When the
+// first size is odd it answers at the end of every line instead, before
+// any literal, as go-imap does for a literal it refuses: then idConn
+// drops the rest of that command, and only whole lines must be left out.
 func FuzzIDConn(f *testing.F) {
 	for _, s := range []string{
 		"a ID NIL\r\nb NOOP\r\n",
@@ -75,8 +82,12 @@ func FuzzIDConn(f *testing.F) {
 		"a IDLE\r\nb ID NIL\r\nDONE\r\n",
 		"a ID (\"a\\\"\" \"b\r\n",
 		"a SELECT ~{2}\r\nxy\r\n",
+		"a APPEND INBOX \"31-Feb-2021 08:09:10 +0200\" {5+}\r\nx ID\r\n\r\nb ID NIL\r\n",
+		"a APPEND INBOX (\\Seen) \"31-Feb-2021 08:09:10 +0200\" {5}\r\n\r\nb NOOP\r\n",
+		"\r\na NOOP\r\n \r\n",
 	} {
-		f.Add([]byte(s), []byte{1, 7, 200})
+		f.Add([]byte(s), []byte{1, 7, 200}) // the stand-in refuses literals
+		f.Add([]byte(s), []byte{2, 7, 200}) // it reads them
 	}
 	f.Fuzz(func(t *testing.T, data, sizes []byte) {
 		if len(data) > 8<<10 {
@@ -88,18 +99,27 @@ func FuzzIDConn(f *testing.F) {
 			}
 			return 1 + int(sizes[i%len(sizes)])
 		}
+		refuse := len(sizes) > 0 && sizes[0]%2 == 1
 		mc := &memConn{in: data, size: size}
 		c := newIDConn(mc, nil, "v", nil, false)
-		var got, line []byte
+		var got, cmd []byte
+		var in splitter // the stand-in's view of the framing
 		buf := make([]byte, 4096)
 		for i := 0; ; i++ {
 			n, err := c.Read(buf[:size(i+1)])
 			got = append(got, buf[:n]...)
-			line = append(line, buf[:n]...)
-			if n > 0 && buf[n-1] == '\n' {
-				tag, _, _ := bytes.Cut(line, []byte(" "))
-				c.Write([]byte(string(tag) + " OK done\r\n"))
-				line = line[:0]
+			for p := buf[:n]; len(p) > 0; {
+				k, _, _, eol := in.next(p)
+				cmd, p = append(cmd, p[:k]...), p[k:]
+				switch {
+				case !eol:
+				case refuse || !in.cont:
+					tag, _, _ := bytes.Cut(cmd, []byte(" "))
+					c.Write([]byte(string(tag) + " OK done\r\n"))
+					cmd, in = cmd[:0], splitter{}
+				case in.sync:
+					c.Write([]byte("+ ready\r\n"))
+				}
 			}
 			if err != nil {
 				break
@@ -108,15 +128,22 @@ func FuzzIDConn(f *testing.F) {
 				t.Fatal("no end")
 			}
 		}
-		if !lessIDLines(data, got) {
+		left := func(line []byte) bool {
+			if refuse {
+				return true
+			}
+			_, name, _, _ := splitCommand(line)
+			return strings.EqualFold(name, "ID") || len(bytes.TrimSpace(line)) == 0
+		}
+		if (refuse || !bytes.Contains(bytes.ToUpper(data), []byte("APPEND"))) && !lessLines(data, got, left) {
 			t.Fatalf("input %q reached go-imap as %q", data, got)
 		}
 	})
 }
 
-// lessIDLines reports whether out is in with zero or more whole lines
-// that are ID commands left out.
-func lessIDLines(in, out []byte) bool {
+// lessLines reports whether out is in with zero or more whole lines for
+// which left is true left out.
+func lessLines(in, out []byte, left func([]byte) bool) bool {
 	var lines [][]byte
 	for len(in) > 0 {
 		i := bytes.IndexByte(in, '\n') + 1
@@ -138,7 +165,7 @@ func lessIDLines(in, out []byte) bool {
 		if bytes.HasPrefix(out[j:], lines[k]) && match(k+1, j+len(lines[k])) {
 			return true
 		}
-		if _, name, _, _ := splitCommand(lines[k]); strings.EqualFold(name, "ID") && match(k+1, j) {
+		if left(lines[k]) && match(k+1, j) {
 			return true
 		}
 		failed[state{k, j}] = true

@@ -44,6 +44,18 @@ import (
 // connection (InsecureAuth) and the session refuses them before TLS when
 // TLS is forced (session.isTLS asks idConn).
 //
+// Refused literals. go-imap answers some commands before it reads their
+// non-synchronizing literal (LITERAL+): an APPEND over APPENDLIMIT, one
+// whose date-time its parser rejects. It then goes on reading commands
+// where the literal's bytes come, which would run the message's lines as
+// commands. idConn sees the tagged answer while the command's input is
+// not all read, and drops the rest of that command (the literal, and the
+// line after it) instead (RFC 7888 4: a refused literal's bytes are read
+// and discarded). An APPEND whose date-time is no date (31-Feb) it
+// refuses itself, BAD, where go-imap would answer NO [SERVERBUG]. It also
+// answers an empty line itself (* BAD), which go-imap, expecting a tag,
+// would end the connection over.
+//
 // CAPABILITY. go-imap's Options.Caps only lets through the capabilities
 // it knows, so idConn adds ID to the capability lists go-imap writes (the
 // CAPABILITY response and the [CAPABILITY] code of the greeting and of
@@ -81,7 +93,10 @@ type idConn struct {
 	idle bool
 	// syncWait: a synchronizing literal was announced and go-imap has
 	// not yet asked for it ("+") nor refused it (tagged reply).
-	syncWait   bool
+	syncWait bool
+	// drop: go-imap answered the command before reading all of it (a
+	// literal it refused); the rest of it is dropped as it comes.
+	drop       bool
 	tlsOn      bool        // STARTTLS done: Conn is the *tls.Conn
 	authed     bool        // a LOGIN or AUTHENTICATE was answered OK
 	outSplit   splitter    // framing of go-imap's output
@@ -160,7 +175,7 @@ func (c *idConn) Read(p []byte) (int, error) {
 		}
 		// Hand over a line held so far first, as a plain connection
 		// would have.
-		if b := c.in.flush(); len(b) > 0 {
+		if b := c.in.flush(); len(b) > 0 && !c.drop {
 			c.mu.Lock()
 			c.release(b)
 			c.mu.Unlock()
@@ -225,6 +240,18 @@ func (c *idConn) step() {
 		c.in.literal, c.in.sync, c.in.cont = 0, false, false
 		c.syncWait = false
 	}
+	if c.drop {
+		n, _, _, eol := c.in.next(c.raw)
+		c.raw = c.raw[n:]
+		if eol && (!c.in.cont || c.in.sync) {
+			// The command's last line: done. (A synchronizing
+			// literal announced in what is dropped is not sent: the
+			// client has the answer.)
+			c.in.literal, c.in.sync, c.in.cont = 0, false, false
+			c.drop = false
+		}
+		return
+	}
 	if c.in.literal == 0 && len(c.in.line) == 0 && !c.in.long && (c.in.cont || !c.awaiting) {
 		// Not the start of a command (the rest of one after a literal,
 		// IDLE's DONE, a SASL response): pass it on.
@@ -238,6 +265,21 @@ func (c *idConn) step() {
 	}
 	switch {
 	case line != nil:
+		if c.in.cont && c.outSplit.atLineStart() {
+			if tag, name, args, _ := splitCommand(line); validTag(tag) && strings.EqualFold(name, "APPEND") {
+				if msg := appendDateError(args); msg != "" {
+					c.reply(tag + " BAD [CLIENTBUG] " + msg + "\r\n")
+					if c.in.sync {
+						// Not asked for: the client does not send it.
+						c.in.literal, c.in.sync, c.in.cont = 0, false, false
+						c.syncWait = false
+					} else {
+						c.drop = true // the client sends it: dropped
+					}
+					return
+				}
+			}
+		}
 		if c.in.cont {
 			c.release(line) // ends in a literal: not a whole command
 			c.out = line
@@ -245,6 +287,9 @@ func (c *idConn) step() {
 		}
 		tag, name, args, _ := splitCommand(line)
 		switch {
+		case len(bytes.TrimSpace(line)) == 0 && c.outSplit.atLineStart():
+			c.reply("* BAD [CLIENTBUG] empty command line\r\n")
+			return
 		case !validTag(tag) || !c.outSplit.atLineStart():
 		case strings.EqualFold(name, "ID"):
 			c.answerID(tag, args)
@@ -259,7 +304,7 @@ func (c *idConn) step() {
 		c.release(pass) // a held line outgrew maxLine
 		c.out = pass
 	case held:
-		if _, name, _, named := splitCommand(c.in.line); named && !strings.EqualFold(name, "ID") && !strings.EqualFold(name, "STARTTLS") {
+		if _, name, _, named := splitCommand(c.in.line); named && !strings.EqualFold(name, "ID") && !strings.EqualFold(name, "STARTTLS") && !strings.EqualFold(name, "APPEND") {
 			// Not ID: no need to wait for the line's end.
 			b := c.in.flush()
 			c.release(b)
@@ -277,6 +322,49 @@ func (c *idConn) release(b []byte) {
 	c.awaiting, c.idle = false, false
 	c.tag, c.cmd = tag, strings.ToUpper(name)
 }
+
+// appendDateError checks the date-time of an APPEND's arguments (up to
+// its literal: mailbox, flag list, date-time, RFC 9051 6.3.12) the way
+// go-imap parses it, and says what is wrong with it, or "". A mailbox
+// given as a literal leaves the rest to go-imap.
+func appendDateError(args string) string {
+	rest := strings.TrimLeft(args, " ")
+	if strings.HasPrefix(rest, `"`) {
+		_, r, ok := quoted(rest)
+		if !ok {
+			return ""
+		}
+		rest = r
+	} else {
+		i := strings.IndexAny(rest, " \r\n")
+		if i < 0 || strings.HasPrefix(rest, "{") || strings.HasPrefix(rest, "~{") {
+			return ""
+		}
+		rest = rest[i:]
+	}
+	rest = strings.TrimPrefix(rest, " ")
+	if strings.HasPrefix(rest, "(") {
+		i := strings.IndexByte(rest, ')')
+		if i < 0 {
+			return ""
+		}
+		rest = strings.TrimPrefix(rest[i+1:], " ")
+	}
+	if !strings.HasPrefix(rest, `"`) {
+		return ""
+	}
+	date, _, ok := quoted(rest)
+	if !ok {
+		return ""
+	}
+	if _, err := time.Parse(dateTimeLayout, date); err != nil {
+		return "invalid date-time " + quote(date)
+	}
+	return ""
+}
+
+// dateTimeLayout is RFC 9051's date-time as go-imap parses it.
+const dateTimeLayout = "_2-Jan-2006 15:04:05 -0700"
 
 // splitCommand splits the start of a command line into its tag, its name
 // and the rest; named: the name is complete (a space or the line end
@@ -332,9 +420,15 @@ func (c *idConn) answerID(tag, args string) {
 	} else {
 		reply = tag + " BAD invalid ID arguments\r\n"
 	}
+	c.reply(reply)
+}
+
+// reply writes a response of idConn's own after what go-imap wrote.
+// c.mu is held.
+func (c *idConn) reply(s string) {
 	c.Conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
 	c.flushLocked()
-	c.Conn.Write([]byte(reply)) // an error shows on the next read or write
+	c.Conn.Write([]byte(s)) // an error shows on the next read or write
 	c.Conn.SetWriteDeadline(time.Time{})
 }
 
@@ -493,6 +587,14 @@ func (c *idConn) response(line []byte) []byte {
 	status, code, _ := bytes.Cut(rest, []byte(" "))
 	if !c.awaiting && string(tag) == c.tag {
 		c.awaiting, c.idle = true, false
+		if c.in.cont && !(c.in.sync && c.syncWait) {
+			// Answered with a literal of the command still to come.
+			c.drop = true
+			if c.log != nil {
+				c.log.Debug("imap: dropping the rest of a command answered before its literal",
+					zap.Stringer("remote", c.RemoteAddr()), zap.String("command", c.cmd), zap.Int64("literal", c.in.literal))
+			}
+		}
 		if (c.cmd == "LOGIN" || c.cmd == "AUTHENTICATE") && string(status) == "OK" {
 			c.authed = true
 		}

@@ -801,6 +801,54 @@ func TestMalformedInput(t *testing.T) {
 	c.ok("NOOP")
 }
 
+// TestRefusedLiteralNotRun: a command go-imap answers before reading its
+// LITERAL+ literal (an APPEND over APPENDLIMIT, or with a date that is no
+// date) has the literal dropped: its lines never run as commands, and the
+// session goes on. So does it after an empty line.
+func TestRefusedLiteralNotRun(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AppendLimit = 200 })
+	c := e.login(t)
+	injected := "x1 CREATE injected\r\nx2 DELETE INBOX\r\n"
+	big := injected + strings.Repeat("z", 300-len(injected))
+	c.send("a1 APPEND INBOX {300+}\r\n" + big + "\r\n")
+	if l := c.line(); !strings.HasPrefix(l, "a1 NO [TOOBIG]") {
+		t.Fatalf("APPEND over APPENDLIMIT: %q", l)
+	}
+	c.ok("NOOP")
+	// go-imap's parser would answer NO [SERVERBUG]; idConn answers first.
+	for _, cmd := range []string{
+		`APPEND INBOX "31-Feb-2021 08:09:10 +0200" {40+}` + "\r\n" + injected + "\r\n",
+		`APPEND "INBOX" (\Seen) "1-Jan-2021 25:00:00 +0000" {40+}` + "\r\n" + injected + "\r\n",
+		`APPEND INBOX "31-Feb-2021 08:09:10 +0200" {40}`, // synchronizing: not sent
+	} {
+		c.send("a2 " + cmd + "\r\n")
+		if l := c.line(); !strings.HasPrefix(l, "a2 BAD [CLIENTBUG] invalid date-time") {
+			t.Fatalf("%q: %q", cmd, l)
+		}
+		c.ok("NOOP")
+	}
+	c.send("\r\n")
+	if l := c.line(); l != "* BAD [CLIENTBUG] empty command line" {
+		t.Fatalf("empty line: %q", l)
+	}
+	if u := c.ok(`LIST "" "inj*"`); len(u) != 0 {
+		t.Fatalf("a literal's line ran as a command: %q", u)
+	}
+	c.ok("SELECT INBOX")
+	// IDLE still gets its updates at once (the refused synchronizing
+	// literal left no wait for a "+" behind).
+	c.idle()
+	e.deliver(t, raw1)
+	if l := c.line(); !strings.HasSuffix(l, " EXISTS") {
+		t.Fatalf("IDLE after the refused APPENDs: %q", l)
+	}
+	c.done()
+	// A valid date still goes through, as does a message within the limit.
+	if _, st := c.cmd("OK", `APPEND INBOX " 1-Mar-2021 08:09:10 +0200" {14+}`+"\r\nSubject: x\r\n\r\n"); !strings.HasPrefix(st, "OK [APPENDUID") {
+		t.Fatalf("APPEND with a valid date: %q", st)
+	}
+}
+
 // TestOverlongCommand: a 1 MiB command line gets an error or a clean
 // disconnect at once, never a hung session.
 func TestOverlongCommand(t *testing.T) {
