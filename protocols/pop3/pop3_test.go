@@ -472,6 +472,10 @@ func TestSTLS(t *testing.T) {
 	}
 	c.cmd("-ERR", "STLS")
 	c.login()
+	// After login: what AUTHORIZATION offered (RFC 2449 5), but STLS.
+	if capa := c.multi("CAPA"); !strings.Contains(capa, "\r\nUSER\r\n") || !strings.Contains(capa, "\r\nSASL PLAIN\r\n") || strings.Contains(capa, "STLS") {
+		t.Fatalf("CAPA after login: %q", capa)
+	}
 	if got := unstuff(c.multi("RETR 1")); got != crlf(raw1) {
 		t.Fatalf("RETR over TLS = %q", got)
 	}

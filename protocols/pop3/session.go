@@ -130,15 +130,15 @@ func (a *session) command(cmd command) response {
 	}
 	switch cmd.Name {
 	case "CAPA": // RFC 2449 5
+		// What the AUTHORIZATION state offers is listed in both states
+		// (RFC 2449 5), USER and SASL among it; STLS only before login,
+		// the one state it is allowed in (RFC 2595 4).
 		var b strings.Builder
 		b.WriteString("+OK capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n")
-		if !a.authed {
-			if a.s.cfg.TLS != nil && !a.tls {
-				b.WriteString("STLS\r\n")
-			}
-			b.WriteString("SASL PLAIN\r\n")
+		if !a.authed && a.s.cfg.TLS != nil && !a.tls {
+			b.WriteString("STLS\r\n")
 		}
-		b.WriteString(".\r\n")
+		b.WriteString("SASL PLAIN\r\n.\r\n")
 		return response{out: []byte(b.String())}
 	case "QUIT":
 		return a.quit()

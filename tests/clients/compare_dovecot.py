@@ -171,6 +171,78 @@ SESSION = [
     "NOOP",
 ]
 
+# A POP3 session on the INBOX (which holds the messages, alone, by then):
+# each command's response, first line and any multi-line body.
+POP3_SESSION = [
+    "STAT", "LIST", "LIST 1", "LIST 99", "LIST 0", "LIST x", "LIST 1 2", "UIDL 1", "UIDL 99",
+    "TOP 1 0", "TOP 1", "TOP 1 x", "TOP 99 1", "TOP 1 -1", "RETR 0", "RETR 99", "RETR",
+    "DELE 1", "STAT", "LIST 1", "UIDL 1", "RETR 1", "TOP 1 0", "DELE 1", "LIST 2",
+    "RSET", "STAT", "LIST 1", "NOOP", "NOOP x", "DELE 2", "STAT", "",
+    "FOO", "USER x", "PASS y", "APOP x y", "CAPA", "QUIT",
+    "(reconnect) STAT",
+]
+
+
+def pop3_session(addr, user, password):
+    """The responses to POP3_SESSION: one list of normalized lines per
+    command (the text after +OK or -ERR left out, a response code kept;
+    UIDL's unique ids, each server's own, replaced by their order)."""
+    import socket
+    host, port = addr.rsplit(":", 1)
+
+    def connect():
+        sock = socket.create_connection((host, int(port)), timeout=30)
+        f = sock.makefile("rb")
+        f.readline()  # the greeting
+        for c in ("USER " + user, "PASS " + password):
+            sock.sendall(c.encode() + b"\r\n")
+            r = f.readline()
+            assert r.startswith(b"+OK"), (c, r)
+        return sock, f
+
+    multi = ("LIST", "UIDL", "TOP", "RETR", "CAPA")
+    sock, f = connect()
+    answers = []
+    uids = {}
+    for c in POP3_SESSION:
+        if c.startswith("(reconnect) "):
+            sock.close()
+            sock, f = connect()
+            c = c[len("(reconnect) "):]
+        try:
+            sock.sendall(c.encode() + b"\r\n")
+            first = f.readline()
+        except OSError:
+            first = b""
+        if not first:
+            answers.append([b"(connection closed)"])
+            continue
+        lines = [re.sub(rb"^(\+OK|-ERR)( \[[^\]]*\])?.*", rb"\1\2", first.rstrip(b"\r\n"))]
+        words = c.split()
+        if first.startswith(b"+OK") and words and words[0] in multi and (len(words) == 1 or words[0] in ("TOP", "RETR")):
+            while True:
+                l = f.readline()
+                if not l or l == b".\r\n":
+                    break
+                lines.append(l.rstrip(b"\r\n"))
+        if words and words[0] == "UIDL":
+            def uid(m):
+                return m.group(1) + b" u%d" % uids.setdefault(m.group(2), len(uids) + 1)
+            lines = [lines[0]] + [re.sub(rb"^(\d+) (\S+)$", uid, l) for l in lines[1:]]
+            if len(words) == 2:
+                m = re.match(rb"\+OK (\d+) (\S+)", first)
+                if m:
+                    lines.append(m.group(1) + b" u%d" % uids.setdefault(m.group(2), len(uids) + 1))
+        if words and words[0] == "LIST" and len(words) == 2:
+            lines = [first.rstrip(b"\r\n") if first.startswith(b"+OK") else lines[0]]
+        if words and words[0] == "STAT":
+            lines = [first.rstrip(b"\r\n")]
+        if words and words[0] == "CAPA":
+            lines = [lines[0]] + sorted(lines[1:])
+        answers.append(lines)
+    sock.close()
+    return answers
+
 
 def session(addr, user, password):
     """The responses to SESSION of a fresh connection: one list of
@@ -439,6 +511,11 @@ def main():
                 report("POP3-" + cmd.replace(" ", "-") + " " + name, got[0], got[1])
     for p in pops:
         p.quit()
+    po = pop3_session(env["OURS_POP3"], env["OURS_USER"], env["OURS_PASSWORD"])
+    pd = pop3_session(env["POP3_ADDR"], env["IMAP_USER"], env["IMAP_PASSWORD"])
+    for cmd, a, b in zip(POP3_SESSION, po, pd):
+        if a != b:
+            report("POP3-CMD " + cmd, b"\n".join(a), b"\n".join(b))
     gone = [k for k in expected if k not in seen]
     for k in gone:
         print("GONE: %s no longer differs: take it out of %s" % (k, env["EXPECTED"]))
@@ -446,9 +523,9 @@ def main():
         m.close()
         m.delete(FOLDER)
         m.logout()
-    print("%d messages, %d items, %d searches, COPY, MOVE and 4 POP3 commands each, a session of %d commands: "
-          "%d differences accepted, %d not, %d listed ones gone" % (len(msgs), len(ITEMS), len(SEARCHES), len(SESSION),
-                                                                 accepted, diffs, len(gone)))
+    print("%d messages, %d items, %d searches, COPY, MOVE and 4 POP3 commands each, a session of %d IMAP and one of %d "
+          "POP3 commands: %d differences accepted, %d not, %d listed ones gone"
+          % (len(msgs), len(ITEMS), len(SEARCHES), len(SESSION), len(POP3_SESSION), accepted, diffs, len(gone)))
     sys.exit(1 if diffs or gone else 0)
 
 
