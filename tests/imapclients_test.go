@@ -153,6 +153,56 @@ func TestIMAPClients(t *testing.T) {
 	}
 }
 
+// TestAgainstDovecot runs clients/against-dovecot.sh: the client checks
+// against Debian's Dovecot (they pass there too, so that a failure
+// against ours is ours), then the comparison of our answers with
+// Dovecot's (compare_check.sh), where every difference must be one
+// clients/compare-dovecot.expected lists with its reason. It needs root
+// (Dovecot switches to its mail user) and Dovecot's imap, pop3 and lmtp
+// services, which .ci/run installs; without them it is skipped. A client
+// that is not installed is left out.
+func TestAgainstDovecot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: Dovecot switches to its mail user")
+	}
+	for _, p := range []string{"/usr/sbin/dovecot", "/usr/lib/dovecot/imap", "/usr/lib/dovecot/pop3", "/usr/lib/dovecot/lmtp"} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("Dovecot is not installed (%v); .ci/run installs it", err)
+		}
+	}
+	args := []string{"clients/against-dovecot.sh"}
+	for _, c := range clientChecks {
+		if c.env != nil {
+			continue // variants of a check (STARTTLS): Dovecot runs without TLS
+		}
+		if _, err := exec.LookPath(c.program); err != nil {
+			continue
+		}
+		if c.usable != nil && c.usable() != nil {
+			continue
+		}
+		args = append(args, c.name)
+	}
+	args = append(args, "compare")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", args...)
+	cmd.Env = append(os.Environ(), "GROMOX="+gromoxBin)
+	out, err := cmd.CombinedOutput()
+	if testing.Verbose() || err != nil {
+		t.Logf("%s:\n%s", strings.Join(cmd.Args, " "), out)
+	}
+	if err != nil {
+		var fails []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(l, "FAIL: ") || strings.HasPrefix(l, "DIFF: ") || strings.HasPrefix(l, "GONE: ") {
+				fails = append(fails, l)
+			}
+		}
+		t.Fatalf("against Dovecot (%v): %s", err, strings.Join(fails, "; "))
+	}
+}
+
 // deliverFiles hands dir's messages (1.eml, 2.eml, ... in that order) to
 // every one of rcpts over LMTP, one transaction per message, and requires
 // a 250 for each recipient.

@@ -516,7 +516,10 @@ def main():
     for cmd, a, b in zip(POP3_SESSION, po, pd):
         if a != b:
             report("POP3-CMD " + cmd, b"\n".join(a), b"\n".join(b))
-    gone = [k for k in expected if k not in seen]
+    # An entry naming a message this run does not have (the upstream
+    # corpus is missing) cannot have gone.
+    names = {name for name, _ in msgs}
+    gone = [k for k in expected if k not in seen and not (k.endswith(".eml") and k.split()[-1] not in names)]
     for k in gone:
         print("GONE: %s no longer differs: take it out of %s" % (k, env["EXPECTED"]))
     for m in (ours, dove):
