@@ -1,8 +1,11 @@
-# Sourced by the client checks (*_check.sh) after they set CHECK_LOG (the
-# file whose lines a failure shows, or nothing) and checked their
-# environment: TMP, a scratch directory removed at exit unless KEEP_TMP is
-# set (after the check's own on_exit, when it defines one); FILES and N, the expected INBOX messages (EXPECT_DIR/1.eml, 2.eml, ...
-# in delivery order) and their number; fail and ok, the checks' report.
+# Sourced by the client checks (*_check.sh) after they checked their own
+# environment and set CHECK_NAME and CHECK_LOG (the client, and the file in
+# $TMP whose lines a failure shows; both may be unset). It gives them:
+#   TMP     a scratch directory, removed at exit unless KEEP_TMP is set
+#           (after the check's own on_exit, when it defines one);
+#   FILES   the expected INBOX messages, EXPECT_DIR/1.eml, 2.eml, ... in
+#           delivery order, and N, their number;
+#   fail, ok  the checks' report.
 set -uo pipefail
 exec </dev/null
 

@@ -72,7 +72,7 @@ body() {
 		{ top = 0; print }' top=1
 }
 # want_files STEP FILE...: the MDA got exactly these messages, in order,
-# byte for byte (but for the line ends and fetchmail's Received: field).
+# byte for byte (but for the line ends and the trace fields at the top).
 want_files() {
 	local step=$1 i=0 f got
 	shift

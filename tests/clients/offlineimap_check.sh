@@ -29,7 +29,7 @@
 : "${IMAP_ADDR:?}" "${IMAP_USER:?}" "${IMAP_PASSWORD:?}"
 CHECK_NAME=offlineimap CHECK_LOG=oi.out
 . "$(dirname "$0")/common.sh"
-[ "$N" -ge 3 ] || { echo "FAIL: setup: expected at least 3 messages in $EXPECT_DIR, got $N"; exit 1; }
+[ "$N" -ge 3 ] || fail "setup" "at least 3 messages in $EXPECT_DIR" "$N"
 HOST=${IMAP_ADDR%:*}
 PORT=${IMAP_ADDR##*:}
 MD=$TMP/mail
