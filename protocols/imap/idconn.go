@@ -56,6 +56,12 @@ import (
 // answers an empty line itself (* BAD), which go-imap, expecting a tag,
 // would end the connection over.
 //
+// SEARCH RETURN (SAVE). go-imap takes the SAVE result option alone as SAVE
+// ALL and sends an ESEARCH; RFC 9051 6.4.4 has SAVE alone suppress it.
+// idConn holds SEARCH lines until their end (or literal) to see their
+// result options, and leaves out that ESEARCH response (unless it is
+// longer than maxLine: then it goes out as go-imap wrote it).
+//
 // CAPABILITY. go-imap's Options.Caps only lets through the capabilities
 // it knows, so idConn adds ID to the capability lists go-imap writes (the
 // CAPABILITY response and the [CAPABILITY] code of the greeting and of
@@ -96,7 +102,10 @@ type idConn struct {
 	syncWait bool
 	// drop: go-imap answered the command before reading all of it (a
 	// literal it refused); the rest of it is dropped as it comes.
-	drop       bool
+	drop bool
+	// saveOnly: the command is a SEARCH with the result option SAVE
+	// alone: its ESEARCH response is left out.
+	saveOnly   bool
 	tlsOn      bool        // STARTTLS done: Conn is the *tls.Conn
 	authed     bool        // a LOGIN or AUTHENTICATE was answered OK
 	outSplit   splitter    // framing of go-imap's output
@@ -282,6 +291,7 @@ func (c *idConn) step() {
 		}
 		if c.in.cont {
 			c.release(line) // ends in a literal: not a whole command
+			c.saveOnly = saveOnlySearch(line)
 			c.out = line
 			return
 		}
@@ -299,12 +309,13 @@ func (c *idConn) step() {
 			return
 		}
 		c.release(line)
+		c.saveOnly = saveOnlySearch(line)
 		c.out = line
 	case held && pass != nil:
 		c.release(pass) // a held line outgrew maxLine
 		c.out = pass
 	case held:
-		if _, name, _, named := splitCommand(c.in.line); named && !strings.EqualFold(name, "ID") && !strings.EqualFold(name, "STARTTLS") && !strings.EqualFold(name, "APPEND") {
+		if _, name, _, named := splitCommand(c.in.line); named && !heldCommand(name) {
 			// Not ID: no need to wait for the line's end.
 			b := c.in.flush()
 			c.release(b)
@@ -321,6 +332,37 @@ func (c *idConn) release(b []byte) {
 	tag, name, _, _ := splitCommand(b)
 	c.awaiting, c.idle = false, false
 	c.tag, c.cmd = tag, strings.ToUpper(name)
+}
+
+// heldCommand: a command line idConn holds until its end (or its first
+// literal) before go-imap gets it: one it may answer itself, or whose
+// arguments it needs to see (APPEND's date-time, SEARCH's options; UID
+// SEARCH starts with UID).
+func heldCommand(name string) bool {
+	for _, n := range []string{"ID", "STARTTLS", "APPEND", "SEARCH", "UID"} {
+		if strings.EqualFold(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// saveOnlySearch reports whether line starts a SEARCH or UID SEARCH whose
+// result options are SAVE alone (RFC 9051 6.4.4).
+func saveOnlySearch(line []byte) bool {
+	_, name, rest, _ := splitCommand(line)
+	if strings.EqualFold(name, "UID") {
+		name, rest, _ = strings.Cut(rest, " ")
+	}
+	if !strings.EqualFold(name, "SEARCH") {
+		return false
+	}
+	opts, ok := strings.CutPrefix(strings.ToUpper(rest), "RETURN (")
+	if !ok {
+		return false
+	}
+	opts, _, ok = strings.Cut(opts, ")")
+	return ok && strings.Join(strings.Fields(opts), " ") == "SAVE"
 }
 
 // appendDateError checks the date-time of an APPEND's arguments (up to
@@ -585,7 +627,12 @@ func (c *idConn) response(line []byte) []byte {
 	}
 	tag, rest, _ := bytes.Cut(line, []byte(" "))
 	status, code, _ := bytes.Cut(rest, []byte(" "))
+	if c.saveOnly && !c.awaiting && string(tag) == "*" && string(status) == "ESEARCH" &&
+		bytes.HasPrefix(code, []byte(`(TAG "`+c.tag+`")`)) {
+		return nil // SAVE alone: no ESEARCH (RFC 9051 6.4.4)
+	}
 	if !c.awaiting && string(tag) == c.tag {
+		c.saveOnly = false
 		c.awaiting, c.idle = true, false
 		if c.in.cont && !(c.in.sync && c.syncWait) {
 			// Answered with a literal of the command still to come.

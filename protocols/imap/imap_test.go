@@ -658,9 +658,16 @@ func TestSearchRes(t *testing.T) {
 	c := e.login(t)
 	c.ok("SELECT INBOX")
 	c.ok("ENABLE IMAP4rev2")
-	c.ok("SEARCH RETURN (SAVE) FROM sender")
+	// SAVE alone answers nothing but OK (RFC 9051 6.4.4); with another
+	// result option, that option's ESEARCH.
+	for _, cmd := range []string{"SEARCH RETURN (SAVE) FROM sender", "UID SEARCH RETURN (save) FROM sender"} {
+		if u := c.ok(cmd); len(u) != 0 {
+			t.Fatalf("%s: %q", cmd, u)
+		}
+	}
+	has(t, c.ok("SEARCH RETURN (SAVE COUNT) FROM sender"), "* ESEARCH (TAG \"t6\") COUNT 2")
 	has(t, c.ok("FETCH $ (UID)"), "* 2 FETCH (UID 2)")
-	has(t, c.ok("UID SEARCH UID $ SUBJECT two"), "* ESEARCH (TAG \"t6\") UID ALL 2")
+	has(t, c.ok("UID SEARCH UID $ SUBJECT two"), "* ESEARCH (TAG \"t8\") UID ALL 2")
 }
 
 func TestTLS(t *testing.T) {
