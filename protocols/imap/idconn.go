@@ -316,7 +316,7 @@ func (c *idConn) step() {
 		c.out = pass
 	case held:
 		if _, name, _, named := splitCommand(c.in.line); named && !heldCommand(name) {
-			// Not ID: no need to wait for the line's end.
+			// Not a command held to its end: no need to wait for it.
 			b := c.in.flush()
 			c.release(b)
 			c.out = b
