@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/emersion/go-imap/v2"
 	"go.uber.org/zap"
@@ -54,7 +55,10 @@ import (
 // and discarded). An APPEND whose date-time is no date (31-Feb) it
 // refuses itself, BAD, where go-imap would answer NO [SERVERBUG]. It also
 // answers an empty line itself (* BAD), which go-imap, expecting a tag,
-// would end the connection over.
+// would end the connection over; after login also a line go-imap cannot
+// read a tag and command name from (a client's bug: the session goes on,
+// as with Dovecot; before login go-imap's disconnect stays, a defence
+// against other protocols' clients).
 //
 // SEARCH RETURN (SAVE). go-imap takes the SAVE result option alone as SAVE
 // ALL and sends an ESEARCH; RFC 9051 6.4.4 has SAVE alone suppress it.
@@ -300,6 +304,13 @@ func (c *idConn) step() {
 		case len(bytes.TrimSpace(line)) == 0 && c.outSplit.atLineStart():
 			c.reply("* BAD [CLIENTBUG] empty command line\r\n")
 			return
+		case c.authed && c.outSplit.atLineStart() && !readable(line):
+			if n := atomRun(string(line)); n > 0 {
+				c.reply(string(line[:n]) + " BAD [CLIENTBUG] no command name\r\n")
+			} else {
+				c.reply("* BAD [CLIENTBUG] no command tag\r\n")
+			}
+			return
 		case !validTag(tag) || !c.outSplit.atLineStart():
 		case strings.EqualFold(name, "ID"):
 			c.answerID(tag, args)
@@ -315,7 +326,7 @@ func (c *idConn) step() {
 		c.release(pass) // a held line outgrew maxLine
 		c.out = pass
 	case held:
-		if _, name, _, named := splitCommand(c.in.line); named && !heldCommand(name) {
+		if _, name, _, named := splitCommand(c.in.line); named && !heldCommand(name) && readable(c.in.line) {
 			// Not a command held to its end: no need to wait for it.
 			b := c.in.flush()
 			c.release(b)
@@ -345,6 +356,39 @@ func heldCommand(name string) bool {
 		}
 	}
 	return false
+}
+
+// readable reports whether go-imap can read a tag and a command name (and
+// after UID, a second one) at the start of line: it ends the connection
+// when it cannot. A line cut short after the name is readable.
+func readable(line []byte) bool {
+	s := string(line)
+	for i := 0; i < 3; i++ {
+		n := atomRun(s)
+		if n == 0 {
+			return false
+		}
+		if i == 2 || i == 1 && !strings.EqualFold(s[:n], "UID") {
+			return true
+		}
+		s = s[n:]
+		if !strings.HasPrefix(s, " ") {
+			return false
+		}
+		s = s[1:]
+	}
+	return true
+}
+
+// atomRun is the length of the run of ATOM-CHARs at the start of s, as
+// go-imap reads them: bytes that are neither atom-specials nor control
+// characters (it takes a byte as a rune: C1 controls too).
+func atomRun(s string) int {
+	i := 0
+	for i < len(s) && strings.IndexByte(`(){ %*"\]`, s[i]) < 0 && !unicode.IsControl(rune(s[i])) {
+		i++
+	}
+	return i
 }
 
 // saveOnlySearch reports whether line starts a SEARCH or UID SEARCH whose

@@ -856,6 +856,37 @@ func TestRefusedLiteralNotRun(t *testing.T) {
 	}
 }
 
+// TestUnreadableLines: after login, a line without a tag or command name
+// gets a BAD and the session goes on (go-imap alone would end it); before
+// login the connection ends, as go-imap has it.
+func TestUnreadableLines(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	for line, want := range map[string]string{
+		"(garbage)":      "* BAD [CLIENTBUG] no command tag",
+		"\x01a NOOP":     "* BAD [CLIENTBUG] no command tag",
+		"a1":             "a1 BAD [CLIENTBUG] no command name",
+		"a2 (x)":         "a2 BAD [CLIENTBUG] no command name",
+		"a3 UID":         "a3 BAD [CLIENTBUG] no command name",
+		"a4 UID (FETCH)": "a4 BAD [CLIENTBUG] no command name",
+	} {
+		c.send(line + "\r\n")
+		if l := c.line(); l != want {
+			t.Errorf("%q: %q, want %q", line, l, want)
+		}
+		c.ok("NOOP")
+	}
+	c.ok("SELECT INBOX")
+	c.ok("UID FETCH 1:* (FLAGS)")
+
+	d := e.dial(t)
+	d.send("(garbage)\r\n")
+	d.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if b, err := io.ReadAll(d.r); err != nil || len(b) != 0 {
+		t.Errorf("before login: %q, %v; want the connection closed", b, err)
+	}
+}
+
 // TestOverlongCommand: a 1 MiB command line gets an error or a clean
 // disconnect at once, never a hung session.
 func TestOverlongCommand(t *testing.T) {
