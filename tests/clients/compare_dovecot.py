@@ -304,12 +304,25 @@ def session(addr, user, password):
     return answers
 
 
+def recent(m):
+    """An INTERNALDATE of the last ten minutes (an APPEND without a date
+    takes the time it arrives, a second apart on the two servers) as "now"."""
+    try:
+        t = datetime.datetime.strptime(m.group(1).decode().strip(), "%d-%b-%Y %H:%M:%S %z")
+    except ValueError:
+        return m.group(0)
+    if abs((datetime.datetime.now(datetime.timezone.utc) - t).total_seconds()) < 600:
+        return b'INTERNALDATE "now"'
+    return m.group(0)
+
+
 def normline(l):
     """A response line with what is each server's own evened out: the
     text after the status and code, UIDVALIDITY values, \\Recent and
     RECENT counts, the order of flags and of ESEARCH's items, the quotes
     around a string that could be an atom (a mailbox name), a day of
-    month padded with a zero or a space, and the keywords in FLAGS and
+    month padded with a zero or a space, an INTERNALDATE of the last
+    minutes (recent), and the keywords in FLAGS and
     PERMANENTFLAGS: ours lists the system flags, $Forwarded (MAPI's last
     verb) and \\* for any keyword, Dovecot every keyword its index has
     seen in the folder, even one only searched for; both are allowed
@@ -324,6 +337,7 @@ def normline(l):
     l = re.sub(rb"\(([^()]*)\)", lambda m: b"(" + b" ".join(sorted(m.group(1).split())) + b")", l)
     l = re.sub(rb'"([A-Za-z0-9./_+-]+)"', rb"\1", l)
     l = re.sub(rb'INTERNALDATE "0', b'INTERNALDATE " ', l)
+    l = re.sub(rb'INTERNALDATE "([^"]*)"', recent, l)
     if l.startswith((b"* FLAGS ", b"* OK [PERMANENTFLAGS ")):
         l = re.sub(rb"\(([^()]*)\)", lambda m: b"(" + b" ".join(f for f in m.group(1).split() if f.startswith(b"\\")) + b")", l)
     return l
