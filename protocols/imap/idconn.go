@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -52,13 +53,20 @@ import (
 // commands. idConn sees the tagged answer while the command's input is
 // not all read, and drops the rest of that command (the literal, and the
 // line after it) instead (RFC 7888 4: a refused literal's bytes are read
-// and discarded). An APPEND whose date-time is no date (31-Feb) it
-// refuses itself, BAD, where go-imap would answer NO [SERVERBUG]. It also
-// answers an empty line itself (* BAD), which go-imap, expecting a tag,
+// and discarded). It also answers an empty line itself (* BAD), which go-imap, expecting a tag,
 // would end the connection over; after login also a line go-imap cannot
 // read a tag and command name from (a client's bug: the session goes on,
 // as with Dovecot; before login go-imap's disconnect stays, a defence
 // against other protocols' clients).
+//
+// Parse errors. go-imap answers NO [SERVERBUG] Internal server error when
+// its parser fails in ways it does not class as syntax errors: FETCH 0,
+// an unknown SEARCH key, a SEARCH date that is no date, a mailbox name
+// that is no modified UTF-7. The proxy notes (sessionCalled) when go-imap
+// hands a command to the session, which only a command it could parse
+// reaches; that answer to a command that never got there is a client's
+// error and goes out as BAD [CLIENTBUG] instead. The same answer to one
+// that did is left alone: a server error.
 //
 // SEARCH RETURN (SAVE). go-imap takes the SAVE result option alone as SAVE
 // ALL and sends an ESEARCH; RFC 9051 6.4.4 has SAVE alone suppress it.
@@ -109,12 +117,15 @@ type idConn struct {
 	drop bool
 	// saveOnly: the command is a SEARCH with the result option SAVE
 	// alone: its ESEARCH response is left out.
-	saveOnly   bool
-	tlsOn      bool        // STARTTLS done: Conn is the *tls.Conn
-	authed     bool        // a LOGIN or AUTHENTICATE was answered OK
-	outSplit   splitter    // framing of go-imap's output
-	wbuf       []byte      // output to write
-	flushTimer *time.Timer // sends wbuf should nothing else (Write)
+	saveOnly bool
+	// sessionCalled: go-imap handed the command it works on to the
+	// session (the proxy sets it), so it parsed it.
+	sessionCalled atomic.Bool
+	tlsOn         bool        // STARTTLS done: Conn is the *tls.Conn
+	authed        bool        // a LOGIN or AUTHENTICATE was answered OK
+	outSplit      splitter    // framing of go-imap's output
+	wbuf          []byte      // output to write
+	flushTimer    *time.Timer // sends wbuf should nothing else (Write)
 }
 
 // idleBuf is the largest buffer a connection keeps between uses.
@@ -278,21 +289,6 @@ func (c *idConn) step() {
 	}
 	switch {
 	case line != nil:
-		if c.in.cont && c.outSplit.atLineStart() {
-			if tag, name, args, _ := splitCommand(line); validTag(tag) && strings.EqualFold(name, "APPEND") {
-				if msg := appendDateError(args); msg != "" {
-					c.reply(tag + " BAD [CLIENTBUG] " + msg + "\r\n")
-					if c.in.sync {
-						// Not asked for: the client does not send it.
-						c.in.literal, c.in.sync, c.in.cont = 0, false, false
-						c.syncWait = false
-					} else {
-						c.drop = true // the client sends it: dropped
-					}
-					return
-				}
-			}
-		}
 		if c.in.cont {
 			c.release(line) // ends in a literal: not a whole command
 			c.saveOnly = saveOnlySearch(line)
@@ -343,14 +339,15 @@ func (c *idConn) release(b []byte) {
 	tag, name, _, _ := splitCommand(b)
 	c.awaiting, c.idle = false, false
 	c.tag, c.cmd = tag, strings.ToUpper(name)
+	c.sessionCalled.Store(false)
 }
 
 // heldCommand: a command line idConn holds until its end (or its first
 // literal) before go-imap gets it: one it may answer itself, or whose
-// arguments it needs to see (APPEND's date-time, SEARCH's options; UID
-// SEARCH starts with UID).
+// arguments it needs to see (SEARCH's options; UID SEARCH starts with
+// UID).
 func heldCommand(name string) bool {
-	for _, n := range []string{"ID", "STARTTLS", "APPEND", "SEARCH", "UID"} {
+	for _, n := range []string{"ID", "STARTTLS", "SEARCH", "UID"} {
 		if strings.EqualFold(name, n) {
 			return true
 		}
@@ -408,49 +405,6 @@ func saveOnlySearch(line []byte) bool {
 	opts, _, ok = strings.Cut(opts, ")")
 	return ok && strings.Join(strings.Fields(opts), " ") == "SAVE"
 }
-
-// appendDateError checks the date-time of an APPEND's arguments (up to
-// its literal: mailbox, flag list, date-time, RFC 9051 6.3.12) the way
-// go-imap parses it, and says what is wrong with it, or "". A mailbox
-// given as a literal leaves the rest to go-imap.
-func appendDateError(args string) string {
-	rest := strings.TrimLeft(args, " ")
-	if strings.HasPrefix(rest, `"`) {
-		_, r, ok := quoted(rest)
-		if !ok {
-			return ""
-		}
-		rest = r
-	} else {
-		i := strings.IndexAny(rest, " \r\n")
-		if i < 0 || strings.HasPrefix(rest, "{") || strings.HasPrefix(rest, "~{") {
-			return ""
-		}
-		rest = rest[i:]
-	}
-	rest = strings.TrimPrefix(rest, " ")
-	if strings.HasPrefix(rest, "(") {
-		i := strings.IndexByte(rest, ')')
-		if i < 0 {
-			return ""
-		}
-		rest = strings.TrimPrefix(rest[i+1:], " ")
-	}
-	if !strings.HasPrefix(rest, `"`) {
-		return ""
-	}
-	date, _, ok := quoted(rest)
-	if !ok {
-		return ""
-	}
-	if _, err := time.Parse(dateTimeLayout, date); err != nil {
-		return "invalid date-time " + quote(date)
-	}
-	return ""
-}
-
-// dateTimeLayout is RFC 9051's date-time as go-imap parses it.
-const dateTimeLayout = "_2-Jan-2006 15:04:05 -0700"
 
 // splitCommand splits the start of a command line into its tag, its name
 // and the rest; named: the name is complete (a space or the line end
@@ -677,6 +631,9 @@ func (c *idConn) response(line []byte) []byte {
 	}
 	if !c.awaiting && string(tag) == c.tag {
 		c.saveOnly = false
+		if bytes.HasPrefix(rest, []byte("NO [SERVERBUG] Internal server error")) && !c.sessionCalled.Load() {
+			line = []byte(c.tag + " BAD [CLIENTBUG] invalid command arguments\r\n")
+		}
 		c.awaiting, c.idle = true, false
 		if c.in.cont && !(c.in.sync && c.syncWait) {
 			// Answered with a literal of the command still to come.

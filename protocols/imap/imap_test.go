@@ -804,7 +804,7 @@ func TestMalformedInput(t *testing.T) {
 	c.ok(`SELECT {14+}` + "\r\n" + `say "hi" \ bye`)
 	c.cmd("BAD", "FETCH 1 (BODY[")
 	// Invalid UTF-8 in a quoted string.
-	c.cmd("NO", "SELECT \"\xff\xfe\"")
+	c.cmd("BAD", "SELECT \"\xff\xfe\"") // go-imap's parser rejects it
 	c.ok("NOOP")
 }
 
@@ -822,14 +822,15 @@ func TestRefusedLiteralNotRun(t *testing.T) {
 		t.Fatalf("APPEND over APPENDLIMIT: %q", l)
 	}
 	c.ok("NOOP")
-	// go-imap's parser would answer NO [SERVERBUG]; idConn answers first.
+	// go-imap's parser rejects the date before the literal: BAD (not its
+	// NO [SERVERBUG], see TestParseErrorsAreBad), the literal dropped.
 	for _, cmd := range []string{
 		`APPEND INBOX "31-Feb-2021 08:09:10 +0200" {40+}` + "\r\n" + injected + "\r\n",
 		`APPEND "INBOX" (\Seen) "1-Jan-2021 25:00:00 +0000" {40+}` + "\r\n" + injected + "\r\n",
 		`APPEND INBOX "31-Feb-2021 08:09:10 +0200" {40}`, // synchronizing: not sent
 	} {
 		c.send("a2 " + cmd + "\r\n")
-		if l := c.line(); !strings.HasPrefix(l, "a2 BAD [CLIENTBUG] invalid date-time") {
+		if l := c.line(); !strings.HasPrefix(l, "a2 BAD [CLIENTBUG]") {
 			t.Fatalf("%q: %q", cmd, l)
 		}
 		c.ok("NOOP")
@@ -884,6 +885,44 @@ func TestUnreadableLines(t *testing.T) {
 	d.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if b, err := io.ReadAll(d.r); err != nil || len(b) != 0 {
 		t.Errorf("before login: %q, %v; want the connection closed", b, err)
+	}
+}
+
+// TestParseErrorsAreBad: what go-imap's parser rejects without calling it
+// a syntax error (it answers NO [SERVERBUG]) goes out as BAD [CLIENTBUG],
+// and the session goes on.
+func TestParseErrorsAreBad(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(t)
+	c.ok("SELECT INBOX")
+	for _, cmd := range []string{"FETCH 0 (FLAGS)", "UID FETCH 0:3 (FLAGS)", `STORE 0 +FLAGS (\Seen)`, "COPY 0 INBOX",
+		"SEARCH 0", "SEARCH SINCE 31-Feb-2021", "SEARCH BOGUSKEY x", "SEARCH UID 0", `SELECT "&Jjo"`, `CREATE "&Jjo"`} {
+		if _, st := c.cmd("BAD", cmd); !strings.HasPrefix(st, "BAD [CLIENTBUG]") {
+			t.Errorf("%s: %q", cmd, st)
+		}
+	}
+	c.ok("NOOP")
+}
+
+// TestServerErrorStaysServerBug: go-imap's NO [SERVERBUG] to a command it
+// handed to the session (a server error) goes out as it is.
+func TestServerErrorStaysServerBug(t *testing.T) {
+	for _, called := range []bool{false, true} {
+		var out bytes.Buffer
+		c := newIDConn(&memConn{in: []byte("a FETCH 1 (FLAGS)\r\n"), size: func(int) int { return 4096 }, out: &out}, nil, "v", nil, false)
+		buf := make([]byte, 4096)
+		if n, _ := c.Read(buf); string(buf[:n]) != "a FETCH 1 (FLAGS)\r\n" {
+			t.Fatalf("read %q", buf[:n])
+		}
+		c.sessionCalled.Store(called)
+		c.Write([]byte("a NO [SERVERBUG] Internal server error\r\n"))
+		want := "a BAD [CLIENTBUG] invalid command arguments\r\n"
+		if called {
+			want = "a NO [SERVERBUG] Internal server error\r\n"
+		}
+		if out.String() != want {
+			t.Errorf("session called %v: %q, want %q", called, out.String(), want)
+		}
 	}
 }
 

@@ -35,6 +35,9 @@ var errSessionGone = &imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.Re
 // timeout. A command that times out or whose actor failed ends the
 // connection: the actor may still hold the connection's writer.
 func (p *proxy) call(name string, fn func(a *session) (any, error)) (any, error) {
+	if ic, ok := p.conn.NetConn().(*idConn); ok {
+		ic.sessionCalled.Store(true) // go-imap parsed the command
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), p.s.cfg.Timeout)
 	defer cancel()
 	res, err := p.s.sys.Request(ctx, p.pid, command{Name: name, Run: fn})
