@@ -53,11 +53,11 @@ import (
 // commands. idConn sees the tagged answer while the command's input is
 // not all read, and drops the rest of that command (the literal, and the
 // line after it) instead (RFC 7888 4: a refused literal's bytes are read
-// and discarded). It also answers an empty line itself (* BAD), which go-imap, expecting a tag,
-// would end the connection over; after login also a line go-imap cannot
-// read a tag and command name from (a client's bug: the session goes on,
-// as with Dovecot; before login go-imap's disconnect stays, a defence
-// against other protocols' clients).
+// and discarded). It also answers an empty line itself (* BAD), which
+// go-imap, expecting a tag, would end the connection over; after login
+// also a line go-imap cannot read a tag and command name from (a client's
+// bug: the session goes on, as with Dovecot; before login go-imap's
+// disconnect stays, a defence against other protocols' clients).
 //
 // Parse errors. go-imap answers NO [SERVERBUG] Internal server error when
 // its parser fails in ways it does not class as syntax errors: FETCH 0,
