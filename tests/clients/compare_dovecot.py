@@ -123,6 +123,12 @@ SESSION = [
     "FETCH 1 (FLAGS)",
     "SELECT " + F,
     "SEARCH DELETED",
+    "FETCH 0 (FLAGS)",
+    "UID FETCH 0:3 (FLAGS)",
+    "SEARCH SINCE 31-Feb-2021",
+    "SEARCH BOGUSKEY x",
+    'STATUS "&Jjo" (MESSAGES)',
+    "FETCH 1 (BOGUS)",
     "UNSELECT",
     'LIST "" ""',
     'LIST "" inbox',
@@ -319,7 +325,8 @@ def recent(m):
 def normline(l):
     """A response line with what is each server's own evened out: the
     text after the status and code, UIDVALIDITY values, \\Recent and
-    RECENT counts, the order of flags and of ESEARCH's items, the quotes
+    RECENT counts, [CLIENTBUG] on a BAD (which says it again), the order
+    of flags and of ESEARCH's items, the quotes
     around a string that could be an atom (a mailbox name), a day of
     month padded with a zero or a space, an INTERNALDATE of the last
     minutes (recent), and the keywords in FLAGS and
@@ -329,6 +336,7 @@ def normline(l):
     (RFC 9051 7.3.5)."""
     l = l.rstrip(b"\r\n")
     l = re.sub(rb"^((?:\* )?(?:OK|NO|BAD|BYE|PREAUTH))( \[[^\]]*\])?.*$", rb"\1\2", l)
+    l = re.sub(rb"^((?:\* )?BAD) \[CLIENTBUG\]$", rb"\1", l)
     l = re.sub(rb"(UIDVALIDITY|APPENDUID|COPYUID) \d+", rb"\1 v", l)
     l = re.sub(rb" ?\\Recent", b"", l).replace(b"( ", b"(")
     l = re.sub(rb" RECENT \d+", b"", l)
