@@ -152,7 +152,9 @@ within() {
 	return 1
 }
 idling() { grep -A1 'IMAP> A[0-9]* IDLE$' "$TMP/fm.out" | grep -q 'IMAP< + '; }
-filed() { [ -s "$TMP/out/1.msg" ] && grep -q '^Subject: Delivered during IDLE' "$TMP/out/1.msg"; }
+# filed: the message is filed, whole (fetchmail marks it \Seen once its MDA
+# is done).
+filed() { [ -s "$TMP/out/1.msg" ] && grep -q 'IMAP> A[0-9]* STORE 1 +FLAGS (\\Seen)' "$TMP/fm.out"; }
 on_exit() { [ -n "${FM:-}" ] && kill "$FM" 2>/dev/null; }
 setup IMAP keep idle
 fetchmail -f "$TMP/rc" -v -N -d 300 >"$TMP/fm.out" 2>&1 &
