@@ -54,20 +54,26 @@ func (m *Message) BodyContains(substr string) bool {
 	if needle == "" {
 		return true
 	}
-	return m.bodyContains(m.tree(), []byte(needle))
+	return m.partsContain(m.tree(), []byte(needle), false)
 }
 
-func (m *Message) bodyContains(e *entity, needle []byte) bool {
+// partsContain reports whether e's decoded text bodies, or the headers of
+// the messages encapsulated in it, contain the folded needle; with mime,
+// also the MIME header fields of e and of every part in it.
+func (m *Message) partsContain(e *entity, needle []byte, mime bool) bool {
+	if mime && m.headerText(e, needle) {
+		return true
+	}
 	switch e.kind {
 	case kindMultipart:
 		for _, c := range e.children {
-			if m.bodyContains(c, needle) {
+			if m.partsContain(c, needle, mime) {
 				return true
 			}
 		}
 		return false
 	case kindMessage:
-		return m.headerText(e.msg, needle) || m.bodyContains(e.msg, needle)
+		return !mime && m.headerText(e.msg, needle) || m.partsContain(e.msg, needle, mime)
 	}
 	if e.typ != "text" {
 		return false
@@ -104,27 +110,7 @@ func (m *Message) TextContains(substr string) bool {
 	if needle == "" {
 		return true
 	}
-	return m.textContains(m.tree(), []byte(needle))
-}
-
-// textContains reports whether the header of e (a message's, or a body
-// part's MIME header fields) or its body contains the folded needle.
-func (m *Message) textContains(e *entity, needle []byte) bool {
-	if m.headerText(e, needle) {
-		return true
-	}
-	switch e.kind {
-	case kindMultipart:
-		for _, c := range e.children {
-			if m.textContains(c, needle) {
-				return true
-			}
-		}
-		return false
-	case kindMessage:
-		return m.textContains(e.msg, needle)
-	}
-	return m.bodyContains(e, needle)
+	return m.partsContain(m.tree(), []byte(needle), true)
 }
 
 // foldRune maps r to one representative of its simple case folding orbit
