@@ -291,7 +291,6 @@ func (c *idConn) step() {
 	case line != nil:
 		if c.in.cont {
 			c.release(line) // ends in a literal: not a whole command
-			c.saveOnly = saveOnlySearch(line)
 			c.out = line
 			return
 		}
@@ -316,7 +315,6 @@ func (c *idConn) step() {
 			return
 		}
 		c.release(line)
-		c.saveOnly = saveOnlySearch(line)
 		c.out = line
 	case held && pass != nil:
 		c.release(pass) // a held line outgrew maxLine
@@ -334,12 +332,14 @@ func (c *idConn) step() {
 }
 
 // release notes that go-imap is given the start of command line b: it
-// works on that command until it answers its tag. c.mu is held.
+// works on that command until it answers its tag (and whether it is a
+// SEARCH with SAVE alone). c.mu is held.
 func (c *idConn) release(b []byte) {
 	tag, name, _, _ := splitCommand(b)
 	c.awaiting, c.idle = false, false
 	c.tag, c.cmd = tag, strings.ToUpper(name)
 	c.sessionCalled.Store(false)
+	c.saveOnly = (c.cmd == "SEARCH" || c.cmd == "UID") && saveOnlySearch(b)
 }
 
 // heldCommand: a command line idConn holds until its end (or its first
