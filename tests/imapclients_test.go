@@ -136,19 +136,7 @@ func TestIMAPClients(t *testing.T) {
 				"IMAP_USER="+c.name+"@gromox.test", "IMAP_PASSWORD="+password,
 				"EXPECT_DIR="+msgDir, "IMAP_DELIMITER=/")
 			cmd.Env = append(cmd.Env, c.env...)
-			out, err := cmd.CombinedOutput()
-			if testing.Verbose() || err != nil {
-				t.Logf("%s:\n%s", strings.Join(cmd.Args, " "), out)
-			}
-			if err != nil {
-				var fails []string
-				for _, l := range strings.Split(string(out), "\n") {
-					if strings.HasPrefix(l, "FAIL: ") {
-						fails = append(fails, l)
-					}
-				}
-				t.Fatalf("%s check failed (%v): %s", c.name, err, strings.Join(fails, "; "))
-			}
+			runScript(t, cmd, c.name+" check", "FAIL: ")
 		})
 	}
 }
@@ -188,19 +176,30 @@ func TestAgainstDovecot(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", args...)
 	cmd.Env = append(os.Environ(), "GROMOX="+gromoxBin)
+	runScript(t, cmd, "against Dovecot", "FAIL: ", "DIFF: ", "GONE: ")
+}
+
+// runScript runs a check script: its output is logged when it fails (or
+// with -v), and a failure names its lines that start with one of marks.
+func runScript(t *testing.T, cmd *exec.Cmd, what string, marks ...string) {
+	t.Helper()
 	out, err := cmd.CombinedOutput()
 	if testing.Verbose() || err != nil {
 		t.Logf("%s:\n%s", strings.Join(cmd.Args, " "), out)
 	}
-	if err != nil {
-		var fails []string
-		for _, l := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(l, "FAIL: ") || strings.HasPrefix(l, "DIFF: ") || strings.HasPrefix(l, "GONE: ") {
+	if err == nil {
+		return
+	}
+	var fails []string
+	for _, l := range strings.Split(string(out), "\n") {
+		for _, m := range marks {
+			if strings.HasPrefix(l, m) {
 				fails = append(fails, l)
+				break
 			}
 		}
-		t.Fatalf("against Dovecot (%v): %s", err, strings.Join(fails, "; "))
 	}
+	t.Fatalf("%s failed (%v): %s", what, err, strings.Join(fails, "; "))
 }
 
 // deliverFiles hands dir's messages (1.eml, 2.eml, ... in that order) to

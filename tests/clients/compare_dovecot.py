@@ -370,6 +370,15 @@ def fill(m, msgs):
     return uids(m)
 
 
+def empty_inbox(m):
+    """Expunges every message of the INBOX ("1:*" in an empty mailbox is a
+    BAD, RFC 3501 9)."""
+    typ, data = m.select("INBOX")
+    if int(data[0]) > 0:
+        m.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
+        m.expunge()
+
+
 def uids(m):
     """The UIDs of the selected folder's messages, in order."""
     typ, data = m.uid("SEARCH", "ALL")
@@ -485,16 +494,18 @@ def main():
             report(verb + " *", got[0], got[1])
         uo, ud = uids(ours), uids(dove)
 
+    def compare_session(prefix, commands, run, ours_addr, dove_addr):
+        """Runs a session on both servers; reports each command answered
+        differently."""
+        a = run(ours_addr, env["OURS_USER"], env["OURS_PASSWORD"])
+        b = run(dove_addr, env["IMAP_USER"], env["IMAP_PASSWORD"])
+        for cmd, x, y in zip(commands, a, b):
+            if x != y:
+                report(prefix + cmd, b"\n".join(x), b"\n".join(y))
+
     for m in (ours, dove):  # the session SELECTs the INBOX too: empty on both
-        typ, data = m.select("INBOX")
-        if int(data[0]) > 0:
-            m.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
-            m.expunge()
-    so = session(env["OURS_ADDR"], env["OURS_USER"], env["OURS_PASSWORD"])
-    sd = session(env["IMAP_ADDR"], env["IMAP_USER"], env["IMAP_PASSWORD"])
-    for cmd, a, b in zip(SESSION, so, sd):
-        if a != b:
-            report("CMD " + cmd, b"\n".join(a), b"\n".join(b))
+        empty_inbox(m)
+    compare_session("CMD ", SESSION, session, env["OURS_ADDR"], env["IMAP_ADDR"])
     for m in (ours, dove):  # the session's folders go
         for sub in ("/sub2/deeper", "/sub2", "/sub/deeper", "/sub", "/dest"):
             m.delete(FOLDER + sub)
@@ -504,10 +515,7 @@ def main():
     pops = []
     for m, addr, user, password in ((ours, env["OURS_POP3"], env["OURS_USER"], env["OURS_PASSWORD"]),
                                     (dove, env["POP3_ADDR"], env["IMAP_USER"], env["IMAP_PASSWORD"])):
-        typ, data = m.select("INBOX")
-        if int(data[0]) > 0:  # "1:*" in an empty mailbox is a BAD (RFC 3501 9)
-            m.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
-            m.expunge()
+        empty_inbox(m)
         for name, raw in msgs:
             typ, data = m.append("INBOX", None, None, raw)
             assert typ == "OK", ("APPEND INBOX", name, typ, data)
@@ -534,11 +542,7 @@ def main():
                 report("POP3-" + cmd.replace(" ", "-") + " " + name, got[0], got[1])
     for p in pops:
         p.quit()
-    po = pop3_session(env["OURS_POP3"], env["OURS_USER"], env["OURS_PASSWORD"])
-    pd = pop3_session(env["POP3_ADDR"], env["IMAP_USER"], env["IMAP_PASSWORD"])
-    for cmd, a, b in zip(POP3_SESSION, po, pd):
-        if a != b:
-            report("POP3-CMD " + cmd, b"\n".join(a), b"\n".join(b))
+    compare_session("POP3-CMD ", POP3_SESSION, pop3_session, env["OURS_POP3"], env["POP3_ADDR"])
     # An entry naming a message this run does not have (the upstream
     # corpus is missing) cannot have gone.
     names = {name for name, _ in msgs}
