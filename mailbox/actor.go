@@ -345,6 +345,10 @@ func (a *storeActor) open() {
 		a.log.Warn("store unavailable", zap.String("dir", a.dir), zap.Error(err))
 		return
 	}
+	if err := s.addIndexes(context.Background()); err != nil {
+		// Slower deletes, nothing worse: the store is served anyway.
+		a.log.Warn("store index not added", zap.String("dir", a.dir), zap.Error(err))
+	}
 	s.fileLevel, s.noBodySynthesis, s.maxRules = a.opts.FileCompression, a.opts.NoBodySynthesis, a.opts.MaxRules
 	a.store = s
 }

@@ -120,3 +120,59 @@ func TestOpenCreatedStores(t *testing.T) {
 		t.Errorf("kind %v account %d", p.Kind(), p.AccountID())
 	}
 }
+
+// TestServedStoreIndexesMsgtimeByMessage: a served store finds the
+// msgtime_index row of a message by its id through an index, as deleting
+// the message does (ON DELETE CASCADE). Upstream's schema has none, and
+// every deleted message made SQLite scan the table. (The public fixture's
+// table is empty: there SQLite scans it anyway, and only the index's
+// presence is checked.)
+func TestServedStoreIndexesMsgtimeByMessage(t *testing.T) {
+	for _, name := range []string{"fixture-store", "public-store"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyFixture(t, name)
+			db := rawDB(t, DBPath(dir))
+			plan := func() string {
+				rows, err := db.Query("EXPLAIN QUERY PLAN SELECT 1 FROM msgtime_index WHERE message_id=?", 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				var b strings.Builder
+				for rows.Next() {
+					var id, parent, unused int
+					var detail string
+					if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+						t.Fatal(err)
+					}
+					b.WriteString(detail + "; ")
+				}
+				return b.String()
+			}
+			indexed := func() bool {
+				var n int
+				if err := db.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='gx_msgtime_mid'").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n == 1
+			}
+			private := name == "fixture-store"
+			if p := plan(); private && !strings.Contains(p, "SCAN msgtime_index") {
+				t.Fatalf("upstream's store: plan %q, want a scan", p)
+			}
+			if indexed() {
+				t.Fatal("upstream's store has gx_msgtime_mid already")
+			}
+			r, _ := newRegistry(t, Options{Open: Open})
+			if _, err := Do[any](tctx(t), r, dir, WriteFunc(func(*Tx) (any, error) { return nil, nil })); err != nil {
+				t.Fatal(err)
+			}
+			if !indexed() {
+				t.Fatal("served store: no gx_msgtime_mid")
+			}
+			if p := plan(); private && !strings.Contains(p, "USING COVERING INDEX gx_msgtime_mid") {
+				t.Errorf("served store: plan %q, want gx_msgtime_mid", p)
+			}
+		})
+	}
+}
