@@ -80,10 +80,18 @@ func (t *Tx) Commit() ([]Event, error) {
 // are prepared at their first use. midb's cache is also used by the
 // goroutine committing the IMAP index, hence the mutex; it is never held
 // while preparing (that waits for the connection).
+//
+// A transaction gets each statement bound to it once (bound, for the
+// transaction boundTx): sql.Tx.StmtContext makes a new statement at every
+// call, which the transaction keeps until it ends, and a transaction
+// running the same statements many times (a MOVE of 49,152 messages) held
+// 290 MB of them.
 type stmtCache struct {
-	mu     sync.Mutex
-	stmts  map[string]*sql.Stmt
-	wanted map[string]bool
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	wanted  map[string]bool
+	boundTx *sql.Tx
+	bound   map[*sql.Stmt]*sql.Stmt
 }
 
 const maxCachedStmts = 512
@@ -106,10 +114,29 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 // inTx returns the prepared statement for q bound to tx, or nil (q is
 // then marked for preparing after tx).
 func (c *stmtCache) inTx(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
-	if st := c.get(q); st != nil {
-		return tx.StmtContext(ctx, st)
+	st := c.get(q)
+	if st == nil {
+		return nil
 	}
-	return nil
+	c.mu.Lock()
+	if c.boundTx != tx {
+		// A new transaction: the last one's statements ended with it.
+		c.boundTx, c.bound = tx, map[*sql.Stmt]*sql.Stmt{}
+	}
+	ts, ok := c.bound[st]
+	c.mu.Unlock()
+	if ok {
+		return ts
+	}
+	// Binding may prepare the statement on tx's connection: not under
+	// the mutex.
+	ts = tx.StmtContext(ctx, st)
+	c.mu.Lock()
+	if c.boundTx == tx {
+		c.bound[st] = ts
+	}
+	c.mu.Unlock()
+	return ts
 }
 
 // prepared returns the statement for q, preparing it now: the caller holds
@@ -159,6 +186,7 @@ func (c *stmtCache) close() {
 		st.Close()
 	}
 	c.stmts, c.wanted = nil, nil
+	c.boundTx, c.bound = nil, nil
 }
 
 // dbQueryRow runs a one-row query on exchange.sqlite3 outside any
@@ -275,24 +303,24 @@ func (t *Tx) Do(fn func(*Tx) error) error {
 // Exec, Query and QueryRow run SQL in the transaction, with the store's
 // prepared statements.
 func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
-	if st := t.s.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	if st := t.s.stmts.inTx(t.ctx, t.tx, q); st != nil {
+		return st.ExecContext(t.ctx, args...)
 	}
 	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
-	if st := t.s.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	if st := t.s.stmts.inTx(t.ctx, t.tx, q); st != nil {
+		return st.QueryContext(t.ctx, args...)
 	}
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 // QueryRow runs a one-row query in the transaction.
 func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
-	if st := t.s.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	if st := t.s.stmts.inTx(t.ctx, t.tx, q); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
 	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
